@@ -1,0 +1,46 @@
+/** The HTTP server (fastify): GET /health (200, or 503 naming what is down) and GET /metrics. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registry } from '../../monitoring/metrics.js';
+
+/** A named check for /health; rejects when the part is down. */
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+const CHECK_TIMEOUT_MS = 3_000;
+
+async function runCheck(c: HealthCheck): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      c.check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function buildHttpServer(checks: HealthCheck[]): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get('/health', async (_req, reply) => {
+    const results = await Promise.all(checks.map(async (c) => [c.name, await runCheck(c)] as const));
+    const down = results.filter(([, e]) => e !== null);
+    const body = {
+      status: down.length === 0 ? 'ok' : 'down',
+      down: down.map(([n]) => n),
+      checks: Object.fromEntries(results.map(([n, e]) => [n, e === null ? 'ok' : e])),
+    };
+    return reply.code(down.length === 0 ? 200 : 503).send(body);
+  });
+  app.get('/metrics', async (_req, reply) => {
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
+  return app;
+}

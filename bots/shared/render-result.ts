@@ -1,0 +1,66 @@
+/** Renders a command result as text lines with a transport's markup. */
+import type { CommandResult } from '../../src/commands/command.types.js';
+import { money, price, signedMoney, type Markup } from './markup.js';
+
+export function renderResult(r: CommandResult, m: Markup): string {
+  const e = m.escape;
+  switch (r.kind) {
+    case 'status': {
+      const s = r.state;
+      return [
+        `${m.bold('Status')}: ${m.bold(s.status)} (${r.mode})`,
+        `${e(s.reason)}, by ${e(s.changedBy)} at ${s.changedAt.toISOString()}`,
+        `Equity: ${money(r.equity, r.currency)}`,
+        `Cash: ${money(r.cash, r.currency)}`,
+        `Exposure: ${money(r.exposure, r.currency)}`,
+        `Today's P&L: ${signedMoney(r.dayPnl, r.currency)}`,
+        `Open positions: ${r.openPositions}`,
+        `Latest picks: ${r.picksDay ?? 'none yet'}`,
+        `Last pipeline: ${r.lastPipeline ? `${r.lastPipeline.asOf} ${r.lastPipeline.status}` : 'never run'}`,
+        `Trading day: ${r.tradingDay}`,
+      ].join('\n');
+    }
+    case 'picks': {
+      if (!r.day) return 'No picks yet: the picks job has not run.';
+      const lines = [`${m.bold('Picks')} for ${r.day}`];
+      for (const [profile, picks] of Object.entries(r.byProfile)) {
+        if (picks.length === 0) continue;
+        lines.push('', m.bold(profile));
+        for (const p of picks) {
+          lines.push(`${p.rank}. ${m.code(p.symbol)} entry ${price(p.entry)}, target ${price(p.target)}, stop ${price(p.stopLoss)}, confidence ${(p.confidence * 100).toFixed(0)} %`);
+          lines.push(`   ${e(p.rationale)}`);
+        }
+      }
+      if (lines.length === 1) lines.push('No symbol qualified for the requested profile.');
+      return lines.join('\n');
+    }
+    case 'positions': {
+      if (r.positions.length === 0) return `No open positions. Cash ${money(r.cash, r.currency)}.`;
+      const lines = [`${m.bold('Positions')} (${r.positions.length}), equity ${money(r.equity, r.currency)}, cash ${money(r.cash, r.currency)}`];
+      for (const p of r.positions) {
+        lines.push(`${m.code(p.symbol)} ${p.qty} @ ${price(p.avgPrice)} → ${price(p.price)}, value ${money(p.value, r.currency)}, P&L ${signedMoney(p.unrealizedPnl, r.currency)}, stop ${price(p.stopLoss)}, target ${price(p.target)}`);
+      }
+      return lines.join('\n');
+    }
+    case 'state_changed':
+      return `Trading is now ${m.bold(r.to)} (was ${r.from}): ${e(r.reason)}`;
+    case 'halted': {
+      const h = r.result;
+      const lines = [`${m.bold('HALTED')}. Cancelled ${h.cancelledOrders} open order(s); closed ${h.closed.length} position(s).`];
+      for (const c of h.closed) lines.push(`${m.code(c.symbol)} ${c.qty} @ ${price(c.price)}, P&L ${signedMoney(c.pnl, r.currency)}`);
+      if (h.failed.length) lines.push(`Could not close: ${h.failed.join(', ')}. Check the broker.`);
+      lines.push('Trading stays halted until /resume.');
+      return lines.join('\n');
+    }
+    case 'help':
+      return [`${m.bold('Commands')} (your role: ${r.role})`, ...r.commands.map((c) => `${e(c.usage)}: ${e(c.description)}`)].join('\n');
+    case 'confirm':
+      return `${m.bold('Confirm')}: ${e(r.prompt)}\nThis request expires in ${r.expiresInSeconds} s.`;
+    case 'cancelled':
+      return `/${r.command} cancelled.`;
+    case 'refused':
+      return `⛔ ${e(r.reason)}`;
+    case 'error':
+      return `⚠️ ${e(r.message)}`;
+  }
+}

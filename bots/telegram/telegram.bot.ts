@@ -1,0 +1,90 @@
+/** The Telegram transport (telegraf, long polling): parses commands, calls the command core, renders HTML,
+ * shows confirmation buttons, and delivers alerts. The sender's user id decides the role, never the chat. */
+import { Markup as TgMarkup, Telegraf, TelegramError } from 'telegraf';
+import type { CommandCore } from '../../src/commands/command-core.js';
+import type { Actor, CommandResult } from '../../src/commands/command.types.js';
+import type { TelegramConfig } from '../../src/config.js';
+import { RateLimitedError, TemporaryError } from '../../src/domain/errors.js';
+import type { BotEvent } from '../../src/domain/types.js';
+import type { Logger } from '../../src/logger.js';
+import { telegramHtml } from '../shared/markup.js';
+import { parseCommand } from '../shared/parse-command.js';
+import { renderAlert } from '../shared/render-alert.js';
+import { renderResult } from '../shared/render-result.js';
+
+export const TELEGRAM = 'telegram';
+
+function replyMarkup(r: CommandResult) {
+  if (r.kind !== 'confirm') return undefined;
+  return TgMarkup.inlineKeyboard([
+    TgMarkup.button.callback('✅ Confirm', `cf:${r.token}:y`),
+    TgMarkup.button.callback('✖ Cancel', `cf:${r.token}:n`),
+  ]);
+}
+
+export class TelegramBot {
+  readonly bot: Telegraf;
+  private launched: Promise<void> | null = null;
+
+  constructor(private readonly cfg: TelegramConfig, private readonly core: CommandCore, private readonly currency: string, private readonly log: Logger) {
+    this.bot = new Telegraf(cfg.token, { telegram: cfg.apiRoot ? { apiRoot: cfg.apiRoot } : {}, handlerTimeout: 60_000 });
+    this.bot.catch((err) => this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'telegram update failed'));
+
+    this.bot.on('text', async (ctx) => {
+      const parsed = parseCommand(ctx.message.text);
+      if (!parsed) return;
+      const actor: Actor = { transport: TELEGRAM, userId: String(ctx.from.id), chatId: String(ctx.chat.id), displayName: ctx.from.username ?? ctx.from.first_name };
+      const result = await this.core.handle(actor, parsed.name, parsed.args);
+      await ctx.reply(renderResult(result, telegramHtml), { parse_mode: 'HTML', ...(replyMarkup(result) ? replyMarkup(result) : {}) });
+    });
+
+    this.bot.on('callback_query', async (ctx) => {
+      const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
+      const m = /^cf:([0-9a-f]+):([yn])$/.exec(data);
+      if (!m) {
+        await ctx.answerCbQuery('Unknown button');
+        return;
+      }
+      const actor: Actor = { transport: TELEGRAM, userId: String(ctx.from.id), chatId: String(ctx.chat?.id ?? ctx.from.id), displayName: ctx.from.username ?? ctx.from.first_name };
+      const result = await this.core.confirm(actor, m[1]!, m[2] === 'y');
+      await ctx.answerCbQuery(result.kind === 'refused' ? 'Not allowed' : result.kind === 'error' ? 'Expired' : 'Done');
+      const text = renderResult(result, telegramHtml);
+      // The requester's button message is replaced by the outcome; others get a separate refusal.
+      if (result.kind === 'refused') await ctx.reply(text, { parse_mode: 'HTML' });
+      else await ctx.editMessageText(text, { parse_mode: 'HTML' });
+    });
+  }
+
+  /** Register the command menu and start long polling. Resolves once polling has started. */
+  async start(): Promise<void> {
+    await this.bot.telegram.setMyCommands(this.core.list().map((c) => ({ command: c.name, description: c.description.slice(0, 256) })));
+    await new Promise<void>((resolve, reject) => {
+      this.launched = this.bot.launch({ allowedUpdates: ['message', 'callback_query'] }, () => resolve());
+      this.launched.catch((err: unknown) => {
+        this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'telegram polling stopped');
+        reject(err instanceof Error ? err : new Error(String(err)));
+      });
+    });
+    this.log.info({ username: this.bot.botInfo?.username }, 'telegram bot polling');
+  }
+
+  /** Alert sender for the dispatcher: 429 becomes RateLimitedError with Telegram's retry_after. */
+  async sendAlert(chatId: string, event: BotEvent): Promise<void> {
+    try {
+      await this.bot.telegram.sendMessage(chatId, renderAlert(event, telegramHtml, this.currency), { parse_mode: 'HTML' });
+    } catch (err) {
+      if (err instanceof TelegramError && err.code === 429) {
+        throw new RateLimitedError(err.description, err.parameters?.retry_after ?? 1);
+      }
+      if (err instanceof TelegramError && err.code >= 500) throw new TemporaryError(err.description);
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.launched) return;
+    this.bot.stop('shutdown');
+    await this.launched.catch(() => undefined);
+    this.launched = null;
+  }
+}

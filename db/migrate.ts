@@ -1,0 +1,23 @@
+/** Runs kysely migrations (db/migrations) and creates Agenda's job table once, before any worker starts. */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import type pg from 'pg';
+import type { Database } from './schema.js';
+import * as initial from './migrations/001-initial.migration.js';
+
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Bring the schema to the latest version; returns the names of migrations applied now. */
+export async function migrateToLatest(db: Kysely<Database>, pool: pg.Pool): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  const backend = new PostgresBackend({ pool, ensureSchema: true, disableNotifications: true });
+  await backend.connect();
+  await backend.disconnect();
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,28 @@
+import { sql, type Kysely } from 'kysely';
+import type { Repositories } from '../../src/ports/repositories.port.js';
+import type { Database } from '../schema.js';
+import { PgAuditRepository } from './audit.repository.js';
+import { PgCandleRepository, PgIndicatorRepository, PgInstrumentRepository } from './market.repository.js';
+import { PgOutboxRepository } from './outbox.repository.js';
+import { PgPickRepository } from './picks.repository.js';
+import { PgPipelineRepository } from './pipeline.repository.js';
+import { PgStateRepository } from './state.repository.js';
+import { PgTradingRepository } from './trading.repository.js';
+
+/** All PostgreSQL repositories over one kysely instance. */
+export function createRepositories(db: Kysely<Database>): Repositories {
+  return {
+    instruments: new PgInstrumentRepository(db),
+    candles: new PgCandleRepository(db),
+    indicators: new PgIndicatorRepository(db),
+    pipeline: new PgPipelineRepository(db),
+    picks: new PgPickRepository(db),
+    trading: new PgTradingRepository(db),
+    state: new PgStateRepository(db),
+    outbox: new PgOutboxRepository(db),
+    audit: new PgAuditRepository(db),
+    probe: async () => {
+      await sql`select 1`.execute(db);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/** kysely table types. Dates of trading days are `date` columns read as 'YYYY-MM-DD' strings. */
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface InstrumentsTable { symbol: string; name: string; sector: string | null; market_cap: number | null; updated_at: Timestamp }
+export interface CandlesTable { symbol: string; day: string; open: number; high: number; low: number; close: number; volume: number }
+export interface IndicatorsTable {
+  symbol: string; day: string; close: number;
+  rsi14: number | null; macd: number | null; macd_signal: number | null; macd_hist: number | null;
+  sma20: number | null; sma50: number | null; sma200: number | null; ema12: number | null; ema26: number | null;
+  atr14: number | null; bb_upper: number | null; bb_middle: number | null; bb_lower: number | null;
+  roc20: number | null; roc63: number | null;
+}
+export interface PipelineRunsTable { id: Generated<number>; as_of: string; trigger: string; status: string; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
+export interface PipelineStepsTable { id: Generated<number>; run_id: number; step: string; attempt: number; status: string; rows: number; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
+export interface QuarantineTable { id: Generated<number>; run_id: number; symbol: string; day: string; reason: string; raw: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
+export interface PicksTable {
+  day: string; profile: string; symbol: string; rank: number; score: number; confidence: number;
+  entry: number; target: number; stop_loss: number; model: string; rationale: string; created_at: Timestamp;
+}
+export interface OrdersTable {
+  client_order_id: string; day: string; symbol: string; side: string; type: string; qty: number; price: number | null;
+  reason: string; status: string; pick_profile: string | null; note: string | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface FillsTable { id: Generated<number>; client_order_id: string; symbol: string; side: string; qty: number; price: number; fee: number; at: Timestamp }
+export interface PositionsTable { symbol: string; qty: number; avg_price: number; stop_loss: number; target: number; opened_day: string; profile: string | null }
+export interface ClosedTradesTable {
+  id: Generated<number>; client_order_id: string; symbol: string; qty: number; entry_price: number; exit_price: number;
+  pnl: number; reason: string; opened_day: string; closed_day: string;
+}
+export interface AccountTable { id: number; cash: number }
+export interface SnapshotsTable { day: string; cash: number; equity: number; exposure: number; realized_pnl: number; unrealized_pnl: number; drawdown: number }
+export interface TradingStateTable { id: number; status: string; reason: string; changed_by: string; changed_at: Timestamp }
+export interface TradingStateHistoryTable { id: Generated<number>; status: string; reason: string; changed_by: string; changed_at: Timestamp }
+export interface BreakerEventsTable { id: Generated<number>; name: string; day: string; value: number; limit_value: number; action: string; at: Timestamp }
+export interface AlertOutboxTable { id: Generated<number>; dedupe_key: string; type: string; payload: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
+export interface AlertDeliveriesTable {
+  id: Generated<number>; outbox_id: number; transport: string; chat_id: string; status: string; attempts: number;
+  last_error: string | null; next_attempt_at: Timestamp; delivered_at: Timestamp | null;
+}
+export interface AuditLogTable {
+  id: Generated<number>; at: Timestamp; transport: string; user_id: string; chat_id: string; command: string; args: string;
+  role: string | null; outcome: string; detail: string;
+}
+
+export interface Database {
+  instruments: InstrumentsTable;
+  candles: CandlesTable;
+  indicators: IndicatorsTable;
+  pipeline_runs: PipelineRunsTable;
+  pipeline_steps: PipelineStepsTable;
+  quarantine: QuarantineTable;
+  picks: PicksTable;
+  orders: OrdersTable;
+  fills: FillsTable;
+  positions: PositionsTable;
+  closed_trades: ClosedTradesTable;
+  account: AccountTable;
+  portfolio_snapshots: SnapshotsTable;
+  trading_state: TradingStateTable;
+  trading_state_history: TradingStateHistoryTable;
+  breaker_events: BreakerEventsTable;
+  alert_outbox: AlertOutboxTable;
+  alert_deliveries: AlertDeliveriesTable;
+  audit_log: AuditLogTable;
+}

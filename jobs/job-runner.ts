@@ -1,0 +1,33 @@
+/** Runs one job for one trading day with metrics, a log line, and a job_failed alert on failure. */
+import type { AlertService } from '../src/alerts/alert.service.js';
+import type { TradingDay } from '../src/domain/types.js';
+import type { Logger } from '../src/logger.js';
+import type { Clock } from '../src/ports/clock.port.js';
+import { jobDuration, jobLastSuccess, jobRunsTotal } from '../monitoring/metrics.js';
+import type { JobHandler, JobName } from './daily-jobs.js';
+
+export interface JobRunnerDeps {
+  alerts: AlertService;
+  log: Logger;
+  clock: Clock;
+}
+
+export async function runJob(deps: JobRunnerDeps, name: JobName, day: TradingDay, handler: JobHandler, trigger: string): Promise<unknown> {
+  const end = jobDuration.startTimer({ job: name });
+  try {
+    const result = await handler(day, trigger);
+    jobRunsTotal.inc({ job: name, outcome: 'success' });
+    jobLastSuccess.set({ job: name }, Date.now() / 1000);
+    deps.log.info({ job: name, day, trigger, result }, 'job done');
+    return result;
+  } catch (err) {
+    jobRunsTotal.inc({ job: name, outcome: 'failure' });
+    const message = err instanceof Error ? err.message : String(err);
+    deps.log.error({ job: name, day, trigger, err: message }, 'job failed');
+    const at = deps.clock.now().toISOString();
+    await deps.alerts.raise({ type: 'job_failed', job: name, error: message, at }, `job_failed:${name}:${day}:${at}`);
+    throw err;
+  } finally {
+    end();
+  }
+}

@@ -1,0 +1,61 @@
+/** Replay: the real daily schedule over historical trading days on a simulated clock, as fast as the
+ * machine allows. For each trading day of the provider's calendar, the clock is set to each job's
+ * scheduled time (from config) and the same job handlers as live run in that order. */
+import type { AppConfig } from '../src/config.js';
+import { ConfigError, UserError } from '../src/domain/errors.js';
+import type { TradingDay } from '../src/domain/types.js';
+import { instantAt } from '../src/market/market-time.js';
+import type { ManualClock } from '../src/ports/clock.port.js';
+import type { MarketData } from '../src/ports/market-data.port.js';
+import { JOB_NAMES, type JobHandler, type JobName } from './daily-jobs.js';
+import { runJob, type JobRunnerDeps } from './job-runner.js';
+
+/** The local HH:MM of a daily cron entry "M H * * days". */
+export function cronTimeOfDay(cron: string): string {
+  const [min, hour] = cron.trim().split(/\s+/);
+  if (!min || !hour || !/^\d{1,2}$/.test(min) || !/^\d{1,2}$/.test(hour)) {
+    throw new ConfigError(`schedule: "${cron}" is not a daily "M H * * days" entry; replay needs a fixed time of day`);
+  }
+  return `${hour.padStart(2, '0')}:${min.padStart(2, '0')}`;
+}
+
+export interface ReplayOptions {
+  from: TradingDay;
+  to: TradingDay;
+  onProgress?: (day: TradingDay, index: number, total: number) => void;
+}
+
+export interface ReplaySummary {
+  days: TradingDay[];
+  failures: Array<{ day: TradingDay; job: JobName; error: string }>;
+  seconds: number;
+}
+
+export async function replay(
+  deps: JobRunnerDeps & { clock: ManualClock },
+  handlers: Record<JobName, JobHandler>,
+  market: MarketData,
+  schedule: AppConfig['schedule'],
+  timezone: string,
+  opts: ReplayOptions,
+): Promise<ReplaySummary> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.from) || !/^\d{4}-\d{2}-\d{2}$/.test(opts.to)) throw new UserError('--from and --to must be dates like 2017-01-03');
+  if (opts.from > opts.to) throw new UserError(`--from ${opts.from} is after --to ${opts.to}`);
+  const order = JOB_NAMES.map((job) => ({ job, time: cronTimeOfDay(schedule[job]) })).sort((a, b) => a.time.localeCompare(b.time));
+  const days = await market.tradingDays(opts.from, opts.to);
+  if (days.length === 0) throw new UserError(`${market.name} has no trading days between ${opts.from} and ${opts.to}`);
+  const started = performance.now();
+  const failures: ReplaySummary['failures'] = [];
+  for (const [i, day] of days.entries()) {
+    for (const { job, time } of order) {
+      deps.clock.set(instantAt(day, time, timezone));
+      try {
+        await runJob(deps, job, day, handlers[job], 'replay');
+      } catch (err) {
+        failures.push({ day, job, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    opts.onProgress?.(day, i + 1, days.length);
+  }
+  return { days, failures, seconds: (performance.now() - started) / 1000 };
+}

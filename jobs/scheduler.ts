@@ -1,0 +1,49 @@
+/** The Agenda scheduler on PostgreSQL: one repeating job per entry of the schedule table (config), in the
+ * market's time zone. Several workers share the table through row locks; a crashed worker's lock expires
+ * after `lockLifetime`. */
+import { Agenda } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import type pg from 'pg';
+import type { AppConfig } from '../src/config.js';
+import { tradingDayOf } from '../src/market/market-time.js';
+import { JOB_NAMES, type JobHandler, type JobName } from './daily-jobs.js';
+import { runJob, type JobRunnerDeps } from './job-runner.js';
+
+export interface SchedulerOptions {
+  schedule: AppConfig['schedule'];
+  timezone: string;
+  processEveryMs?: number;
+  lockLifetimeMs?: number;
+}
+
+export class Scheduler {
+  private readonly agenda: Agenda;
+
+  constructor(pool: pg.Pool, private readonly handlers: Record<JobName, JobHandler>, private readonly deps: JobRunnerDeps, private readonly opts: SchedulerOptions) {
+    this.agenda = new Agenda({
+      backend: new PostgresBackend({ pool, ensureSchema: false }),
+      name: `tiller-${process.pid}`,
+      processEvery: opts.processEveryMs ?? 5_000,
+      defaultLockLifetime: opts.lockLifetimeMs ?? 30 * 60_000,
+      maxConcurrency: 2,
+    });
+    for (const name of JOB_NAMES) {
+      this.agenda.define(name, async () => {
+        const day = tradingDayOf(this.deps.clock.now(), this.opts.timezone);
+        await runJob(this.deps, name, day, this.handlers[name], 'schedule');
+      }, { concurrency: 1 });
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.agenda.start();
+    for (const name of JOB_NAMES) {
+      await this.agenda.every(this.opts.schedule[name], name, undefined, { timezone: this.opts.timezone, skipImmediate: true });
+    }
+  }
+
+  /** Stop taking jobs; running jobs' locks are released so another worker can pick them up. */
+  async stop(): Promise<void> {
+    await this.agenda.stop(false);
+  }
+}

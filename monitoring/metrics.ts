@@ -1,0 +1,49 @@
+/** Every Prometheus metric of Tiller, in one place. Names follow Prometheus rules: `tiller_` prefix, base
+ * units, `_total` for counters. Imports no application code. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'tiller_process_' });
+
+export const commandsTotal = new Counter({
+  name: 'tiller_commands_total', help: 'Chat commands handled, by command, transport and outcome.',
+  labelNames: ['command', 'transport', 'outcome'] as const, registers: [registry],
+});
+export const commandDuration = new Histogram({
+  name: 'tiller_command_duration_seconds', help: 'Time to handle a chat command in the core.',
+  labelNames: ['command'] as const, buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+});
+export const jobRunsTotal = new Counter({
+  name: 'tiller_job_runs_total', help: 'Scheduled job runs, by job and outcome.', labelNames: ['job', 'outcome'] as const, registers: [registry],
+});
+export const jobDuration = new Histogram({
+  name: 'tiller_job_duration_seconds', help: 'Duration of job runs.', labelNames: ['job'] as const,
+  buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600], registers: [registry],
+});
+export const jobLastSuccess = new Gauge({
+  name: 'tiller_job_last_success_timestamp_seconds', help: 'Unix time of the last successful run of each job.', labelNames: ['job'] as const, registers: [registry],
+});
+export const ordersTotal = new Counter({
+  name: 'tiller_orders_total', help: 'Orders sent to the broker, by side, reason and result.', labelNames: ['side', 'reason', 'result'] as const, registers: [registry],
+});
+export const equity = new Gauge({ name: 'tiller_portfolio_equity', help: 'Portfolio equity in the account currency.', registers: [registry] });
+export const cash = new Gauge({ name: 'tiller_portfolio_cash', help: 'Cash in the account currency.', registers: [registry] });
+export const openPositions = new Gauge({ name: 'tiller_open_positions', help: 'Number of open positions.', registers: [registry] });
+export const tradingState = new Gauge({
+  name: 'tiller_trading_state', help: '1 for the current trading state (RUNNING, PAUSED, HALTED), 0 for the others.', labelNames: ['state'] as const, registers: [registry],
+});
+export const breakerTripsTotal = new Counter({
+  name: 'tiller_breaker_trips_total', help: 'Circuit breaker trips, by breaker.', labelNames: ['breaker'] as const, registers: [registry],
+});
+export const alertsDeliveredTotal = new Counter({
+  name: 'tiller_alerts_delivered_total', help: 'Alert deliveries, by transport and result.', labelNames: ['transport', 'result'] as const, registers: [registry],
+});
+export const pipelineStepDuration = new Histogram({
+  name: 'tiller_pipeline_step_duration_seconds', help: 'Duration of pipeline steps.', labelNames: ['step'] as const,
+  buckets: [0.05, 0.25, 1, 5, 15, 30, 60, 120, 300], registers: [registry],
+});
+
+/** Set the trading-state gauge so exactly one state reads 1. */
+export function setTradingStateMetric(current: string): void {
+  for (const s of ['RUNNING', 'PAUSED', 'HALTED']) tradingState.set({ state: s }, s === current ? 1 : 0);
+}

@@ -1,0 +1,80 @@
+/** Offline market data from a directory: one SYMBOL.csv per symbol (header date,open,high,low,close,volume),
+ * directly in the folder or in its `daily/` subfolder, and optionally `constituents.csv` (Symbol, Name,
+ * Sector, Market Cap). Files are parsed once and kept in memory. */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { OperationalError, UserError } from '../../domain/errors.js';
+import type { Instrument, RawCandle, TradingDay } from '../../domain/types.js';
+import type { MarketData } from '../../ports/market-data.port.js';
+import { numberOrNull, parseCsv } from './csv-parse.js';
+
+export class CsvMarketData implements MarketData {
+  readonly name = 'csv';
+  private readonly barsDir: string;
+  private readonly cache = new Map<string, RawCandle[]>();
+
+  constructor(private readonly dir: string, private readonly calendarSymbol: string) {
+    this.barsDir = existsSync(path.join(dir, 'daily')) ? path.join(dir, 'daily') : dir;
+  }
+
+  async probe(): Promise<void> {
+    if (!existsSync(this.barsDir)) throw new OperationalError(`market data directory ${this.barsDir} is missing`);
+  }
+
+  async listInstruments(): Promise<Instrument[]> {
+    const files = (await readdir(this.barsDir)).filter((f) => f.endsWith('.csv') && f !== 'constituents.csv');
+    const meta = await this.readConstituents();
+    return files.map((f) => f.slice(0, -4)).sort().map((symbol) => meta.get(symbol) ?? { symbol, name: symbol, sector: null, marketCap: null });
+  }
+
+  async getDailyCandles(symbol: string, from: TradingDay, to: TradingDay): Promise<RawCandle[]> {
+    const all = await this.load(symbol);
+    return all.filter((c) => c.day >= from && c.day <= to);
+  }
+
+  async tradingDays(from: TradingDay, to: TradingDay): Promise<TradingDay[]> {
+    const bars = await this.getDailyCandles(this.calendarSymbol, from, to);
+    return [...new Set(bars.map((b) => b.day))];
+  }
+
+  private async load(symbol: string): Promise<RawCandle[]> {
+    const cached = this.cache.get(symbol);
+    if (cached) return cached;
+    if (!/^[A-Za-z0-9.\-^=]+$/.test(symbol)) throw new UserError(`invalid symbol ${symbol}`);
+    const file = path.join(this.barsDir, `${symbol}.csv`);
+    if (!existsSync(file)) throw new UserError(`unknown symbol ${symbol}: no ${file}`);
+    const rows = parseCsv(await readFile(file, 'utf8'));
+    const header = (rows.shift() ?? []).map((h) => h.trim().toLowerCase());
+    const col = (name: string) => header.indexOf(name);
+    const [d, o, h, l, c, v] = ['date', 'open', 'high', 'low', 'close', 'volume'].map(col);
+    if (d === -1 || c === -1) throw new OperationalError(`${file}: header needs at least date and close columns`);
+    const bars = rows.map((r) => ({
+      symbol,
+      day: (r[d!] ?? '').trim(),
+      open: numberOrNull(r[o!]),
+      high: numberOrNull(r[h!]),
+      low: numberOrNull(r[l!]),
+      close: numberOrNull(r[c!]),
+      volume: numberOrNull(r[v!]),
+    }));
+    this.cache.set(symbol, bars);
+    return bars;
+  }
+
+  private async readConstituents(): Promise<Map<string, Instrument>> {
+    const file = path.join(this.dir, 'constituents.csv');
+    const out = new Map<string, Instrument>();
+    if (!existsSync(file)) return out;
+    const rows = parseCsv(await readFile(file, 'utf8'));
+    const header = rows.shift() ?? [];
+    const idx = (name: string) => header.findIndex((h) => h.trim().toLowerCase() === name);
+    const [s, n, sec, cap] = ['symbol', 'name', 'sector', 'market cap'].map(idx);
+    for (const r of rows) {
+      const symbol = r[s!]?.trim();
+      if (!symbol) continue;
+      out.set(symbol, { symbol, name: r[n!]?.trim() || symbol, sector: r[sec!]?.trim() || null, marketCap: numberOrNull(r[cap!]) });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,105 @@
+/** Delivers alerts from the outbox to chats: at least once, in order per chat, with retries and backoff.
+ * Woken by the event bus when an alert is raised and by a poll timer (for alerts raised by other
+ * processes, and for retries). Each transport registers a sender. Delivery runs in wall time, also during
+ * a replay: the chats live in real time. */
+import { RateLimitedError } from '../domain/errors.js';
+import type { BotEvent } from '../domain/types.js';
+import { ALERTS_TOPIC, type EventBus } from '../ports/event-bus.port.js';
+import type { OutboxRepository } from '../ports/repositories.port.js';
+import { alertsDeliveredTotal } from '../../monitoring/metrics.js';
+
+/** Sends one alert to one chat of a transport; throws on failure. */
+export type AlertSender = (chatId: string, event: BotEvent) => Promise<void>;
+
+export interface DispatcherLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export class AlertDispatcher {
+  private readonly senders = new Map<string, AlertSender>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => Promise<void>) | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly bus: EventBus,
+    private readonly opts: { pollMs: number; maxAttempts: number },
+    private readonly log: DispatcherLogger,
+  ) {}
+
+  register(transport: string, sender: AlertSender): void {
+    this.senders.set(transport, sender);
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.bus.subscribe(ALERTS_TOPIC, () => void this.kick());
+    this.timer = setInterval(() => void this.kick(), this.opts.pollMs);
+    void this.kick();
+  }
+
+  /** Run a delivery pass now (or right after the current one). */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while ((await this.pass()) > 0);
+        } while (this.again);
+      } catch (err) {
+        this.log.warn({ err }, 'alert delivery pass failed');
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Deliver until nothing is due or `timeoutMs` passes; returns the number still pending. */
+  async flush(timeoutMs: number): Promise<number> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      await this.kick();
+      const pending = await this.outbox.countPending();
+      if (pending === 0) return 0;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return this.outbox.countPending();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.unsubscribe) await this.unsubscribe();
+    if (this.running) await this.running;
+  }
+
+  /** One pass over due deliveries; returns how many were delivered. */
+  private async pass(): Promise<number> {
+    const due = (await this.outbox.due(new Date(), 50)).filter((d) => this.senders.has(d.transport));
+    let delivered = 0;
+    await Promise.all(due.map(async (d) => {
+      const send = this.senders.get(d.transport)!;
+      try {
+        await send(d.chatId, d.event);
+        await this.outbox.markDelivered(d.id, new Date());
+        alertsDeliveredTotal.inc({ transport: d.transport, result: 'delivered' });
+        delivered++;
+      } catch (err) {
+        const attempt = d.attempts + 1;
+        const retryAfterSeconds = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
+        const backoff = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.min(60_000, 500 * 2 ** (attempt - 1));
+        const next = attempt >= this.opts.maxAttempts ? null : new Date(new Date().getTime() + backoff);
+        await this.outbox.markFailed(d.id, err instanceof Error ? err.message : String(err), next);
+        alertsDeliveredTotal.inc({ transport: d.transport, result: next ? 'retry' : 'failed' });
+        this.log.warn({ transport: d.transport, chatId: d.chatId, attempt, err: err instanceof Error ? err.message : String(err) }, 'alert delivery failed');
+      }
+    }));
+    return delivered;
+  }
+}

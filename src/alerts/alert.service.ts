@@ -1,0 +1,30 @@
+/** Raising alerts: each event is written to the outbox (deduplicated by key) for every alert target,
+ * then announced on the event bus so delivery starts at once. Delivery happens in the transports. */
+import type { BotEvent } from '../domain/types.js';
+import { ALERTS_TOPIC, type EventBus } from '../ports/event-bus.port.js';
+import type { OutboxRepository } from '../ports/repositories.port.js';
+
+/** One chat that receives alerts. */
+export interface AlertTarget {
+  transport: string;
+  chatId: string;
+}
+
+export class AlertService {
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly bus: EventBus,
+    private readonly targets: () => AlertTarget[],
+  ) {}
+
+  /**
+   * Record an alert once. The dedupe key names the fact (e.g. `trade_opened:entry:AAPL:2017-01-04`), so a
+   * retried or replayed step that raises the same fact again stores nothing new.
+   * @returns false when the key was already known.
+   */
+  async raise(event: BotEvent, dedupeKey: string): Promise<boolean> {
+    const stored = await this.outbox.enqueue(event, dedupeKey, this.targets());
+    if (stored) await this.bus.publish(ALERTS_TOPIC, dedupeKey);
+    return stored;
+  }
+}

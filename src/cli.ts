@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/** The `tiller` executable: parses the subcommand and calls src/main.ts. */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from './config.js';
+import { ConfigError, UserError } from './domain/errors.js';
+import { createLogger } from './logger.js';
+import { createApp, runJobNow, runReplay, startProcess, type App } from './main.js';
+import { ManualClock } from './ports/clock.port.js';
+import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
+
+function day(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date like 2017-01-03');
+  return value;
+}
+
+async function withApp<T>(clock: ManualClock | undefined, fn: (app: App) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const app = await createApp(config, { clock });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function serve(mode: 'start' | 'bot' | 'worker'): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const app = await createApp(config, { log });
+  const proc = await startProcess(app, mode);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    try {
+      await proc.stop();
+      await app.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+const program = new Command()
+  .name('tiller')
+  .description('Tiller: a self-hosted, chat-driven trading assistant (paper trading by default).');
+
+program.command('start').description('all in one: HTTP API, chat bots and the job scheduler').action(() => serve('start'));
+program.command('worker').description('the job scheduler only (run several to share the work)').action(() => serve('worker'));
+program.command('bot').description('chat bots and the HTTP API only').action(() => serve('bot'));
+program.command('migrate').description('apply database migrations and exit').action(() => withApp(undefined, async () => undefined));
+program
+  .command('run')
+  .description(`run one job now: ${JOB_NAMES.join(', ')}`)
+  .argument('<job>', 'the job to run')
+  .option('--day <date>', 'the trading day to run it for (default: today in the market time zone)', day)
+  .action(async (job: string, opts: { day?: string }) => {
+    if (!isJobName(job)) throw new UserError(`unknown job "${job}"; jobs: ${JOB_NAMES.join(', ')}`);
+    const result = await withApp(undefined, (app) => runJobNow(app, job, opts.day));
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  });
+program
+  .command('replay')
+  .description('run the daily schedule over historical trading days on a simulated clock')
+  .requiredOption('--from <date>', 'first day', day)
+  .requiredOption('--to <date>', 'last day', day)
+  .action(async (opts: { from: string; to: string }) => {
+    const clock = new ManualClock(new Date(`${opts.from}T00:00:00Z`));
+    const summary = await withApp(clock, (app) => runReplay(app, opts.from, opts.to, (d, i, n) => {
+      process.stderr.write(`replay ${d} (${i}/${n})\n`);
+    }));
+    const rate = summary.days.length / Math.max(summary.seconds, 1e-9);
+    process.stdout.write(`replayed ${summary.days.length} trading days in ${summary.seconds.toFixed(1)} s (${rate.toFixed(2)} days/s), ${summary.failures.length} job failure(s)\n`);
+    for (const f of summary.failures) process.stdout.write(`  ${f.day} ${f.job}: ${f.error}\n`);
+    if (summary.failures.length > 0) process.exitCode = 1;
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof UserError) {
+    process.stderr.write(`tiller: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`tiller: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

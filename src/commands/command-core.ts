@@ -1,0 +1,140 @@
+/** The command core: resolves a command, checks the role, asks for confirmation of dangerous commands,
+ * runs it, audits every call (allowed or refused) and meters it. Transports only parse and render. */
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../domain/errors.js';
+import type { Cache } from '../ports/cache.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { AuditRepository } from '../ports/repositories.port.js';
+import { commandDuration, commandsTotal } from '../../monitoring/metrics.js';
+import type { Authorizer } from './auth.js';
+import { ROLE_RANK, type Actor, type CommandDefinition, type CommandResult, type Role } from './command.types.js';
+
+interface PendingConfirmation {
+  command: string;
+  args: string[];
+  userId: string;
+  transport: string;
+}
+
+export interface CommandCoreLogger {
+  error(obj: object, msg: string): void;
+}
+
+export class CommandCore {
+  private readonly commands = new Map<string, CommandDefinition>();
+
+  constructor(
+    definitions: CommandDefinition[],
+    private readonly auth: Authorizer,
+    private readonly audit: AuditRepository,
+    private readonly cache: Cache,
+    private readonly clock: Clock,
+    private readonly confirmTtlSeconds: number,
+    private readonly log: CommandCoreLogger,
+  ) {
+    for (const d of definitions) this.commands.set(d.name, d);
+  }
+
+  /** Every command, for menus and help. */
+  list(): CommandDefinition[] {
+    return [...this.commands.values()];
+  }
+
+  roleOf(actor: Actor): Role | null {
+    return this.auth.roleOf(actor);
+  }
+
+  /** Handle `/name args...` from an actor. Never throws: errors become results. */
+  async handle(actor: Actor, name: string, args: string[]): Promise<CommandResult> {
+    const started = performance.now();
+    const cmd = this.commands.get(name.toLowerCase());
+    const role = this.auth.roleOf(actor);
+    let result: CommandResult;
+    let outcome: 'ok' | 'refused' | 'error' | 'confirm_requested' = 'ok';
+    if (!cmd) {
+      result = { kind: 'error', message: `Unknown command /${name}. Send /help for the list.` };
+      outcome = 'error';
+    } else if (!role) {
+      result = { kind: 'refused', reason: `You are not authorised to use this bot (user id ${actor.userId}).` };
+      outcome = 'refused';
+    } else if (ROLE_RANK[role] < ROLE_RANK[cmd.minRole]) {
+      result = { kind: 'refused', reason: `/${cmd.name} needs the ${cmd.minRole} role; you are ${role}.` };
+      outcome = 'refused';
+    } else if (cmd.dangerous) {
+      const token = randomBytes(6).toString('hex');
+      const pending: PendingConfirmation = { command: cmd.name, args, userId: actor.userId, transport: actor.transport };
+      await this.cache.set(confirmKey(token), JSON.stringify(pending), this.confirmTtlSeconds);
+      result = { kind: 'confirm', token, command: cmd.name, prompt: `Really run /${cmd.name}${args.length ? ` ${args.join(' ')}` : ''}? ${describeDanger(cmd)}`, expiresInSeconds: this.confirmTtlSeconds };
+      outcome = 'confirm_requested';
+    } else {
+      result = await this.run(cmd, actor, role, args);
+      if (result.kind === 'error') outcome = 'error';
+    }
+    await this.record(actor, name, args, role, outcome, result, started);
+    return result;
+  }
+
+  /** A confirmation button was pressed (or `/confirm TOKEN` typed). Only the requester may confirm. */
+  async confirm(actor: Actor, token: string, accept: boolean): Promise<CommandResult> {
+    const started = performance.now();
+    const raw = await this.cache.get(confirmKey(token));
+    const role = this.auth.roleOf(actor);
+    if (!raw) {
+      const result: CommandResult = { kind: 'error', message: 'This confirmation has expired or was already used. Send the command again.' };
+      await this.record(actor, 'confirm', [token], role, 'error', result, started);
+      return result;
+    }
+    const pending = JSON.parse(raw) as PendingConfirmation;
+    if (pending.userId !== actor.userId || pending.transport !== actor.transport) {
+      const result: CommandResult = { kind: 'refused', reason: 'Only the user who asked for this command can confirm it.' };
+      await this.record(actor, `confirm:${pending.command}`, pending.args, role, 'refused', result, started);
+      return result;
+    }
+    if ((await this.cache.take(confirmKey(token))) === null) {
+      return { kind: 'error', message: 'This confirmation has expired or was already used. Send the command again.' };
+    }
+    const cmd = this.commands.get(pending.command);
+    if (!accept || !cmd) {
+      const result: CommandResult = { kind: 'cancelled', command: pending.command };
+      await this.record(actor, `confirm:${pending.command}`, pending.args, role, 'ok', result, started);
+      return result;
+    }
+    // The role is checked again: it may have been removed since the request.
+    if (!role || ROLE_RANK[role] < ROLE_RANK[cmd.minRole]) {
+      const result: CommandResult = { kind: 'refused', reason: `/${cmd.name} needs the ${cmd.minRole} role.` };
+      await this.record(actor, `confirm:${pending.command}`, pending.args, role, 'refused', result, started);
+      return result;
+    }
+    const result = await this.run(cmd, actor, role, pending.args);
+    await this.record(actor, `confirm:${cmd.name}`, pending.args, role, result.kind === 'error' ? 'error' : 'confirmed', result, started);
+    return result;
+  }
+
+  private async run(cmd: CommandDefinition, actor: Actor, role: Role, args: string[]): Promise<CommandResult> {
+    try {
+      return await cmd.run({ actor, role, args });
+    } catch (err) {
+      if (err instanceof UserError) return { kind: 'error', message: err.message };
+      this.log.error({ err, command: cmd.name }, 'command failed');
+      return { kind: 'error', message: `/${cmd.name} failed because of an internal error; it has been logged.` };
+    }
+  }
+
+  private async record(actor: Actor, command: string, args: string[], role: Role | null, outcome: 'ok' | 'refused' | 'error' | 'confirm_requested' | 'confirmed', result: CommandResult, started: number): Promise<void> {
+    commandsTotal.inc({ command, transport: actor.transport, outcome });
+    commandDuration.observe({ command }, (performance.now() - started) / 1000);
+    const detail = result.kind === 'refused' ? result.reason : result.kind === 'error' ? result.message : result.kind;
+    await this.audit.record({
+      at: this.clock.now(), transport: actor.transport, userId: actor.userId, chatId: actor.chatId, command,
+      args: args.join(' '), role, outcome, detail,
+    });
+  }
+}
+
+function confirmKey(token: string): string {
+  return `tiller:confirm:${token}`;
+}
+
+function describeDanger(cmd: CommandDefinition): string {
+  return cmd.description;
+}

@@ -1,0 +1,25 @@
+import { roundMoney } from '../domain/money.js';
+import { tradingDayOf } from '../market/market-time.js';
+import type { CommandServices } from './command-services.js';
+import type { CommandDefinition } from './command.types.js';
+
+export function statusCommand(s: CommandServices): CommandDefinition {
+  return {
+    name: 'status', description: 'Trading state, equity, cash, today\'s P&L and data freshness', usage: '/status', minRole: 'viewer', dangerous: false,
+    async run() {
+      const now = s.clock.now();
+      const tradingDay = tradingDayOf(now, s.config.market.timezone);
+      const [state, v, picksDay, runs] = await Promise.all([
+        s.state.get(), s.portfolio.value(now), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1),
+      ]);
+      const prev = (await s.repos.trading.snapshotBefore(tradingDay))?.equity ?? s.config.trading.startingCash;
+      const run = runs[0];
+      return {
+        kind: 'status', state, tradingDay, equity: v.equity, cash: v.cash, exposure: v.exposure,
+        dayPnl: roundMoney(v.equity - prev), openPositions: v.positions.length, picksDay,
+        lastPipeline: run ? { asOf: run.asOf, status: run.status } : null,
+        mode: s.config.trading.mode, currency: s.config.market.currency,
+      };
+    },
+  };
+}

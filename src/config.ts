@@ -1,0 +1,261 @@
+/**
+ * The one place that reads configuration: config/default.yaml, the market profile named by TILLER_MARKET,
+ * `.env` (when present) and the process environment. The result is validated with zod and frozen; a bad
+ * value stops start-up with a message naming the key. Nothing else in Tiller reads `process.env`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseDotenv } from 'dotenv';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const time = z.string().regex(/^\d{2}:\d{2}$/, 'expected HH:MM');
+const idList = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const id of ids) {
+      if (!/^-?\d+$/.test(id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a numeric id` });
+    }
+    return ids;
+  });
+const boolEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const profileSchema = z.object({
+  topN: z.number().int().positive(),
+  minMarketCap: z.number().nonnegative(),
+  maxAtrPct: z.number().positive(),
+  rsiMin: z.number().min(0).max(100),
+  rsiMax: z.number().min(0).max(100),
+  requireLongTrend: z.boolean(),
+  stopAtr: z.number().positive(),
+  targetAtr: z.number().positive(),
+});
+
+const fileSchema = z.object({
+  market: z.object({
+    name: z.string().min(1),
+    timezone: z.string().min(1),
+    currency: z.string().length(3),
+    sessionOpen: time,
+    sessionClose: time,
+  }),
+  marketData: z.object({
+    provider: z.enum(['yahoo', 'csv']),
+    csvDir: z.string(),
+    timeoutMs: z.number().int().positive(),
+    universe: z.array(z.string().min(1)),
+    historyDays: z.number().int().positive(),
+    calendarSymbol: z.string().min(1),
+  }),
+  pipeline: z.object({
+    maxAttempts: z.number().int().min(1).max(10),
+    retryDelayMs: z.number().int().nonnegative(),
+  }),
+  picks: z.object({
+    profiles: z.object({ conservative: profileSchema, aggressive: profileSchema }),
+  }),
+  trading: z.object({
+    mode: z.enum(['paper', 'live']),
+    profile: z.enum(['conservative', 'aggressive']),
+    startingCash: z.number().positive(),
+    positionFraction: z.number().gt(0).max(1),
+    maxOpenPositions: z.number().int().positive(),
+    slippageBps: z.number().nonnegative(),
+    feePerOrder: z.number().nonnegative(),
+    feeBps: z.number().nonnegative(),
+    closePositionsOnHalt: z.boolean(),
+    breakers: z.object({ dailyLossPct: z.number().gt(0).max(1) }),
+  }),
+  schedule: z.object({
+    pipeline: z.string().min(1),
+    picks: z.string().min(1),
+    trade: z.string().min(1),
+    monitor: z.string().min(1),
+    report: z.string().min(1),
+  }),
+  chat: z.object({
+    confirmTtlSeconds: z.number().int().positive(),
+    alertPollMs: z.number().int().positive(),
+    alertMaxAttempts: z.number().int().positive(),
+  }),
+});
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  TILLER_VAR_DIR: z.string().default('./var'),
+  TILLER_MARKET: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  REDIS_URL: z.string().url().optional(),
+  MARKET_DATA: z.enum(['yahoo', 'csv']).optional(),
+  MARKET_DATA_DIR: z.string().optional(),
+  YAHOO_API_ROOT: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_API_ROOT: z.string().url().optional(),
+  TELEGRAM_ADMINS: idList,
+  TELEGRAM_OPERATORS: idList,
+  TELEGRAM_VIEWERS: idList,
+  TELEGRAM_ALERT_CHATS: idList,
+  CONSOLE_CHAT: z.enum(['auto', 'on', 'off']).default('auto'),
+  LIVE_TRADING: boolEnv,
+});
+
+type FileConfig = z.infer<typeof fileSchema>;
+/** Risk profile thresholds for picks, in the market's currency. */
+export type ProfileConfig = z.infer<typeof profileSchema>;
+/** Name of a risk profile. */
+export type ProfileName = keyof FileConfig['picks']['profiles'];
+
+/** Telegram transport settings; absent when no bot token is set. */
+export interface TelegramConfig {
+  readonly token: string;
+  readonly apiRoot: string | undefined;
+  readonly admins: readonly string[];
+  readonly operators: readonly string[];
+  readonly viewers: readonly string[];
+  readonly alertChats: readonly string[];
+}
+
+/** The whole, validated, frozen configuration of one Tiller process. */
+export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading'> {
+  readonly http: { readonly port: number; readonly host: string };
+  readonly varDir: string;
+  /** PostgreSQL URL; undefined means the embedded PostgreSQL under varDir. */
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPgPort: number;
+  /** Redis URL; undefined means in-process cache and event bus. */
+  readonly redisUrl: string | undefined;
+  readonly logLevel: string;
+  readonly marketData: FileConfig['marketData'] & { readonly yahooApiRoot: string | undefined };
+  readonly trading: FileConfig['trading'] & { readonly liveSwitch: boolean };
+  readonly telegram: TelegramConfig | undefined;
+  readonly consoleChat: boolean;
+}
+
+type Plain = Record<string, unknown>;
+
+function isPlain(v: unknown): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepMerge(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlain(b) && isPlain(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function readYaml(file: string): Plain {
+  const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
+  if (parsed == null) return {};
+  if (!isPlain(parsed)) throw new ConfigError(`${file}: expected a mapping at the top level`);
+  return parsed;
+}
+
+function formatIssues(prefix: string, error: z.ZodError): string {
+  return error.issues.map((i) => `${prefix}${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Options for {@link loadConfig}; tests pass their own env instead of the process's. */
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>;
+  configDir?: string;
+  /** Read `.env` from this directory when present (default: the current directory). */
+  dotenvDir?: string | null;
+}
+
+/**
+ * Load, merge and validate the configuration.
+ * @throws ConfigError naming every bad key.
+ */
+export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
+  const configDir = opts.configDir ?? path.join(projectRoot, 'config');
+  const dotenvDir = opts.dotenvDir === undefined ? process.cwd() : opts.dotenvDir;
+  const fromDotenv = dotenvDir && existsSync(path.join(dotenvDir, '.env'))
+    ? parseDotenv(readFileSync(path.join(dotenvDir, '.env')))
+    : {};
+  // Real environment wins over .env; empty strings count as unset.
+  const rawEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...fromDotenv, ...(opts.env ?? process.env) })) {
+    if (v !== undefined && v !== '') rawEnv[k] = v;
+  }
+  const envResult = envSchema.safeParse(rawEnv);
+  if (!envResult.success) throw new ConfigError(`invalid environment: ${formatIssues('', envResult.error)}`);
+  const env = envResult.data;
+
+  let merged = readYaml(path.join(configDir, 'default.yaml'));
+  if (env.TILLER_MARKET) {
+    const profileFile = path.join(configDir, `${env.TILLER_MARKET}.yaml`);
+    if (!existsSync(profileFile)) throw new ConfigError(`TILLER_MARKET: no market profile ${profileFile}`);
+    merged = deepMerge(merged, readYaml(profileFile));
+  }
+  const fileResult = fileSchema.safeParse(merged);
+  if (!fileResult.success) throw new ConfigError(`invalid config/*.yaml: ${formatIssues('', fileResult.error)}`);
+  const file = fileResult.data;
+
+  const provider = env.MARKET_DATA ?? file.marketData.provider;
+  const csvDir = env.MARKET_DATA_DIR ?? file.marketData.csvDir;
+  if (provider === 'csv' && !csvDir) throw new ConfigError('MARKET_DATA_DIR: required when MARKET_DATA=csv');
+  if (provider === 'csv' && !existsSync(csvDir)) throw new ConfigError(`MARKET_DATA_DIR: ${csvDir} does not exist`);
+  for (const [name, p] of Object.entries(file.picks.profiles)) {
+    if (p.rsiMin >= p.rsiMax) throw new ConfigError(`picks.profiles.${name}.rsiMin: must be below rsiMax`);
+  }
+
+  const telegram: TelegramConfig | undefined = env.TELEGRAM_BOT_TOKEN
+    ? {
+        token: env.TELEGRAM_BOT_TOKEN,
+        apiRoot: env.TELEGRAM_API_ROOT,
+        admins: env.TELEGRAM_ADMINS,
+        operators: env.TELEGRAM_OPERATORS,
+        viewers: env.TELEGRAM_VIEWERS,
+        alertChats: env.TELEGRAM_ALERT_CHATS,
+      }
+    : undefined;
+
+  const config: AppConfig = {
+    ...file,
+    http: { port: env.PORT, host: env.HOST },
+    varDir: path.resolve(env.TILLER_VAR_DIR),
+    databaseUrl: env.DATABASE_URL,
+    embeddedPgPort: env.EMBEDDED_PG_PORT,
+    redisUrl: env.REDIS_URL,
+    logLevel: env.LOG_LEVEL,
+    marketData: { ...file.marketData, provider, csvDir: csvDir ? path.resolve(csvDir) : '', yahooApiRoot: env.YAHOO_API_ROOT },
+    trading: { ...file.trading, liveSwitch: env.LIVE_TRADING },
+    telegram,
+    consoleChat: env.CONSOLE_CHAT === 'on' || (env.CONSOLE_CHAT === 'auto' && !telegram),
+  };
+  return deepFreeze(config);
+}
+
+/** A copy of the config safe to log or show: secrets and credentials in URLs replaced. */
+export function redactConfig(config: AppConfig): unknown {
+  const hideUrl = (u: string | undefined) => (u ? u.replace(/\/\/([^@/]*)@/, '//***@') : u);
+  return {
+    ...config,
+    databaseUrl: hideUrl(config.databaseUrl),
+    redisUrl: hideUrl(config.redisUrl),
+    telegram: config.telegram ? { ...config.telegram, token: '***' } : undefined,
+  };
+}

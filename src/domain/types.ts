@@ -1,0 +1,157 @@
+/** Core domain types. Prices are in the market's currency; timestamps are UTC instants; trading days are
+ * ISO dates (YYYY-MM-DD) in the market's own time zone. */
+
+/** An ISO date, YYYY-MM-DD, in the market's time zone. */
+export type TradingDay = string;
+
+export interface Instrument {
+  symbol: string;
+  name: string;
+  sector: string | null;
+  marketCap: number | null;
+}
+
+/** One daily OHLCV bar. */
+export interface Candle {
+  symbol: string;
+  day: TradingDay;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** A raw row from a provider before validation: any field may be missing or non-numeric. */
+export interface RawCandle {
+  symbol: string;
+  day: string;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  close: number | null;
+  volume: number | null;
+}
+
+/** Indicator values for one symbol and day; null until enough history exists. */
+export interface IndicatorRow {
+  symbol: string;
+  day: TradingDay;
+  close: number;
+  rsi14: number | null;
+  macd: number | null;
+  macdSignal: number | null;
+  macdHist: number | null;
+  sma20: number | null;
+  sma50: number | null;
+  sma200: number | null;
+  ema12: number | null;
+  ema26: number | null;
+  atr14: number | null;
+  bbUpper: number | null;
+  bbMiddle: number | null;
+  bbLower: number | null;
+  roc20: number | null;
+  roc63: number | null;
+}
+
+export type RiskProfile = 'conservative' | 'aggressive';
+
+export interface Pick {
+  day: TradingDay;
+  profile: RiskProfile;
+  symbol: string;
+  rank: number;
+  score: number;
+  confidence: number;
+  entry: number;
+  target: number;
+  stopLoss: number;
+  model: string;
+  rationale: string;
+}
+
+export type OrderSide = 'buy' | 'sell';
+export type OrderType = 'market' | 'stop' | 'limit';
+export type OrderStatus = 'new' | 'submitted' | 'filled' | 'cancelled' | 'rejected';
+/** Why an order exists: it is part of the client order id. */
+export type OrderReason = 'entry' | 'stop' | 'target' | 'halt' | 'manual';
+
+export interface Order {
+  clientOrderId: string;
+  day: TradingDay;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  qty: number;
+  /** Trigger price for stop orders, limit price for limit orders. */
+  price: number | null;
+  reason: OrderReason;
+  status: OrderStatus;
+  pickProfile: RiskProfile | null;
+  createdAt: Date;
+}
+
+export interface Fill {
+  clientOrderId: string;
+  symbol: string;
+  side: OrderSide;
+  qty: number;
+  price: number;
+  fee: number;
+  at: Date;
+}
+
+export interface Position {
+  symbol: string;
+  qty: number;
+  avgPrice: number;
+  stopLoss: number;
+  target: number;
+  openedDay: TradingDay;
+  profile: RiskProfile | null;
+}
+
+export interface ClosedTrade {
+  symbol: string;
+  qty: number;
+  entryPrice: number;
+  exitPrice: number;
+  pnl: number;
+  reason: OrderReason;
+  openedDay: TradingDay;
+  closedDay: TradingDay;
+}
+
+export type TradingStatus = 'RUNNING' | 'PAUSED' | 'HALTED';
+
+/** The persisted trading state: who set it, why and when. */
+export interface TradingState {
+  status: TradingStatus;
+  reason: string;
+  changedBy: string;
+  changedAt: Date;
+}
+
+export interface PortfolioSnapshot {
+  day: TradingDay;
+  cash: number;
+  equity: number;
+  exposure: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  drawdown: number;
+}
+
+export type BreakerName = 'daily_loss';
+
+/** Events pushed to chats. Each has a dedupe key so delivery is at least once, never doubled. */
+export type BotEvent =
+  | { type: 'trade_opened'; symbol: string; qty: number; price: number; stopLoss: number; target: number; day: TradingDay }
+  | { type: 'trade_closed'; symbol: string; qty: number; entryPrice: number; exitPrice: number; pnl: number; reason: OrderReason; day: TradingDay }
+  | { type: 'breaker_tripped'; breaker: BreakerName; value: number; limit: number; day: TradingDay }
+  | { type: 'state_changed'; from: TradingStatus; to: TradingStatus; by: string; reason: string; at: string }
+  | { type: 'job_failed'; job: string; error: string; at: string }
+  | { type: 'daily_report'; day: TradingDay; equity: number; cash: number; dayPnl: number; openPositions: number; tradesClosed: number; realizedPnl: number };
+
+export type BotEventType = BotEvent['type'];

@@ -1,0 +1,231 @@
+/** Composition root: the ONLY place that wires implementations together (database, cache, market data,
+ * broker, services, command core, transports, scheduler). */
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { ConsoleBot, CONSOLE } from '../bots/console/console.bot.js';
+import { buildHttpServer, type HealthCheck } from '../bots/http/http.server.js';
+import { TelegramBot, TELEGRAM } from '../bots/telegram/telegram.bot.js';
+import { openDatabase, type DbHandle } from '../db/database.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { RedisCache, RedisEventBus } from '../db/redis.js';
+import { createRepositories } from '../db/repositories/index.js';
+import { jobHandlers, type JobHandler, type JobName } from '../jobs/daily-jobs.js';
+import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
+import { replay, type ReplaySummary } from '../jobs/replay.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { PaperBroker } from './adapters/brokers/paper.broker.js';
+import { CsvMarketData } from './adapters/market-data/csv.market-data.js';
+import { YahooMarketData } from './adapters/market-data/yahoo.market-data.js';
+import { MemoryCache } from './adapters/memory/memory-cache.js';
+import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
+import { AlertDispatcher } from './alerts/alert-dispatcher.js';
+import { AlertService, type AlertTarget } from './alerts/alert.service.js';
+import { Authorizer, type RoleLists } from './commands/auth.js';
+import { CommandCore } from './commands/command-core.js';
+import { buildCommands } from './commands/registry.js';
+import type { AppConfig } from './config.js';
+import { ConfigError } from './domain/errors.js';
+import type { TradingDay } from './domain/types.js';
+import { createLogger, type Logger } from './logger.js';
+import { tradingDayOf } from './market/market-time.js';
+import { PriceSource } from './market/price-source.js';
+import { PicksService } from './picks/picks.service.js';
+import { PipelineService } from './pipeline/pipeline.service.js';
+import type { Broker } from './ports/broker.port.js';
+import type { Cache } from './ports/cache.port.js';
+import { ManualClock, systemClock, type Clock } from './ports/clock.port.js';
+import type { EventBus } from './ports/event-bus.port.js';
+import type { MarketData } from './ports/market-data.port.js';
+import type { Repositories } from './ports/repositories.port.js';
+import { DailyReport } from './trading/daily-report.js';
+import { HaltService } from './trading/halt.service.js';
+import { OrderExecutor } from './trading/order-executor.js';
+import { Portfolio } from './trading/portfolio.js';
+import { PositionMonitor } from './trading/position-monitor.js';
+import { TradeCycle } from './trading/trade-cycle.js';
+import type { TradingContext } from './trading/trading-context.js';
+import { TradingStateService } from './trading/trading-state.service.js';
+
+/** Everything one Tiller process has, wired. */
+export interface App {
+  config: AppConfig;
+  log: Logger;
+  clock: Clock;
+  db: DbHandle;
+  repos: Repositories;
+  cache: Cache;
+  bus: EventBus;
+  market: MarketData;
+  core: CommandCore;
+  dispatcher: AlertDispatcher;
+  handlers: Record<JobName, JobHandler>;
+  jobDeps: JobRunnerDeps;
+  state: TradingStateService;
+  close(): Promise<void>;
+}
+
+function createMarketData(config: AppConfig): MarketData {
+  const md = config.marketData;
+  if (md.provider === 'csv') return new CsvMarketData(md.csvDir, md.calendarSymbol);
+  return new YahooMarketData({ timeoutMs: md.timeoutMs, apiRoot: md.yahooApiRoot, universe: md.universe, calendarSymbol: md.calendarSymbol });
+}
+
+/** Live trading is refused unless explicitly switched on with credentials; no live broker exists yet. */
+function createBroker(config: AppConfig, prices: PriceSource, clock: Clock): Broker {
+  if (config.trading.mode === 'live') {
+    if (!config.trading.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to start');
+    throw new ConfigError('trading.mode: live trading needs a live broker adapter and its credentials; none is configured in this version, so Tiller refuses to place live orders');
+  }
+  return new PaperBroker(prices, clock, config.trading);
+}
+
+function alertTargets(config: AppConfig): AlertTarget[] {
+  const t: AlertTarget[] = (config.telegram?.alertChats ?? []).map((chatId) => ({ transport: TELEGRAM, chatId }));
+  if (config.consoleChat) t.push({ transport: CONSOLE, chatId: 'console' });
+  return t;
+}
+
+export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.varDir, config.embeddedPgPort, (m) => log.info(m));
+    url = embedded.url;
+  }
+  const db = openDatabase(url);
+  const applied = await migrateToLatest(db.db, db.pool);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+
+  const cache: Cache = config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache();
+  const bus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new MemoryEventBus();
+  const market = createMarketData(config);
+  const repos = createRepositories(db.db);
+
+  const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config));
+  const state = new TradingStateService(repos.state, alerts, clock);
+  const prices = new PriceSource(market, repos.candles, config.market);
+  const broker = createBroker(config, prices, clock);
+  const executor = new OrderExecutor(repos.trading, broker, clock);
+  const portfolio = new Portfolio(repos.trading, prices);
+  const ctx: TradingContext = { config, repos, clock, prices, executor, portfolio, state, alerts };
+  const monitor = new PositionMonitor(ctx);
+  const halt = new HaltService(ctx, monitor);
+  await repos.trading.ensureAccount(config.trading.startingCash);
+
+  const progressEvery = 100;
+  const pipeline = new PipelineService(repos, market, { ...config.marketData, ...config.pipeline }, (step, done, total) => {
+    if (done === total || done % progressEvery === 0) log.info({ step, done, total }, `pipeline ${step} ${done}/${total}`);
+  });
+  const handlers = jobHandlers({
+    market, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle: new TradeCycle(ctx), monitor, report: new DailyReport(ctx),
+  });
+
+  const roles: Record<string, RoleLists | 'local-admin'> = {};
+  if (config.telegram) roles[TELEGRAM] = config.telegram;
+  if (config.consoleChat) roles[CONSOLE] = 'local-admin';
+  const core = new CommandCore(
+    buildCommands({ config, repos, clock, portfolio, state, halt }),
+    new Authorizer(roles), repos.audit, cache, clock, config.chat.confirmTtlSeconds, log,
+  );
+  const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log);
+
+  return {
+    config, log, clock, db, repos, cache, bus, market, core, dispatcher, handlers, state,
+    jobDeps: { alerts, log, clock },
+    async close() {
+      await dispatcher.stop();
+      await cache.close();
+      await bus.close();
+      await db.close();
+      if (embedded) await embedded.stop();
+    },
+  };
+}
+
+/** A started process; stop() shuts it down gracefully. */
+export interface RunningProcess {
+  http: FastifyInstance | null;
+  port: number | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the long-running parts: `start` = API + bots + scheduler, `bot` = API + bots, `worker` = scheduler.
+ */
+export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): Promise<RunningProcess> {
+  const { config, log } = app;
+  const stops: Array<() => Promise<void> | void> = [];
+  let http: FastifyInstance | null = null;
+  let port: number | null = null;
+  let scheduler: Scheduler | null = null;
+
+  if (mode !== 'worker') {
+    const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, log) : null;
+    const consoleBot = config.consoleChat ? new ConsoleBot(app.core, config.market.currency) : null;
+    if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev) => telegram.sendAlert(chat, ev));
+    if (consoleBot) app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
+
+    const checks: HealthCheck[] = [
+      { name: 'database', check: () => app.repos.probe() },
+      { name: 'cache', check: () => app.cache.probe() },
+    ];
+    if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
+    http = buildHttpServer(checks);
+    await http.listen({ port: config.http.port, host: config.http.host });
+    port = (http.server.address() as AddressInfo).port;
+    log.info({ port }, 'http listening');
+    stops.push(() => http?.close());
+
+    await app.dispatcher.start();
+    if (telegram) {
+      await telegram.start();
+      stops.push(() => telegram.stop());
+    }
+    if (consoleBot) {
+      consoleBot.start();
+      stops.push(() => consoleBot.stop());
+    }
+  }
+  if (mode !== 'bot') {
+    scheduler = new Scheduler(app.db.pool, app.handlers, app.jobDeps, { schedule: config.schedule, timezone: config.market.timezone });
+    await scheduler.start();
+    log.info({ schedule: config.schedule, timezone: config.market.timezone }, 'scheduler started');
+    stops.push(() => scheduler?.stop());
+  }
+  const state = await app.state.get();
+  log.info({ mode, state: state.status }, 'tiller started');
+  return {
+    http, port,
+    async stop() {
+      // Stop taking commands first, then jobs, then deliver what is left in the outbox.
+      for (const s of stops.reverse()) await s();
+      await app.dispatcher.flush(5_000);
+    },
+  };
+}
+
+/** `tiller run <job>`: run one job now for today's trading day (or `day`). */
+export async function runJobNow(app: App, job: JobName, day?: TradingDay): Promise<unknown> {
+  const d = day ?? tradingDayOf(app.clock.now(), app.config.market.timezone);
+  return runJob(app.jobDeps, job, d, app.handlers[job], 'manual');
+}
+
+/** `tiller replay`: the daily schedule over historical days; alerts are delivered to the configured chats. */
+export async function runReplay(app: App, from: TradingDay, to: TradingDay, onProgress?: (day: TradingDay, i: number, n: number) => void): Promise<ReplaySummary> {
+  if (!(app.clock instanceof ManualClock)) throw new Error('replay needs a ManualClock');
+  const { config } = app;
+  const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, app.log) : null;
+  if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev) => telegram.sendAlert(chat, ev));
+  if (config.consoleChat) {
+    const consoleBot = new ConsoleBot(app.core, config.market.currency);
+    app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
+  }
+  await app.dispatcher.start();
+  const summary = await replay({ ...app.jobDeps, clock: app.clock }, app.handlers, app.market, config.schedule, config.market.timezone, { from, to, onProgress });
+  const pending = await app.dispatcher.flush(60_000);
+  if (pending > 0) app.log.warn({ pending }, 'alerts still pending after replay; they are delivered at the next start');
+  return summary;
+}

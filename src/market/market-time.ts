@@ -1,0 +1,26 @@
+/** Trading days and session times in the market's own time zone. */
+import { DateTime } from 'luxon';
+import type { TradingDay } from '../domain/types.js';
+
+/** The market's local date of an instant. */
+export function tradingDayOf(at: Date, timezone: string): TradingDay {
+  return DateTime.fromJSDate(at, { zone: timezone }).toISODate() ?? '';
+}
+
+/** The UTC instant of `HH:MM` local time on `day` in the market's time zone. */
+export function instantAt(day: TradingDay, hhmm: string, timezone: string): Date {
+  const [h, m] = hhmm.split(':').map(Number);
+  const dt = DateTime.fromISO(day, { zone: timezone }).set({ hour: h ?? 0, minute: m ?? 0, second: 0, millisecond: 0 });
+  if (!dt.isValid) throw new Error(`invalid day or time: ${day} ${hhmm} ${timezone}`);
+  return dt.toJSDate();
+}
+
+/** `day` shifted by n calendar days. */
+export function addDays(day: TradingDay, n: number): TradingDay {
+  return DateTime.fromISO(day, { zone: 'utc' }).plus({ days: n }).toISODate() ?? day;
+}
+
+/** Local HH:MM of an instant in the market's time zone. */
+export function localTime(at: Date, timezone: string): string {
+  return DateTime.fromJSDate(at, { zone: timezone }).toFormat('HH:mm');
+}

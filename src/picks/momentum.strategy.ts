@@ -1,0 +1,58 @@
+/** The rule-based model of the walking skeleton: momentum with a trend filter.
+ * A symbol qualifies when its price is above SMA 50 (and SMA 50 above SMA 200 where the profile asks for
+ * a long trend), its 63-day return and MACD histogram are positive, RSI is inside the profile's band,
+ * volatility (ATR/close) is under the cap and market cap is known and above the floor (when a floor is
+ * set). Qualifying symbols are scored by percentile rank of 63-day return (50 %), 20-day return (30 %) and
+ * MACD histogram relative to price (20 %); score is the confidence. */
+import type { ProfileConfig } from '../config.js';
+import type { IndicatorRow, Instrument, Pick, RiskProfile, TradingDay } from '../domain/types.js';
+
+export const MODEL_NAME = 'momentum-trend-v1';
+
+interface Candidate {
+  row: IndicatorRow & { atr14: number; sma50: number; rsi14: number; roc63: number; roc20: number; macdHist: number };
+}
+
+function qualifies(r: IndicatorRow, inst: Instrument | undefined, p: ProfileConfig): r is Candidate['row'] {
+  if (r.atr14 == null || r.sma50 == null || r.rsi14 == null || r.roc63 == null || r.roc20 == null || r.macdHist == null) return false;
+  if (p.minMarketCap > 0 && (inst?.marketCap == null || inst.marketCap < p.minMarketCap)) return false;
+  if (r.atr14 / r.close > p.maxAtrPct) return false;
+  if (r.rsi14 < p.rsiMin || r.rsi14 > p.rsiMax) return false;
+  if (r.close <= r.sma50) return false;
+  if (p.requireLongTrend && (r.sma200 == null || r.sma50 <= r.sma200)) return false;
+  return r.roc63 > 0 && r.macdHist > 0;
+}
+
+/** Percentile rank in [0, 1] of each value among `values` (ties share the lower rank). */
+function percentiles(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = values.length;
+  return values.map((v) => (n <= 1 ? 1 : sorted.indexOf(v) / (n - 1)));
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
+
+/** Rank the day's indicator rows for one profile; returns at most `topN` picks for `day`. */
+export function rankPicks(day: TradingDay, profile: RiskProfile, rows: IndicatorRow[], instruments: Map<string, Instrument>, p: ProfileConfig): Pick[] {
+  const cands = rows.filter((r): r is Candidate['row'] => qualifies(r, instruments.get(r.symbol), p));
+  const m63 = percentiles(cands.map((c) => c.roc63));
+  const m20 = percentiles(cands.map((c) => c.roc20));
+  const mh = percentiles(cands.map((c) => c.macdHist / c.close));
+  const scored = cands.map((c, i) => ({ c, score: 0.5 * m63[i]! + 0.3 * m20[i]! + 0.2 * mh[i]! }));
+  scored.sort((a, b) => b.score - a.score || a.c.symbol.localeCompare(b.c.symbol));
+  return scored.slice(0, p.topN).map(({ c, score }, i) => {
+    const round = (x: number) => Math.round(x * 100) / 100;
+    return {
+      day, profile, symbol: c.symbol, rank: i + 1,
+      score: Math.round(score * 1000) / 1000,
+      confidence: Math.round(score * 1000) / 1000,
+      entry: round(c.close),
+      target: round(c.close + p.targetAtr * c.atr14),
+      stopLoss: round(Math.max(0.01, c.close - p.stopAtr * c.atr14)),
+      model: MODEL_NAME,
+      rationale: `63-day return ${pct(c.roc63)}, 20-day ${pct(c.roc20)}, RSI ${c.rsi14.toFixed(0)}, `
+        + `close ${pct(c.close / c.sma50 - 1)} above SMA50${p.requireLongTrend ? ' in a long uptrend' : ''}, `
+        + `ATR ${(100 * c.atr14 / c.close).toFixed(1)} % of price; ranked ${i + 1} of ${cands.length} qualifying.`,
+    };
+  });
+}

@@ -1,0 +1,15 @@
+import type { Instrument, RawCandle, TradingDay } from '../domain/types.js';
+
+/** Where prices come from (CSV directory, Yahoo Finance, ...). Every call has a timeout in the adapter. */
+export interface MarketData {
+  /** Short provider name for logs and /health. */
+  readonly name: string;
+  /** The symbols this provider can serve, with names, sectors and market caps where known. */
+  listInstruments(): Promise<Instrument[]>;
+  /** Daily bars for one symbol with from <= day <= to, oldest first, unvalidated. */
+  getDailyCandles(symbol: string, from: TradingDay, to: TradingDay): Promise<RawCandle[]>;
+  /** The days the market traded in [from, to], oldest first (the provider's own calendar). */
+  tradingDays(from: TradingDay, to: TradingDay): Promise<TradingDay[]>;
+  /** Resolves when the provider is reachable; rejects with the reason otherwise. */
+  probe(): Promise<void>;
+}

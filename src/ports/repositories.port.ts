@@ -1,0 +1,148 @@
+import type {
+  BotEvent, BreakerName, Candle, ClosedTrade, Fill, IndicatorRow, Instrument, Order, OrderStatus, Pick,
+  PortfolioSnapshot, Position, RawCandle, RiskProfile, TradingDay, TradingState,
+} from '../domain/types.js';
+
+/** Symbols and their descriptive data. */
+export interface InstrumentRepository {
+  upsertMany(instruments: Instrument[]): Promise<number>;
+  list(): Promise<Instrument[]>;
+}
+
+/** Daily bars that passed validation. Upserts are idempotent by (symbol, day). */
+export interface CandleRepository {
+  upsertMany(candles: Candle[]): Promise<number>;
+  /** The last stored day per symbol. */
+  lastDays(): Promise<Map<string, TradingDay>>;
+  /** Bars of each symbol with day >= from, oldest first. */
+  since(symbols: string[], from: TradingDay): Promise<Map<string, Candle[]>>;
+  /** The last stored bar of a symbol on or before `day`. */
+  lastOnOrBefore(symbol: string, day: TradingDay): Promise<Candle | null>;
+  /** How many symbols have a bar on `day`. */
+  countOn(day: TradingDay): Promise<number>;
+}
+
+export interface IndicatorRepository {
+  upsertMany(rows: IndicatorRow[]): Promise<number>;
+  /** The latest day <= `day` that has indicators, or null. */
+  latestDayOnOrBefore(day: TradingDay): Promise<TradingDay | null>;
+  onDay(day: TradingDay): Promise<IndicatorRow[]>;
+}
+
+/** A bad row kept with the reason it was refused. */
+export interface QuarantinedRow {
+  runId: number;
+  symbol: string;
+  day: string;
+  reason: string;
+  raw: RawCandle;
+}
+
+export type StepStatus = 'running' | 'succeeded' | 'failed';
+
+/** Tracks pipeline runs and their steps (status, attempts, rows, error, timings), and quarantined rows. */
+export interface PipelineRepository {
+  startRun(asOf: TradingDay, trigger: string): Promise<number>;
+  startStep(runId: number, step: string, attempt: number): Promise<number>;
+  finishStep(stepId: number, status: Exclude<StepStatus, 'running'>, rows: number, error?: string): Promise<void>;
+  finishRun(runId: number, status: Exclude<StepStatus, 'running'>, error?: string): Promise<void>;
+  quarantine(rows: QuarantinedRow[]): Promise<number>;
+  lastRuns(limit: number): Promise<Array<{ id: number; asOf: TradingDay; status: StepStatus; startedAt: Date; steps: Array<{ step: string; status: StepStatus; rows: number; attempt: number }> }>>;
+}
+
+export interface PickRepository {
+  /** Replace the picks of one day and profile (idempotent re-runs). */
+  replace(day: TradingDay, profile: RiskProfile, picks: Pick[]): Promise<void>;
+  forDay(day: TradingDay, profile?: RiskProfile): Promise<Pick[]>;
+  latestDay(): Promise<TradingDay | null>;
+}
+
+/** The effect of one fill, applied atomically: order status, fill row, cash, position, closed trade. */
+export interface FillEffect {
+  fill: Fill;
+  cashDelta: number;
+  /** New state of the position; null when the fill closed it. */
+  position: Position | null;
+  closedTrade: ClosedTrade | null;
+}
+
+export interface TradingRepository {
+  /** Insert a new order; false when the client order id exists already (nothing is changed). */
+  insertOrder(order: Order): Promise<boolean>;
+  getOrder(clientOrderId: string): Promise<Order | null>;
+  setOrderStatus(clientOrderId: string, status: OrderStatus, note?: string): Promise<void>;
+  ordersWithStatus(statuses: OrderStatus[]): Promise<Order[]>;
+  ordersOn(day: TradingDay): Promise<Order[]>;
+  /** Apply a fill in one transaction; a second call for the same order is a no-op returning false. */
+  applyFill(effect: FillEffect): Promise<boolean>;
+  positions(): Promise<Position[]>;
+  cash(): Promise<number>;
+  /** Create the account with its starting cash once; later calls change nothing. */
+  ensureAccount(startingCash: number): Promise<void>;
+  closedTrades(fromDay: TradingDay, toDay: TradingDay): Promise<ClosedTrade[]>;
+  fills(): Promise<Fill[]>;
+  upsertSnapshot(s: PortfolioSnapshot): Promise<void>;
+  /** The latest snapshot strictly before `day`. */
+  snapshotBefore(day: TradingDay): Promise<PortfolioSnapshot | null>;
+  peakEquity(): Promise<number | null>;
+}
+
+export interface StateRepository {
+  get(): Promise<TradingState | null>;
+  /** Persist a new state and its history row. */
+  set(state: TradingState): Promise<void>;
+  recordBreaker(name: BreakerName, day: TradingDay, value: number, limit: number, action: string): Promise<void>;
+  lastBreaker(): Promise<{ name: BreakerName; day: TradingDay; value: number; limit: number; at: Date } | null>;
+}
+
+/** One delivery of an alert to one chat. */
+export interface PendingDelivery {
+  id: number;
+  transport: string;
+  chatId: string;
+  event: BotEvent;
+  attempts: number;
+}
+
+/** Alerts are written here first and delivered from here: at least once, deduplicated by key. */
+export interface OutboxRepository {
+  /** Store an event for the given targets; false when the dedupe key exists (nothing stored). */
+  enqueue(event: BotEvent, dedupeKey: string, targets: Array<{ transport: string; chatId: string }>): Promise<boolean>;
+  /** Deliveries due now, oldest first, at most one per chat to keep order. */
+  due(now: Date, limit: number): Promise<PendingDelivery[]>;
+  markDelivered(id: number, at: Date): Promise<void>;
+  markFailed(id: number, error: string, nextAttemptAt: Date | null): Promise<void>;
+  countPending(): Promise<number>;
+}
+
+export interface AuditEntry {
+  at: Date;
+  transport: string;
+  userId: string;
+  chatId: string;
+  command: string;
+  args: string;
+  role: string | null;
+  outcome: 'ok' | 'refused' | 'error' | 'confirm_requested' | 'confirmed';
+  detail: string;
+}
+
+export interface AuditRepository {
+  record(entry: AuditEntry): Promise<void>;
+  recent(limit: number): Promise<AuditEntry[]>;
+}
+
+/** Every repository the core needs, handed in by src/main.ts. */
+export interface Repositories {
+  instruments: InstrumentRepository;
+  candles: CandleRepository;
+  indicators: IndicatorRepository;
+  pipeline: PipelineRepository;
+  picks: PickRepository;
+  trading: TradingRepository;
+  state: StateRepository;
+  outbox: OutboxRepository;
+  audit: AuditRepository;
+  /** Resolves when the database answers. */
+  probe(): Promise<void>;
+}

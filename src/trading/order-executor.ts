@@ -1,0 +1,70 @@
+/** Places orders exactly once. The order row (unique client order id) is written before the broker is
+ * called; a re-run finds it and either skips it (already filled, cancelled or rejected) or submits it
+ * again, which the broker treats as the same order. The fill and all it changes are applied in one
+ * transaction that is itself a no-op the second time. */
+import type { Fill, Order, OrderReason, OrderSide, OrderType, RiskProfile, TradingDay } from '../domain/types.js';
+import type { Broker } from '../ports/broker.port.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { FillEffect, TradingRepository } from '../ports/repositories.port.js';
+import { ordersTotal } from '../../monitoring/metrics.js';
+
+/** What to place; the client order id is derived from reason, symbol and trading day. */
+export interface OrderIntent {
+  day: TradingDay;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  qty: number;
+  price: number | null;
+  reason: OrderReason;
+  pickProfile: RiskProfile | null;
+}
+
+export type ExecutionOutcome =
+  | { kind: 'filled'; fill: Fill; applied: boolean }
+  | { kind: 'already-done'; order: Order }
+  | { kind: 'resting' }
+  | { kind: 'rejected'; reason: string };
+
+export function clientOrderId(reason: OrderReason, symbol: string, day: TradingDay): string {
+  return `${reason}:${symbol}:${day}`;
+}
+
+export class OrderExecutor {
+  constructor(
+    private readonly repo: TradingRepository,
+    private readonly broker: Broker,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(intent: OrderIntent, effectOf: (fill: Fill) => FillEffect): Promise<ExecutionOutcome> {
+    const id = clientOrderId(intent.reason, intent.symbol, intent.day);
+    const order: Order = { ...intent, clientOrderId: id, status: 'new', createdAt: this.clock.now() };
+    if (!(await this.repo.insertOrder(order))) {
+      const existing = await this.repo.getOrder(id);
+      if (existing && existing.status !== 'new' && existing.status !== 'submitted') return { kind: 'already-done', order: existing };
+    }
+    const result = await this.broker.submit(order);
+    ordersTotal.inc({ side: order.side, reason: order.reason, result: result.status });
+    if (result.status === 'rejected') {
+      await this.repo.setOrderStatus(id, 'rejected', result.reason);
+      return { kind: 'rejected', reason: result.reason };
+    }
+    if (result.status === 'submitted') {
+      await this.repo.setOrderStatus(id, 'submitted');
+      return { kind: 'resting' };
+    }
+    const applied = await this.repo.applyFill(effectOf(result.fill));
+    return { kind: 'filled', fill: result.fill, applied };
+  }
+
+  /** Cancel every order that has not filled; returns how many. */
+  async cancelOpen(): Promise<number> {
+    const open = await this.repo.ordersWithStatus(['new', 'submitted']);
+    for (const o of open) {
+      await this.broker.cancel(o.clientOrderId);
+      await this.repo.setOrderStatus(o.clientOrderId, 'cancelled', 'cancelled by halt');
+    }
+    return open.length;
+  }
+}
