@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (no build step).
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+// The `tiller` executable: runs src/cli.ts in a node process with the tsx loader (no build step). The
+// loader runs in the same process, so signals (SIGINT/SIGTERM) reach Tiller's graceful shutdown directly.
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = require.resolve('tsx/cli');
-const r = spawnSync(process.execPath, [tsx, path.join(root, 'src/cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(root, 'src/cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: process.cwd() });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

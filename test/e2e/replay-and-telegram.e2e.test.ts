@@ -1,0 +1,174 @@
+/** The whole loop on real parts: the real `tiller` process on real PostgreSQL replays 21 trading days of
+ * the S&P 500 data, alerts reach a fake Telegram Bot API through telegraf, and the chat commands answer
+ * with the numbers in the database; emergency stop halts and survives a restart. */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTelegram, type SentMessage } from '../fakes/telegram-bot-api.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { eventually, freePort, SP500_DIR, startTiller, type TillerProcess } from '../helpers/tiller-process.js';
+
+const TOKEN = '123456:TEST-token';
+const ADMIN = { id: 1001, username: 'ada' };
+const OPERATOR = { id: 1002, username: 'otto' };
+const VIEWER = { id: 1003, username: 'vera' };
+const STRANGER = { id: 9999, username: 'mallory' };
+const ALERT_CHAT = -500;
+const STARTING_CASH = 100_000;
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const fmt = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+describe('replay and Telegram, end to end', () => {
+  let db: TestDatabase;
+  let tg: FakeTelegram;
+  let sql: pg.Client;
+  let env: Record<string, string>;
+  let proc: TillerProcess | null = null;
+  let port: number;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    tg = new FakeTelegram(TOKEN);
+    const apiRoot = await tg.start();
+    port = await freePort();
+    env = {
+      DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(port), HOST: '127.0.0.1',
+      TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, TELEGRAM_ADMINS: String(ADMIN.id),
+      TELEGRAM_OPERATORS: String(OPERATOR.id), TELEGRAM_VIEWERS: String(VIEWER.id), TELEGRAM_ALERT_CHATS: String(ALERT_CHAT),
+      CONSOLE_CHAT: 'off',
+    };
+    sql = new pg.Client({ connectionString: db.url });
+  }, 60_000);
+
+  afterAll(async () => {
+    await proc?.kill('SIGKILL');
+    await sql?.end().catch(() => undefined);
+    await tg?.stop();
+    await db?.drop();
+  });
+
+  it('replays 21 trading days: picks for both profiles, orders, fills and positions agree, one alert per trade', async () => {
+    const replay = startTiller(['replay', '--from', '2017-01-03', '--to', '2017-02-01'], env);
+    const code = await replay.exited;
+    expect(code, replay.stderr()).toBe(0);
+    expect(replay.stdout()).toMatch(/replayed 21 trading days .* 0 job failure\(s\)/);
+
+    await sql.connect();
+    const picks = await sql.query<{ profile: string; days: number; n: number }>(
+      'select profile, count(distinct day)::int as days, count(*)::int as n from picks group by profile order by profile');
+    expect(picks.rows.map((r) => r.profile)).toEqual(['aggressive', 'conservative']);
+    for (const r of picks.rows) expect(r.days).toBeGreaterThanOrEqual(11);
+
+    // Every filled order has exactly one fill, and every fill belongs to a filled order.
+    const orphan = await sql.query(`select o.client_order_id from orders o left join fills f using (client_order_id)
+      where (o.status = 'filled') <> (f.id is not null)`);
+    expect(orphan.rows).toEqual([]);
+    const fills = (await sql.query<{ symbol: string; side: string; qty: number; price: number; fee: number; client_order_id: string }>(
+      'select symbol, side, qty, price, fee, client_order_id from fills order by id')).rows;
+    const buys = fills.filter((f) => f.side === 'buy');
+    const sells = fills.filter((f) => f.side === 'sell');
+    expect(buys.length).toBeGreaterThan(5);
+    expect(sells.length).toBeGreaterThan(0);
+
+    // Positions are exactly the net of the fills.
+    const net = new Map<string, number>();
+    for (const f of fills) net.set(f.symbol, (net.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty));
+    const expectedPositions = [...net].filter(([, q]) => q !== 0).sort(([a], [b]) => a.localeCompare(b));
+    const positions = (await sql.query<{ symbol: string; qty: number }>('select symbol, qty from positions order by symbol')).rows;
+    expect(positions.map((p) => [p.symbol, p.qty])).toEqual(expectedPositions);
+
+    // Cash is the starting cash moved by every fill.
+    const cashFromFills = fills.reduce((c, f) => c + (f.side === 'buy' ? -(f.price * f.qty + f.fee) : f.price * f.qty - f.fee), STARTING_CASH);
+    const cash = (await sql.query<{ cash: number }>('select cash from account')).rows[0]!.cash;
+    expect(cash).toBeCloseTo(cashFromFills, 1);
+    expect((await sql.query('select 1 from closed_trades')).rowCount).toBe(sells.length);
+
+    // One alert per trade reached the alert chat through the Bot API.
+    const alerts = tg.sent.filter((m) => m.chatId === String(ALERT_CHAT));
+    for (const f of buys) expect(alerts.filter((m) => m.text.includes('Opened') && m.text.includes(`<code>${f.symbol}</code>`)).length).toBeGreaterThanOrEqual(1);
+    expect(alerts.filter((m) => m.text.includes('Opened')).length).toBe(buys.length);
+    expect(alerts.filter((m) => m.text.includes('Closed')).length).toBe(sells.length);
+    expect(alerts.filter((m) => m.text.includes('Daily report')).length).toBe(21);
+  }, 240_000);
+
+  it('answers /status, /picks and /positions with the real numbers; refuses and audits strangers', async () => {
+    proc = startTiller(['start'], env);
+    await eventually(async () => {
+      const r = await fetch(`http://127.0.0.1:${port}/health`);
+      return r.status === 200 ? true : undefined;
+    }, 60_000, '/health 200');
+
+    const positions = (await sql.query<{ symbol: string; qty: number; close: number }>(`
+      select p.symbol, p.qty, (select close from candles c where c.symbol = p.symbol order by day desc limit 1) as close
+      from positions p order by symbol`)).rows;
+    const cash = (await sql.query<{ cash: number }>('select cash from account')).rows[0]!.cash;
+    const exposure = positions.reduce((s, p) => s + round2(p.close * p.qty), 0);
+    const equity = round2(cash + round2(exposure));
+
+    const status = await tg.ask(VIEWER, VIEWER.id, '/status');
+    expect(status.text).toContain('<b>RUNNING</b>');
+    expect(status.text).toContain(`Equity: ${fmt(equity)} USD`);
+    expect(status.text).toContain(`Cash: ${fmt(round2(cash))} USD`);
+    expect(status.text).toContain(`Open positions: ${positions.length}`);
+
+    const latest = (await sql.query<{ day: string }>("select max(day)::text as day from picks")).rows[0]!.day;
+    const top = (await sql.query<{ symbol: string; profile: string }>('select symbol, profile from picks where day = $1 and rank = 1', [latest])).rows;
+    const picks = await tg.ask(VIEWER, VIEWER.id, '/picks');
+    expect(picks.text).toContain(latest);
+    for (const t of top) expect(picks.text).toContain(`1. <code>${t.symbol}</code>`);
+
+    const pos = await tg.ask(VIEWER, VIEWER.id, '/positions');
+    for (const p of positions) expect(pos.text).toContain(`<code>${p.symbol}</code> ${p.qty} @`);
+
+    const refused = await tg.ask(STRANGER, ALERT_CHAT, '/pause');
+    expect(refused.text).toContain('not authorised');
+    const viewerPause = await tg.ask(VIEWER, VIEWER.id, '/pause');
+    expect(viewerPause.text).toContain('needs the operator role');
+    const audit = await sql.query<{ outcome: string; role: string | null }>(
+      "select outcome, role from audit_log where user_id = $1 and command = 'pause'", [String(STRANGER.id)]);
+    expect(audit.rows).toEqual([{ outcome: 'refused', role: null }]);
+    expect((await sql.query<{ status: string }>('select status from trading_state')).rows[0]?.status ?? 'RUNNING').toBe('RUNNING');
+  }, 120_000);
+
+  it('/emergency_stop asks for confirmation, only the requester can confirm, then halts and closes everything; HALTED survives a restart', async () => {
+    const before = (await sql.query<{ symbol: string }>('select symbol from positions')).rows.map((r) => r.symbol).sort();
+    expect(before.length).toBeGreaterThan(0);
+
+    const ask = await tg.ask(ADMIN, ADMIN.id, '/emergency_stop end of test');
+    const buttons = ask.replyMarkup?.inline_keyboard?.[0] ?? [];
+    const confirm = buttons.find((b) => b.callback_data?.endsWith(':y'));
+    expect(confirm?.callback_data).toMatch(/^cf:[0-9a-f]+:y$/);
+
+    // Someone else pressing the button is refused and nothing happens.
+    let n = tg.sent.length;
+    tg.pressButton(OPERATOR, ask, confirm!.callback_data!);
+    const notYours = await tg.waitFor((m) => m.text.includes('Only the user who asked'), 15_000, n);
+    expect(notYours.chatId).toBe(String(ADMIN.id));
+    expect((await sql.query('select 1 from positions')).rowCount).toBe(before.length);
+
+    n = tg.sent.length;
+    tg.pressButton(ADMIN, ask, confirm!.callback_data!);
+    const done: SentMessage = await tg.waitFor((m) => m.method === 'editMessageText' && m.text.includes('HALTED'), 30_000, n);
+    expect(done.text).toContain(`closed ${before.length} position(s)`);
+
+    expect((await sql.query('select 1 from positions')).rowCount).toBe(0);
+    expect((await sql.query("select 1 from orders where status in ('new', 'submitted')")).rowCount).toBe(0);
+    const halts = (await sql.query<{ symbol: string }>("select symbol from closed_trades where reason = 'halt' order by symbol")).rows.map((r) => r.symbol);
+    expect(halts).toEqual(before);
+    const state = (await sql.query<{ status: string; changed_by: string }>('select status, changed_by from trading_state')).rows[0];
+    expect(state).toEqual({ status: 'HALTED', changed_by: `telegram:${ADMIN.id} (${ADMIN.username})` });
+    await eventually(() => (tg.sent.filter((m) => m.chatId === String(ALERT_CHAT) && m.text.includes('(halt)')).length === before.length ? true : undefined), 15_000, 'halt alerts');
+
+    // A second press of the same button does nothing: the confirmation was used up.
+    n = tg.sent.length;
+    tg.pressButton(ADMIN, ask, confirm!.callback_data!);
+    await tg.waitFor((m) => m.text.includes('expired or was already used'), 15_000, n);
+
+    expect(await proc!.kill('SIGTERM')).toBe(0);
+    proc = startTiller(['start'], env);
+    await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200 ? true : undefined), 60_000, 'restart');
+    const after = await tg.ask(VIEWER, VIEWER.id, '/status');
+    expect(after.text).toContain('<b>HALTED</b>');
+    expect(after.text).toContain('Open positions: 0');
+  }, 180_000);
+});
