@@ -42,6 +42,11 @@ export class Scheduler {
     }
   }
 
+  /** Queue one job to run now through Agenda (any worker may take it). */
+  async triggerNow(name: JobName): Promise<void> {
+    await this.agenda.now(name);
+  }
+
   /** Stop taking jobs; running jobs' locks are released so another worker can pick them up. The backend
    * disconnects (including its LISTEN connection); the shared pool is not Agenda's and stays open. */
   async stop(): Promise<void> {

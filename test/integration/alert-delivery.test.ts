@@ -1,0 +1,70 @@
+/** Alert delivery from the outbox through the real telegraf client to the fake Bot API: rate limits are
+ * honoured, order per chat is kept, nothing is sent twice; a dispatcher that restarts sends the rest. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TelegramBot } from '../../bots/telegram/telegram.bot.js';
+import { createRepositories } from '../../db/repositories/index.js';
+import { MemoryCache } from '../../src/adapters/memory/memory-cache.js';
+import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
+import { AlertDispatcher } from '../../src/alerts/alert-dispatcher.js';
+import { AlertService } from '../../src/alerts/alert.service.js';
+import { Authorizer } from '../../src/commands/auth.js';
+import { CommandCore } from '../../src/commands/command-core.js';
+import { createLogger } from '../../src/logger.js';
+import { systemClock } from '../../src/ports/clock.port.js';
+import type { Repositories } from '../../src/ports/repositories.port.js';
+import { FakeTelegram } from '../fakes/telegram-bot-api.js';
+import { openMigratedDatabase } from '../helpers/database.js';
+import { eventually } from '../helpers/tiller-process.js';
+
+describe('alert delivery to Telegram', () => {
+  let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
+  let repos: Repositories;
+  let tg: FakeTelegram;
+  let bot: TelegramBot;
+  const bus = new MemoryEventBus();
+  const log = createLogger('silent');
+
+  beforeAll(async () => {
+    t = await openMigratedDatabase();
+    repos = createRepositories(t.handle.db);
+    tg = new FakeTelegram('42:abc');
+    const apiRoot = await tg.start();
+    const core = new CommandCore([], new Authorizer({}), repos.audit, new MemoryCache(), systemClock, 60, log);
+    bot = new TelegramBot({ token: '42:abc', apiRoot, admins: [], operators: [], viewers: [], alertChats: ['-1', '-2'] }, core, 'USD', log);
+  });
+  afterAll(async () => {
+    await tg.stop();
+    await t.drop();
+  });
+
+  it('delivers every alert once, in order per chat, through 429s with retry_after', async () => {
+    const alerts = new AlertService(repos.outbox, bus, () => [{ transport: 'telegram', chatId: '-1' }, { transport: 'telegram', chatId: '-2' }]);
+    for (let i = 1; i <= 5; i++) {
+      await alerts.raise({ type: 'job_failed', job: `job${i}`, error: 'boom', at: '2026-01-01T00:00:00Z' }, `k${i}`);
+    }
+    // Raising the same fact again stores nothing.
+    expect(await alerts.raise({ type: 'job_failed', job: 'job1', error: 'boom', at: '2026-01-01T00:00:00Z' }, 'k1')).toBe(false);
+    tg.rateLimitCount = 2;
+    tg.retryAfter = 1;
+
+    const first = new AlertDispatcher(repos.outbox, bus, { pollMs: 100, maxAttempts: 10 }, log);
+    first.register('telegram', (chat, ev) => bot.sendAlert(chat, ev));
+    await first.start();
+    await eventually(() => (tg.sent.length >= 2 ? true : undefined), 10_000, 'first deliveries');
+    await first.stop(); // a restart in the middle
+
+    const second = new AlertDispatcher(repos.outbox, bus, { pollMs: 100, maxAttempts: 10 }, log);
+    second.register('telegram', (chat, ev) => bot.sendAlert(chat, ev));
+    await second.start();
+    expect(await second.flush(15_000)).toBe(0);
+    await second.stop();
+
+    for (const chat of ['-1', '-2']) {
+      const texts = tg.sent.filter((m) => m.chatId === chat).map((m) => /job\d/.exec(m.text)![0]);
+      expect(texts).toEqual(['job1', 'job2', 'job3', 'job4', 'job5']);
+    }
+    const retried = await t.handle.db.selectFrom('alert_deliveries').select(['attempts', 'last_error']).where('attempts', '>', 1).execute();
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    expect(retried[0]!.last_error).toMatch(/Too Many Requests/);
+  }, 40_000);
+});

@@ -1,0 +1,79 @@
+/** The command core on real PostgreSQL (audit log): deny by default, roles, confirmations that expire and
+ * that only the requester can use. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories } from '../../db/repositories/index.js';
+import { MemoryCache } from '../../src/adapters/memory/memory-cache.js';
+import { Authorizer } from '../../src/commands/auth.js';
+import { CommandCore } from '../../src/commands/command-core.js';
+import type { Actor, CommandDefinition } from '../../src/commands/command.types.js';
+import { UserError } from '../../src/domain/errors.js';
+import { ManualClock } from '../../src/ports/clock.port.js';
+import type { Repositories } from '../../src/ports/repositories.port.js';
+import { openMigratedDatabase } from '../helpers/database.js';
+
+const admin: Actor = { transport: 'telegram', userId: '1', chatId: '-10' };
+const operator: Actor = { transport: 'telegram', userId: '2', chatId: '-10' };
+const viewer: Actor = { transport: 'telegram', userId: '3', chatId: '-10' };
+const stranger: Actor = { transport: 'telegram', userId: '99', chatId: '-10' };
+
+describe('command core', () => {
+  let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
+  let repos: Repositories;
+  let core: CommandCore;
+  const clock = new ManualClock(new Date('2026-01-05T10:00:00Z'));
+  const runs: string[] = [];
+  const errors: unknown[] = [];
+
+  beforeAll(async () => {
+    t = await openMigratedDatabase();
+    repos = createRepositories(t.handle.db);
+    const defs: CommandDefinition[] = [
+      { name: 'peek', description: 'read', usage: '/peek', minRole: 'viewer', dangerous: false, run: async ({ args }) => ({ kind: 'cancelled', command: `peek ${args.join(' ')}` }) },
+      { name: 'nudge', description: 'operate', usage: '/nudge', minRole: 'operator', dangerous: false, run: async () => { throw new UserError('Symbol ZZZ is unknown.'); } },
+      { name: 'boom', description: 'breaks', usage: '/boom', minRole: 'viewer', dangerous: false, run: async () => { throw new Error('db password=hunter2 leaked?'); } },
+      { name: 'halt', description: 'Halts everything.', usage: '/halt', minRole: 'admin', dangerous: true, run: async ({ actor }) => { runs.push(actor.userId); return { kind: 'cancelled', command: 'halt ran' }; } },
+    ];
+    core = new CommandCore(defs, new Authorizer({ telegram: { admins: ['1'], operators: ['2'], viewers: ['3'] } }), repos.audit, new MemoryCache(clock), clock, 60,
+      { error: (o) => errors.push(o) });
+  });
+  afterAll(() => t.drop());
+
+  it('refuses unknown users and too-low roles, and audits every call', async () => {
+    expect(await core.handle(stranger, 'peek', [])).toEqual({ kind: 'refused', reason: 'You are not authorised to use this bot (user id 99).' });
+    expect(await core.handle(viewer, 'nudge', [])).toEqual({ kind: 'refused', reason: '/nudge needs the operator role; you are viewer.' });
+    expect(await core.handle(viewer, 'peek', ['a', 'b'])).toEqual({ kind: 'cancelled', command: 'peek a b' });
+    const audit = (await repos.audit.recent(10)).reverse();
+    expect(audit.map((a) => [a.userId, a.command, a.args, a.role, a.outcome])).toEqual([
+      ['99', 'peek', '', null, 'refused'], ['3', 'nudge', '', 'viewer', 'refused'], ['3', 'peek', 'a b', 'viewer', 'ok'],
+    ]);
+  });
+
+  it('turns a UserError into its message and any other error into a generic reply without details', async () => {
+    expect(await core.handle(operator, 'nudge', [])).toEqual({ kind: 'error', message: 'Symbol ZZZ is unknown.' });
+    const r = await core.handle(viewer, 'boom', []);
+    expect(r).toEqual({ kind: 'error', message: '/boom failed because of an internal error; it has been logged.' });
+    expect(errors).toHaveLength(1);
+    expect(await core.handle(viewer, 'nope', [])).toEqual({ kind: 'error', message: 'Unknown command /nope. Send /help for the list.' });
+  });
+
+  it('asks for confirmation; only the requester may confirm, once', async () => {
+    const ask = await core.handle(admin, 'halt', []);
+    expect(ask).toMatchObject({ kind: 'confirm', command: 'halt', expiresInSeconds: 60 });
+    const token = (ask as { token: string }).token;
+    expect(runs).toEqual([]);
+    expect(await core.confirm(operator, token, true)).toEqual({ kind: 'refused', reason: 'Only the user who asked for this command can confirm it.' });
+    expect(await core.confirm(admin, token, true)).toEqual({ kind: 'cancelled', command: 'halt ran' });
+    expect(runs).toEqual(['1']);
+    expect(await core.confirm(admin, token, true)).toMatchObject({ kind: 'error' });
+    expect(runs).toEqual(['1']);
+  });
+
+  it('lets a confirmation expire after its time and lets the requester cancel', async () => {
+    const token = ((await core.handle(admin, 'halt', [])) as { token: string }).token;
+    clock.set(new Date(clock.now().getTime() + 61_000));
+    expect(await core.confirm(admin, token, true)).toEqual({ kind: 'error', message: 'This confirmation has expired or was already used. Send the command again.' });
+    const token2 = ((await core.handle(admin, 'halt', [])) as { token: string }).token;
+    expect(await core.confirm(admin, token2, false)).toEqual({ kind: 'cancelled', command: 'halt' });
+    expect(runs).toEqual(['1']);
+  });
+});

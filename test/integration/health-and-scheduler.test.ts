@@ -1,0 +1,66 @@
+/** /health names what is down (real PostgreSQL, a Redis that is not there); the Agenda scheduler on real
+ * PostgreSQL stores the schedule from config in the market's time zone and runs a job it is given. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpServer } from '../../bots/http/http.server.js';
+import { RedisCache } from '../../db/redis.js';
+import { createRepositories } from '../../db/repositories/index.js';
+import type { JobHandler, JobName } from '../../jobs/daily-jobs.js';
+import { Scheduler } from '../../jobs/scheduler.js';
+import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
+import { AlertService } from '../../src/alerts/alert.service.js';
+import { createLogger } from '../../src/logger.js';
+import { ManualClock } from '../../src/ports/clock.port.js';
+import { openMigratedDatabase } from '../helpers/database.js';
+import { eventually } from '../helpers/tiller-process.js';
+
+describe('health and scheduler', () => {
+  let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
+  beforeAll(async () => {
+    t = await openMigratedDatabase();
+  });
+  afterAll(() => t.drop());
+
+  it('answers 200 when all is up and 503 naming the part that is down', async () => {
+    const repos = createRepositories(t.handle.db);
+    const up = buildHttpServer([{ name: 'database', check: () => repos.probe() }]);
+    expect((await up.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', down: [], checks: { database: 'ok' } });
+    const deadRedis = new RedisCache('redis://127.0.0.1:1');
+    const down = buildHttpServer([{ name: 'database', check: () => repos.probe() }, { name: 'cache', check: () => deadRedis.probe() }]);
+    const res = await down.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'down', down: ['cache'], checks: { database: 'ok' } });
+    await deadRedis.close().catch(() => undefined);
+    const metrics = await up.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toContain('# TYPE tiller_commands_total counter');
+  });
+
+  it('stores every job of the schedule with its cron and time zone, and runs a triggered job', async () => {
+    const repos = createRepositories(t.handle.db);
+    const clock = new ManualClock(new Date('2017-03-01T14:30:00Z'));
+    const calls: Array<[JobName, string]> = [];
+    const handler = (name: JobName): JobHandler => async (day) => { calls.push([name, day]); };
+    const handlers = { pipeline: handler('pipeline'), picks: handler('picks'), trade: handler('trade'), monitor: handler('monitor'), report: handler('report') };
+    const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5' };
+    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => []), log: createLogger('silent'), clock };
+    const scheduler = new Scheduler(t.handle.pool, handlers, deps, { schedule, timezone: 'America/New_York', processEveryMs: 200 });
+    await scheduler.start();
+    try {
+      const rows = await t.handle.pool.query<{ name: string; repeat_interval: string; repeat_timezone: string }>(
+        'select name, repeat_interval, repeat_timezone from agenda_jobs order by name');
+      expect(rows.rows).toEqual([
+        { name: 'monitor', repeat_interval: '5 16 * * 1-5', repeat_timezone: 'America/New_York' },
+        { name: 'picks', repeat_interval: '30 8 * * 1-5', repeat_timezone: 'America/New_York' },
+        { name: 'pipeline', repeat_interval: '0 8 * * 1-5', repeat_timezone: 'America/New_York' },
+        { name: 'report', repeat_interval: '30 16 * * 1-5', repeat_timezone: 'America/New_York' },
+        { name: 'trade', repeat_interval: '30 9 * * 1-5', repeat_timezone: 'America/New_York' },
+      ]);
+      expect(calls).toEqual([]);
+      await scheduler.triggerNow('picks');
+      await eventually(() => (calls.length > 0 ? true : undefined), 15_000, 'triggered job');
+      expect(calls).toEqual([['picks', '2017-03-01']]);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});
