@@ -1,0 +1,120 @@
+/** Benchmarks, printed as figures (never asserted): replay speed over the S&P 500 data, command handling
+ * inside the process and through Telegram (fake Bot API), and start-up time of `tiller start` on embedded
+ * defaults. Needs the local PostgreSQL (TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test). */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { telegramHtml } from '../bots/shared/markup.js';
+import { renderResult } from '../bots/shared/render-result.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { createApp, runReplay, startProcess } from '../src/main.js';
+import { ManualClock } from '../src/ports/clock.port.js';
+import { FakeTelegram } from '../test/fakes/telegram-bot-api.js';
+import { createTestDatabase } from '../test/helpers/database.js';
+import { childEnv, freePort, ROOT, SP500_DIR } from '../test/helpers/tiller-process.js';
+
+const FROM = process.env.BENCH_FROM ?? '2017-01-03';
+const TO = process.env.BENCH_TO ?? '2017-02-01';
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+async function benchReplayAndCommands(): Promise<void> {
+  const db = await createTestDatabase();
+  const tg = new FakeTelegram('1:bench');
+  const apiRoot = await tg.start();
+  const port = await freePort();
+  const config = loadConfig({
+    env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, TELEGRAM_BOT_TOKEN: '1:bench', TELEGRAM_API_ROOT: apiRoot, TELEGRAM_VIEWERS: '7', TELEGRAM_ALERT_CHATS: '-1', PORT: String(port), HOST: '127.0.0.1' },
+    dotenvDir: null,
+  });
+  const clock = new ManualClock(new Date(`${FROM}T00:00:00Z`));
+  const app = await createApp(config, { clock, log: createLogger('silent') });
+  try {
+    const perDay: number[] = [];
+    let last = performance.now();
+    const summary = await runReplay(app, FROM, TO, () => {
+      const now = performance.now();
+      perDay.push((now - last) / 1000);
+      last = now;
+    });
+    const steady = perDay.slice(1);
+    const steadySum = steady.reduce((a, b) => a + b, 0);
+    console.log(`replay ${FROM}..${TO} on ${config.marketData.csvDir} (505 symbols)`);
+    console.log(`  trading days:                ${summary.days.length}`);
+    console.log(`  total:                       ${summary.seconds.toFixed(1)} s = ${(summary.days.length / summary.seconds).toFixed(2)} days/s`);
+    console.log(`  first day (loads history):   ${perDay[0]!.toFixed(1)} s`);
+    console.log(`  later days:                  ${(steady.length / steadySum).toFixed(2)} days/s (median ${pct(steady, 50).toFixed(2)} s/day)`);
+    console.log(`  job failures:                ${summary.failures.length}`);
+
+    const actor = { transport: 'telegram', userId: '7', chatId: '7' };
+    console.log('command handling inside the process (parse → core → render), 200 runs each');
+    for (const name of ['status', 'picks', 'positions']) {
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const t0 = performance.now();
+        renderResult(await app.core.handle(actor, name, []), telegramHtml);
+        times.push(performance.now() - t0);
+      }
+      console.log(`  /${name.padEnd(10)} p50 ${ms(pct(times, 50))}  p99 ${ms(pct(times, 99))}`);
+    }
+
+    const proc = await startProcess(app, 'bot');
+    try {
+      const times: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const t0 = performance.now();
+        await tg.ask({ id: 7 }, 7, '/status');
+        times.push(performance.now() - t0);
+      }
+      console.log('command round trip through Telegram (fake Bot API → telegraf long polling → core → reply), 50 runs');
+      console.log(`  /status     p50 ${ms(pct(times, 50))}  p99 ${ms(pct(times, 99))}`);
+    } finally {
+      await proc.stop();
+    }
+  } finally {
+    await app.close();
+    await tg.stop();
+    await db.drop();
+  }
+}
+
+async function benchStartup(): Promise<void> {
+  const varDir = mkdtempSync(path.join(tmpdir(), 'tiller-bench-'));
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'start'], {
+    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'],
+    env: childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(port), TILLER_VAR_DIR: varDir, EMBEDDED_PG_PORT: String(await freePort()) }),
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    let health = 0;
+    while (!health) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) health = performance.now() - t0;
+      } catch { /* not up yet */ }
+      if (!health) await new Promise((r) => setTimeout(r, 50));
+      if (performance.now() - t0 > 60_000) throw new Error('tiller start did not answer /health within 60 s');
+    }
+    child.stdin!.write('/status\n');
+    while (!out.includes('Status:')) await new Promise((r) => setTimeout(r, 20));
+    const status = performance.now() - t0;
+    console.log('start-up of `tiller start` on embedded defaults (fresh embedded PostgreSQL, CSV data, console chat)');
+    console.log(`  /health 200 after ${(health / 1000).toFixed(2)} s; console /status answered after ${(status / 1000).toFixed(2)} s`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(varDir, { recursive: true, force: true });
+  }
+}
+
+await benchStartup();
+await benchReplayAndCommands();
+process.exit(0);
