@@ -47,3 +47,10 @@ export const pipelineStepDuration = new Histogram({
 export function setTradingStateMetric(current: string): void {
   for (const s of ['RUNNING', 'PAUSED', 'HALTED']) tradingState.set({ state: s }, s === current ? 1 : 0);
 }
+
+/** Start every known label set at zero, so "nothing happened" reads 0 instead of no data. */
+export function initMetricLabels(known: { jobs: readonly string[]; breakers: readonly string[]; transports: readonly string[] }): void {
+  for (const job of known.jobs) for (const outcome of ['success', 'failure']) jobRunsTotal.inc({ job, outcome }, 0);
+  for (const breaker of known.breakers) breakerTripsTotal.inc({ breaker }, 0);
+  for (const transport of known.transports) for (const result of ['delivered', 'retry', 'failed']) alertsDeliveredTotal.inc({ transport, result }, 0);
+}

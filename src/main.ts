@@ -10,7 +10,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-pos
 import { migrateToLatest } from '../db/migrate.js';
 import { RedisCache, RedisEventBus } from '../db/redis.js';
 import { createRepositories } from '../db/repositories/index.js';
-import { jobHandlers, type JobHandler, type JobName } from '../jobs/daily-jobs.js';
+import { JOB_NAMES, jobHandlers, type JobHandler, type JobName } from '../jobs/daily-jobs.js';
+import { initMetricLabels } from '../monitoring/metrics.js';
 import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
 import { replay, type ReplaySummary } from '../jobs/replay.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -26,7 +27,7 @@ import { CommandCore } from './commands/command-core.js';
 import { buildCommands } from './commands/registry.js';
 import type { AppConfig } from './config.js';
 import { ConfigError } from './domain/errors.js';
-import type { TradingDay } from './domain/types.js';
+import { BREAKER_NAMES, type TradingDay } from './domain/types.js';
 import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
 import { PriceSource } from './market/price-source.js';
@@ -130,6 +131,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     buildCommands({ config, repos, clock, portfolio, state, halt }),
     new Authorizer(roles), repos.audit, cache, clock, config.chat.confirmTtlSeconds, log,
   );
+  initMetricLabels({ jobs: JOB_NAMES, breakers: BREAKER_NAMES, transports: alertTargets(config).map((t) => t.transport) });
   const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log);
 
   return {

@@ -143,7 +143,8 @@ export interface PortfolioSnapshot {
   drawdown: number;
 }
 
-export type BreakerName = 'daily_loss';
+export const BREAKER_NAMES = ['daily_loss'] as const;
+export type BreakerName = (typeof BREAKER_NAMES)[number];
 
 /** Events pushed to chats. Each has a dedupe key so delivery is at least once, never doubled. */
 export type BotEvent =
