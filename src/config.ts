@@ -53,6 +53,7 @@ const fileSchema = z.object({
     csvDir: z.string(),
     timeoutMs: z.number().int().positive(),
     universe: z.array(z.string().min(1)),
+    providerSymbols: z.array(z.string().min(1)),
     historyDays: z.number().int().positive(),
     calendarSymbol: z.string().min(1),
   }),

@@ -69,16 +69,16 @@ export interface App {
 function createMarketData(config: AppConfig): MarketData {
   const md = config.marketData;
   if (md.provider === 'csv') return new CsvMarketData(md.csvDir, md.calendarSymbol);
-  return new YahooMarketData({ timeoutMs: md.timeoutMs, apiRoot: md.yahooApiRoot, universe: md.universe, calendarSymbol: md.calendarSymbol });
+  const symbols = md.universe.length > 0 ? md.universe : md.providerSymbols;
+  return new YahooMarketData({ timeoutMs: md.timeoutMs, apiRoot: md.yahooApiRoot, symbols, calendarSymbol: md.calendarSymbol });
 }
 
-/** Live trading is refused unless explicitly switched on with credentials; no live broker exists yet. */
-function createBroker(config: AppConfig, prices: PriceSource, clock: Clock): Broker {
-  if (config.trading.mode === 'live') {
-    if (!config.trading.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to start');
-    throw new ConfigError('trading.mode: live trading needs a live broker adapter and its credentials; none is configured in this version, so Tiller refuses to place live orders');
-  }
-  return new PaperBroker(prices, clock, config.trading);
+/** Live trading is refused unless explicitly switched on with credentials; no live broker exists yet.
+ * Checked before anything is opened. */
+export function assertTradingMode(config: AppConfig): void {
+  if (config.trading.mode !== 'live') return;
+  if (!config.trading.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to start');
+  throw new ConfigError('trading.mode: live trading needs a live broker adapter and its credentials; none is configured in this version, so Tiller refuses to place live orders');
 }
 
 function alertTargets(config: AppConfig): AlertTarget[] {
@@ -88,6 +88,7 @@ function alertTargets(config: AppConfig): AlertTarget[] {
 }
 
 export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+  assertTradingMode(config);
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   let embedded: EmbeddedDatabase | null = null;
@@ -108,7 +109,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config));
   const state = new TradingStateService(repos.state, alerts, clock);
   const prices = new PriceSource(market, repos.candles, config.market);
-  const broker = createBroker(config, prices, clock);
+  const broker: Broker = new PaperBroker(prices, clock, config.trading);
   const executor = new OrderExecutor(repos.trading, broker, clock);
   const portfolio = new Portfolio(repos.trading, prices);
   const ctx: TradingContext = { config, repos, clock, prices, executor, portfolio, state, alerts };

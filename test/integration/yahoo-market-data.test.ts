@@ -16,7 +16,7 @@ describe('Yahoo market data (yahoo-finance2 against a fake server)', () => {
 
   beforeAll(async () => {
     const apiRoot = await fake.start();
-    yahoo = new YahooMarketData({ timeoutMs: 5_000, apiRoot, universe: ['AAPL', 'MSFT'], calendarSymbol: 'AAPL' });
+    yahoo = new YahooMarketData({ timeoutMs: 5_000, apiRoot, symbols: ['AAPL', 'MSFT'], calendarSymbol: 'AAPL' });
   });
   afterAll(() => fake.stop());
 

@@ -10,7 +10,8 @@ import { addDays } from '../../market/market-time.js';
 export interface YahooSettings {
   timeoutMs: number;
   apiRoot: string | undefined;
-  universe: readonly string[];
+  /** The symbols this provider offers (Yahoo has no list of its own). */
+  symbols: readonly string[];
   calendarSymbol: string;
 }
 
@@ -44,11 +45,11 @@ export class YahooMarketData implements MarketData {
   }
 
   async listInstruments(): Promise<Instrument[]> {
-    if (this.s.universe.length === 0) throw new OperationalError('marketData.universe is empty: Yahoo has no symbol list, so name the symbols to follow in config');
+    if (this.s.symbols.length === 0) throw new OperationalError('marketData.universe and marketData.providerSymbols are empty: Yahoo has no symbol list, so name the symbols to follow in config');
     try {
-      const quotes = await this.yf.quote([...this.s.universe], { return: 'array' });
+      const quotes = await this.yf.quote([...this.s.symbols], { return: 'array' });
       const bySymbol = new Map(quotes.map((q) => [q.symbol, q]));
-      return this.s.universe.map((symbol) => {
+      return this.s.symbols.map((symbol) => {
         const q = bySymbol.get(symbol) as { longName?: string; shortName?: string; marketCap?: number; sector?: string } | undefined;
         return { symbol, name: q?.longName ?? q?.shortName ?? symbol, sector: q?.sector ?? null, marketCap: q?.marketCap ?? null };
       });

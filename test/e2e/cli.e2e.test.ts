@@ -1,0 +1,70 @@
+/** The `tiller` executable: its help, its errors, live-trading refusal, and recovery after a hard kill. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/domain/errors.js';
+import { createApp } from '../../src/main.js';
+import { childEnv, eventually, freePort, ROOT, SP500_DIR } from '../helpers/tiller-process.js';
+
+const BIN = path.join(ROOT, 'bin/tiller.js');
+
+describe('tiller CLI', () => {
+  const varDir = mkdtempSync(path.join(tmpdir(), 'tiller-cli-'));
+  afterAll(() => rmSync(varDir, { recursive: true, force: true }));
+
+  it('lists its subcommands', () => {
+    const r = spawnSync(process.execPath, [BIN, '--help'], { cwd: tmpdir(), encoding: 'utf8', env: childEnv({}) });
+    expect(r.status).toBe(0);
+    for (const cmd of ['start', 'worker', 'bot', 'run [options] <job>', 'replay [options]', 'migrate']) expect(r.stdout).toContain(cmd);
+  });
+
+  it('says what is wrong with bad input, naming the key or the argument', () => {
+    const job = spawnSync(process.execPath, [BIN, 'run', 'nosuchjob'], { encoding: 'utf8', env: childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR }) });
+    expect(job.status).toBe(2);
+    expect(job.stderr).toContain('unknown job "nosuchjob"; jobs: pipeline, picks, trade, monitor, report');
+    const port = spawnSync(process.execPath, [BIN, 'migrate'], { encoding: 'utf8', env: childEnv({ PORT: 'http' }) });
+    expect(port.status).toBe(2);
+    expect(port.stderr).toMatch(/invalid environment: PORT: /);
+    const date = spawnSync(process.execPath, [BIN, 'replay', '--from', '2017-13-01', '--to', '2017-02-01'], { encoding: 'utf8', env: childEnv({}) });
+    expect(date.status).not.toBe(0);
+    expect(date.stderr).toContain('expected a date like 2017-01-03');
+  });
+
+  it('reads .env from the working directory, the real environment winning', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tiller-env-'));
+    writeFileSync(path.join(dir, '.env'), 'PORT=9123\nLOG_LEVEL=debug\n');
+    const c = loadConfig({ env: { LOG_LEVEL: 'warn' }, dotenvDir: dir });
+    expect(c.http.port).toBe(9123);
+    expect(c.logLevel).toBe('warn');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses live trading without the switch, and with it while no live broker exists', async () => {
+    const base = loadConfig({ env: {}, dotenvDir: null });
+    const live = { ...base, trading: { ...base.trading, mode: 'live' as const } };
+    await expect(createApp(live)).rejects.toThrow(new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to start'));
+    await expect(createApp({ ...live, trading: { ...live.trading, liveSwitch: true } })).rejects.toThrow(/refuses to place live orders/);
+  });
+
+  it('after a hard kill, the next start reuses the orphaned embedded PostgreSQL and stops it on shutdown', async () => {
+    const port = await freePort();
+    const env = childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(port), TILLER_VAR_DIR: varDir, EMBEDDED_PG_PORT: String(await freePort()), CONSOLE_CHAT: 'off' });
+    const pidFile = path.join(varDir, 'pg', 'postmaster.pid');
+    const health = () => eventually(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200 ? true : undefined), 60_000, '/health');
+
+    const first = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], { cwd: ROOT, env, stdio: 'ignore' });
+    await health();
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    expect(existsSync(pidFile)).toBe(true); // the server outlived its parent
+
+    const second = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], { cwd: ROOT, env, stdio: 'ignore' });
+    await health();
+    second.kill('SIGTERM');
+    expect(await new Promise((r) => second.once('exit', r))).toBe(0);
+    expect(existsSync(pidFile)).toBe(false);
+  }, 120_000);
+});
