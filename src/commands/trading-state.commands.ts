@@ -1,4 +1,5 @@
 /** /pause, /resume and /emergency_stop: the commands that change the trading state. */
+import type { TradingStatus } from '../domain/types.js';
 import type { CommandServices } from './command-services.js';
 import type { Actor, CommandDefinition } from './command.types.js';
 
@@ -6,26 +7,24 @@ function who(a: Actor): string {
   return `${a.transport}:${a.userId}${a.displayName ? ` (${a.displayName})` : ''}`;
 }
 
-export function pauseCommand(s: CommandServices): CommandDefinition {
+/** A command that moves trading to `to`, recording who and why (the reason is the arguments, if any). */
+function stateCommand(s: CommandServices, name: string, to: TradingStatus, description: string, defaultReason: string): CommandDefinition {
   return {
-    name: 'pause', description: 'Stop new entries; open positions keep their stops and targets', usage: '/pause [reason]', minRole: 'operator', dangerous: false,
+    name, description, usage: `/${name} [reason]`, minRole: 'operator', dangerous: false,
     async run({ actor, args }) {
-      const reason = args.join(' ') || 'paused by operator';
-      const prev = await s.state.set('PAUSED', who(actor), reason);
-      return { kind: 'state_changed', from: prev.status, to: 'PAUSED', reason };
+      const reason = args.join(' ') || defaultReason;
+      const prev = await s.state.set(to, who(actor), reason);
+      return { kind: 'state_changed', from: prev.status, to, reason };
     },
   };
 }
 
+export function pauseCommand(s: CommandServices): CommandDefinition {
+  return stateCommand(s, 'pause', 'PAUSED', 'Stop new entries; open positions keep their stops and targets', 'paused by operator');
+}
+
 export function resumeCommand(s: CommandServices): CommandDefinition {
-  return {
-    name: 'resume', description: 'Resume trading after a pause, a breaker trip or an emergency stop', usage: '/resume [reason]', minRole: 'operator', dangerous: false,
-    async run({ actor, args }) {
-      const reason = args.join(' ') || 'resumed by operator';
-      const prev = await s.state.set('RUNNING', who(actor), reason);
-      return { kind: 'state_changed', from: prev.status, to: 'RUNNING', reason };
-    },
-  };
+  return stateCommand(s, 'resume', 'RUNNING', 'Resume trading after a pause, a breaker trip or an emergency stop', 'resumed by operator');
 }
 
 export function emergencyStopCommand(s: CommandServices): CommandDefinition {

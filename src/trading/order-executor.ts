@@ -2,23 +2,15 @@
  * called; a re-run finds it and either skips it (already filled, cancelled or rejected) or submits it
  * again, which the broker treats as the same order. The fill and all it changes are applied in one
  * transaction that is itself a no-op the second time. */
-import type { Fill, Order, OrderReason, OrderSide, OrderType, RiskProfile, TradingDay } from '../domain/types.js';
+import { OperationalError } from '../domain/errors.js';
+import type { Fill, Order, OrderReason, TradingDay } from '../domain/types.js';
 import type { Broker } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { FillEffect, TradingRepository } from '../ports/repositories.port.js';
 import { ordersTotal } from '../../monitoring/metrics.js';
 
 /** What to place; the client order id is derived from reason, symbol and trading day. */
-export interface OrderIntent {
-  day: TradingDay;
-  symbol: string;
-  side: OrderSide;
-  type: OrderType;
-  qty: number;
-  price: number | null;
-  reason: OrderReason;
-  pickProfile: RiskProfile | null;
-}
+export type OrderIntent = Omit<Order, 'clientOrderId' | 'status' | 'createdAt'>;
 
 export type ExecutionOutcome =
   | { kind: 'filled'; fill: Fill; applied: boolean }
@@ -39,10 +31,14 @@ export class OrderExecutor {
 
   async execute(intent: OrderIntent, effectOf: (fill: Fill) => FillEffect): Promise<ExecutionOutcome> {
     const id = clientOrderId(intent.reason, intent.symbol, intent.day);
-    const order: Order = { ...intent, clientOrderId: id, status: 'new', createdAt: this.clock.now() };
+    let order: Order = { ...intent, clientOrderId: id, status: 'new', createdAt: this.clock.now() };
     if (!(await this.repo.insertOrder(order))) {
       const existing = await this.repo.getOrder(id);
-      if (existing && existing.status !== 'new' && existing.status !== 'submitted') return { kind: 'already-done', order: existing };
+      if (!existing) throw new OperationalError(`order ${id} exists but cannot be read`);
+      if (existing.status !== 'new' && existing.status !== 'submitted') return { kind: 'already-done', order: existing };
+      // An earlier run stored this order and stopped before its fill was recorded: send the stored order
+      // again, unchanged (same id, same quantity), never a recomputed one.
+      order = existing;
     }
     const result = await this.broker.submit(order);
     ordersTotal.inc({ side: order.side, reason: order.reason, result: result.status });

@@ -81,4 +81,24 @@ describe('trade cycle and daily-loss breaker', () => {
     const state = await app.state.get();
     expect(state).toMatchObject({ status: 'RUNNING', changedBy: 'system', reason: 'daily loss breaker of 2017-03-02 cleared for 2017-03-03' });
   });
+
+  it('after a crash between storing an order and its fill, a re-run sends that stored order, not a new one', async () => {
+    at('2017-03-02', '16:05');
+    await app.handlers.monitor('2017-03-02', 'test'); // the 2017-03-02 close: start-of-day equity for 03-03
+    await app.repos.picks.replace('2017-03-03', 'conservative', [pick('CCC', '2017-03-03', 10, 1)]);
+    // What a process killed right after inserting the order leaves behind: the row, status new, 7 shares.
+    await app.repos.trading.insertOrder({
+      clientOrderId: 'entry:CCC:2017-03-03', day: '2017-03-03', symbol: 'CCC', side: 'buy', type: 'market', qty: 7, price: null,
+      reason: 'entry', status: 'new', pickProfile: 'conservative', createdAt: clock.now(),
+    });
+    at('2017-03-03', '09:31');
+    await app.handlers.trade('2017-03-03', 'restart');
+    await app.handlers.trade('2017-03-03', 'restart');
+    const orders = await app.repos.trading.ordersOn('2017-03-03');
+    expect(orders.map((o) => [o.clientOrderId, o.qty, o.status])).toEqual([['entry:CCC:2017-03-03', 7, 'filled']]);
+    const ccc = (await app.repos.trading.positions()).find((p) => p.symbol === 'CCC');
+    expect(ccc?.qty).toBe(7);
+    const fills = (await app.repos.trading.fills()).filter((f) => f.clientOrderId === 'entry:CCC:2017-03-03');
+    expect(fills).toHaveLength(1);
+  });
 });
