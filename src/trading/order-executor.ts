@@ -9,8 +9,9 @@ import type { Clock } from '../ports/clock.port.js';
 import type { FillEffect, TradingRepository } from '../ports/repositories.port.js';
 import { ordersTotal } from '../../monitoring/metrics.js';
 
-/** What to place; the client order id is derived from reason, symbol and trading day. */
-export type OrderIntent = Omit<Order, 'clientOrderId' | 'status' | 'createdAt'>;
+/** What to place; the client order id is derived from reason, symbol and trading day, and for an exit also
+ * from the day the position it closes was opened. */
+export type OrderIntent = Omit<Order, 'clientOrderId' | 'status' | 'createdAt'> & { closesPositionOpenedOn?: TradingDay };
 
 export type ExecutionOutcome =
   | { kind: 'filled'; fill: Fill; applied: boolean }
@@ -18,8 +19,12 @@ export type ExecutionOutcome =
   | { kind: 'resting' }
   | { kind: 'rejected'; reason: string };
 
-export function clientOrderId(reason: OrderReason, symbol: string, day: TradingDay): string {
-  return `${reason}:${symbol}:${day}`;
+/**
+ * `entry:AAPL:2017-01-04`, or for exits `stop:AAPL:2017-01-10:opened-2017-01-04`: one entry per symbol and
+ * day, one exit of each kind per position and day, however often a cycle is re-run.
+ */
+export function clientOrderId(reason: OrderReason, symbol: string, day: TradingDay, closesPositionOpenedOn?: TradingDay): string {
+  return closesPositionOpenedOn ? `${reason}:${symbol}:${day}:opened-${closesPositionOpenedOn}` : `${reason}:${symbol}:${day}`;
 }
 
 export class OrderExecutor {
@@ -30,8 +35,9 @@ export class OrderExecutor {
   ) {}
 
   async execute(intent: OrderIntent, effectOf: (fill: Fill) => FillEffect): Promise<ExecutionOutcome> {
-    const id = clientOrderId(intent.reason, intent.symbol, intent.day);
-    let order: Order = { ...intent, clientOrderId: id, status: 'new', createdAt: this.clock.now() };
+    const { closesPositionOpenedOn, ...fields } = intent;
+    const id = clientOrderId(intent.reason, intent.symbol, intent.day, closesPositionOpenedOn);
+    let order: Order = { ...fields, clientOrderId: id, status: 'new', createdAt: this.clock.now() };
     if (!(await this.repo.insertOrder(order))) {
       const existing = await this.repo.getOrder(id);
       if (!existing) throw new OperationalError(`order ${id} exists but cannot be read`);

@@ -27,7 +27,7 @@ export class PositionMonitor {
   /** Close one position now with an order of the given reason; alerts trade_closed. */
   async exit(pos: Position, reason: OrderReason, day: TradingDay, type: 'market' | 'stop' | 'limit', price: number | null): Promise<ClosedTrade | null> {
     const out = await this.ctx.executor.execute(
-      { day, symbol: pos.symbol, side: 'sell', type, qty: pos.qty, price, reason, pickProfile: pos.profile },
+      { day, symbol: pos.symbol, side: 'sell', type, qty: pos.qty, price, reason, pickProfile: pos.profile, closesPositionOpenedOn: pos.openedDay },
       (fill) => exitEffect(fill, pos, reason, day),
     );
     if (out.kind !== 'filled') return null;

@@ -101,4 +101,30 @@ describe('trade cycle and daily-loss breaker', () => {
     const fills = (await app.repos.trading.fills()).filter((f) => f.clientOrderId === 'entry:CCC:2017-03-03');
     expect(fills).toHaveLength(1);
   });
+
+  it('a second emergency stop on the same day closes a position re-opened after the first', async () => {
+    const operator = { transport: 'console', userId: 'local', chatId: 'console' };
+    const halt = async () => {
+      const ask = (await app.core.handle(operator, 'emergency_stop', [])) as { kind: string; token: string };
+      expect(ask.kind).toBe('confirm');
+      return app.core.confirm(operator, ask.token, true);
+    };
+    at('2017-03-03', '10:00');
+    const first = await halt();
+    expect(first).toMatchObject({ kind: 'halted', result: { failed: [] } });
+    expect(await app.repos.trading.positions()).toEqual([]);
+
+    await app.core.handle(operator, 'resume', []);
+    await app.repos.picks.replace('2017-03-03', 'conservative', [pick('AAPL', '2017-03-03', 80, 1)]);
+    at('2017-03-03', '10:05');
+    await app.handlers.trade('2017-03-03', 'test');
+    expect((await app.repos.trading.positions()).map((p) => [p.symbol, p.openedDay])).toEqual([['AAPL', '2017-03-03']]);
+
+    at('2017-03-03', '10:10');
+    const second = await halt();
+    expect(second).toMatchObject({ kind: 'halted', result: { failed: [], closed: [{ symbol: 'AAPL' }] } });
+    expect(await app.repos.trading.positions()).toEqual([]);
+    const haltOrders = (await app.repos.trading.ordersOn('2017-03-03')).filter((o) => o.reason === 'halt' && o.symbol === 'AAPL').map((o) => o.clientOrderId);
+    expect(haltOrders).toEqual(['halt:AAPL:2017-03-03:opened-2017-03-01', 'halt:AAPL:2017-03-03:opened-2017-03-03']);
+  });
 });
