@@ -13,6 +13,8 @@ import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
 
 export const TELEGRAM = 'telegram';
+/** telegraf types its abort signal with a polyfill's type; Node's AbortSignal is what it uses at run time. */
+type CallSignal = NonNullable<Parameters<Telegraf['telegram']['callApi']>[2]>['signal'];
 
 function replyMarkup(r: CommandResult) {
   if (r.kind !== 'confirm') return undefined;
@@ -26,7 +28,14 @@ export class TelegramBot {
   readonly bot: Telegraf;
   private launched: Promise<void> | null = null;
 
-  constructor(private readonly cfg: TelegramConfig, private readonly core: CommandCore, private readonly currency: string, private readonly log: Logger) {
+  /** @param sendTimeoutMs timeout of one alert delivery; a timed-out delivery is retried by the dispatcher. */
+  constructor(
+    private readonly cfg: TelegramConfig,
+    private readonly core: CommandCore,
+    private readonly currency: string,
+    private readonly log: Logger,
+    private readonly sendTimeoutMs = 15_000,
+  ) {
     this.bot = new Telegraf(cfg.token, { telegram: cfg.apiRoot ? { apiRoot: cfg.apiRoot } : {}, handlerTimeout: 60_000 });
     this.bot.catch((err) => this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'telegram update failed'));
 
@@ -71,12 +80,17 @@ export class TelegramBot {
   /** Alert sender for the dispatcher: 429 becomes RateLimitedError with Telegram's retry_after. */
   async sendAlert(chatId: string, event: BotEvent): Promise<void> {
     try {
-      await this.bot.telegram.sendMessage(chatId, renderAlert(event, telegramHtml, this.currency), { parse_mode: 'HTML' });
+      await this.bot.telegram.callApi(
+        'sendMessage',
+        { chat_id: chatId, text: renderAlert(event, telegramHtml, this.currency), parse_mode: 'HTML' },
+        { signal: AbortSignal.timeout(this.sendTimeoutMs) as unknown as CallSignal },
+      );
     } catch (err) {
       if (err instanceof TelegramError && err.code === 429) {
         throw new RateLimitedError(err.description, err.parameters?.retry_after ?? 1);
       }
       if (err instanceof TelegramError && err.code >= 500) throw new TemporaryError(err.description);
+      if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) throw new TemporaryError(`Telegram did not answer within ${this.sendTimeoutMs} ms`);
       throw err;
     }
   }

@@ -34,6 +34,8 @@ export class FakeTelegram {
   /** sendMessage answers 429 with this retry_after for the next `rateLimitCount` calls. */
   rateLimitCount = 0;
   retryAfter = 1;
+  /** sendMessage hangs this long before answering (a slow or stuck server). */
+  stallMs = 0;
 
   constructor(readonly token: string) {}
 
@@ -140,6 +142,8 @@ export class FakeTelegram {
         return this.getUpdates(req, res, body);
       case 'sendMessage':
       case 'editMessageText': {
+        if (method === 'sendMessage' && this.stallMs > 0) await new Promise((r) => setTimeout(r, this.stallMs));
+        if (res.destroyed) return;
         if (method === 'sendMessage' && this.rateLimitCount > 0) {
           this.rateLimitCount--;
           return this.reply(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.retryAfter}`, parameters: { retry_after: this.retryAfter } });

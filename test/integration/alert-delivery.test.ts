@@ -9,6 +9,7 @@ import { AlertDispatcher } from '../../src/alerts/alert-dispatcher.js';
 import { AlertService } from '../../src/alerts/alert.service.js';
 import { Authorizer } from '../../src/commands/auth.js';
 import { CommandCore } from '../../src/commands/command-core.js';
+import { TemporaryError } from '../../src/domain/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { systemClock } from '../../src/ports/clock.port.js';
 import type { Repositories } from '../../src/ports/repositories.port.js';
@@ -23,12 +24,14 @@ describe('alert delivery to Telegram', () => {
   let bot: TelegramBot;
   const bus = new MemoryEventBus();
   const log = createLogger('silent');
+  let tgRoot = '';
 
   beforeAll(async () => {
     t = await openMigratedDatabase();
     repos = createRepositories(t.handle.db);
     tg = new FakeTelegram('42:abc');
     const apiRoot = await tg.start();
+    tgRoot = apiRoot;
     const core = new CommandCore([], new Authorizer({}), repos.audit, new MemoryCache(), systemClock, 60, log);
     bot = new TelegramBot({ token: '42:abc', apiRoot, admins: [], operators: [], viewers: [], alertChats: ['-1', '-2'] }, core, 'USD', log);
   });
@@ -67,4 +70,13 @@ describe('alert delivery to Telegram', () => {
     expect(retried.length).toBeGreaterThanOrEqual(1);
     expect(retried[0]!.last_error).toMatch(/Too Many Requests/);
   }, 40_000);
+
+  it('gives a stalled send up after its timeout as a temporary error, so it is retried', async () => {
+    const impatient = new TelegramBot({ token: '42:abc', apiRoot: tgRoot, admins: [], operators: [], viewers: [], alertChats: [] },
+      new CommandCore([], new Authorizer({}), repos.audit, new MemoryCache(), systemClock, 60, log), 'USD', log, 300);
+    tg.stallMs = 2_000;
+    await expect(impatient.sendAlert('-1', { type: 'job_failed', job: 'slow', error: 'x', at: '2026-01-01T00:00:00Z' }))
+      .rejects.toThrow(new TemporaryError('Telegram did not answer within 300 ms'));
+    tg.stallMs = 0;
+  });
 });

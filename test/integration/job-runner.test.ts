@@ -1,0 +1,38 @@
+/** A failing job is metered, alerted (job_failed, through the outbox) and still fails for its caller. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories } from '../../db/repositories/index.js';
+import { runJob } from '../../jobs/job-runner.js';
+import { jobRunsTotal } from '../../monitoring/metrics.js';
+import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
+import { AlertService } from '../../src/alerts/alert.service.js';
+import { OperationalError } from '../../src/domain/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { ManualClock } from '../../src/ports/clock.port.js';
+import type { Repositories } from '../../src/ports/repositories.port.js';
+import { openMigratedDatabase } from '../helpers/database.js';
+
+const failures = async (job: string) => (await jobRunsTotal.get()).values.find((v) => v.labels.job === job && v.labels.outcome === 'failure')?.value ?? 0;
+
+describe('job runner', () => {
+  let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
+  let repos: Repositories;
+  beforeAll(async () => {
+    t = await openMigratedDatabase();
+    repos = createRepositories(t.handle.db);
+  });
+  afterAll(() => t.drop());
+
+  it('alerts job_failed to every target, meters the failure and rethrows', async () => {
+    const clock = new ManualClock(new Date('2017-03-01T13:00:00Z'));
+    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [{ transport: 'telegram', chatId: '-5' }]), log: createLogger('silent'), clock };
+    const before = await failures('pipeline');
+    await expect(runJob(deps, 'pipeline', '2017-03-01', async () => { throw new OperationalError('provider has no data for 2017-02-28'); }, 'schedule'))
+      .rejects.toThrow('provider has no data for 2017-02-28');
+    expect((await failures('pipeline')) - before).toBe(1);
+    const due = await repos.outbox.due(new Date(), 10);
+    expect(due.map((d) => [d.chatId, d.event])).toEqual([
+      ['-5', { type: 'job_failed', job: 'pipeline', error: 'provider has no data for 2017-02-28', at: '2017-03-01T13:00:00.000Z' }],
+    ]);
+    await expect(runJob(deps, 'report', '2017-03-01', async () => ({ ok: 1 }), 'schedule')).resolves.toEqual({ ok: 1 });
+  });
+});
