@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/domain/errors.js';
 import { createApp } from '../../src/main.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { childEnv, eventually, freePort, ROOT, SP500_DIR } from '../helpers/tiller-process.js';
 
 const BIN = path.join(ROOT, 'bin/tiller.js');
@@ -66,5 +67,23 @@ describe('tiller CLI', () => {
     second.kill('SIGTERM');
     expect(await new Promise((r) => second.once('exit', r))).toBe(0);
     expect(existsSync(pidFile)).toBe(false);
+  }, 120_000);
+
+  it('`run <job>` runs one job now for the given day and prints its result; a failing job exits non-zero', async () => {
+    const db = await createTestDatabase();
+    try {
+      const env = childEnv({ DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off' });
+      const early = spawnSync(process.execPath, [BIN, 'run', 'picks', '--day', '2017-01-04'], { encoding: 'utf8', env });
+      expect(early.status).toBe(1);
+      expect(early.stderr).toContain('no indicators before 2017-01-04: run the pipeline first');
+      const pipeline = spawnSync(process.execPath, [BIN, 'run', 'pipeline', '--day', '2017-01-04'], { encoding: 'utf8', env });
+      expect(pipeline.status, pipeline.stderr).toBe(0);
+      expect(JSON.parse(pipeline.stdout)).toMatchObject({ asOf: '2017-01-03', symbols: 505, coverage: expect.any(Number) });
+      const picks = spawnSync(process.execPath, [BIN, 'run', 'picks', '--day', '2017-01-04'], { encoding: 'utf8', env });
+      expect(picks.status, picks.stderr).toBe(0);
+      expect(JSON.parse(picks.stdout)).toEqual({ signalDay: '2017-01-03', conservative: 5, aggressive: 5 });
+    } finally {
+      await db.drop();
+    }
   }, 120_000);
 });
