@@ -4,9 +4,11 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import type pg from 'pg';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.migration.js';
+import * as features from './migrations/002-features-fundamentals.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-features-fundamentals': features,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

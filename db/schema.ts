@@ -1,20 +1,19 @@
 /** kysely table types. Dates of trading days are `date` columns read as 'YYYY-MM-DD' strings. */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { FeatureName } from '../src/market/indicators.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface InstrumentsTable { symbol: string; name: string; sector: string | null; market_cap: number | null; updated_at: Timestamp }
 export interface CandlesTable { symbol: string; day: string; open: number; high: number; low: number; close: number; volume: number }
-export interface IndicatorsTable {
-  symbol: string; day: string; close: number;
-  rsi14: number | null; macd: number | null; macd_signal: number | null; macd_hist: number | null;
-  sma20: number | null; sma50: number | null; sma200: number | null; ema12: number | null; ema26: number | null;
-  atr14: number | null; bb_upper: number | null; bb_middle: number | null; bb_lower: number | null;
-  roc20: number | null; roc63: number | null;
-}
-export interface PipelineRunsTable { id: Generated<number>; as_of: string; trigger: string; status: string; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
+/** `macdHist` → `macd_hist`, at the type level, so the table type follows the feature list. */
+type Snake<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
+  : S;
+export type IndicatorsTable = { symbol: string; day: string; close: number } & { [K in FeatureName as Snake<K>]: number | null };
+export interface PipelineRunsTable { id: Generated<number>; as_of: string; trigger: string; status: string; error: string | null; started_at: Timestamp; finished_at: Timestamp | null; resumed: Generated<number> }
 export interface PipelineStepsTable { id: Generated<number>; run_id: number; step: string; attempt: number; status: string; rows: number; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
-export interface QuarantineTable { id: Generated<number>; run_id: number; symbol: string; day: string; reason: string; raw: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
+export interface QuarantineTable { id: Generated<number>; run_id: number; symbol: string; day: string; reason: string; kind: Generated<string>; raw: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
 export interface PicksTable {
   day: string; profile: string; symbol: string; rank: number; score: number; confidence: number;
   entry: number; target: number; stop_loss: number; model: string; rationale: string; created_at: Timestamp;
@@ -44,6 +43,17 @@ export interface AuditLogTable {
   role: string | null; outcome: string; detail: string;
 }
 
+export interface FundamentalsTable {
+  symbol: string; as_of: string; source: string; market_cap: number | null; pe: number | null; pb: number | null; ps: number | null;
+  eps: number | null; dividend_yield: number | null; ebitda: number | null; roe: number | null; beta: number | null;
+  debt_to_equity: number | null; profit_margin: number | null; revenue_growth: number | null; earnings_growth: number | null;
+  week52_low: number | null; week52_high: number | null;
+}
+export interface InstrumentMetricsTable {
+  symbol: string; day: string; volatility20: number | null; volatility60: number | null; atr_pct: number | null;
+  avg_turnover20: number | null; high52w: number | null; low52w: number | null; pct_from_high52w: number | null; bars: number;
+}
+
 export interface Database {
   instruments: InstrumentsTable;
   candles: CandlesTable;
@@ -64,4 +74,6 @@ export interface Database {
   alert_outbox: AlertOutboxTable;
   alert_deliveries: AlertDeliveriesTable;
   audit_log: AuditLogTable;
+  fundamentals: FundamentalsTable;
+  instrument_metrics: InstrumentMetricsTable;
 }

@@ -43,6 +43,13 @@ export const pipelineStepDuration = new Histogram({
   buckets: [0.05, 0.25, 1, 5, 15, 30, 60, 120, 300], registers: [registry],
 });
 
+export const pipelineRowsTotal = new Counter({
+  name: 'tiller_pipeline_rows_total', help: 'Rows written by pipeline steps.', labelNames: ['step'] as const, registers: [registry],
+});
+export const pipelineStepFailures = new Counter({
+  name: 'tiller_pipeline_step_failures_total', help: 'Pipeline runs that failed, by the step that failed.', labelNames: ['step'] as const, registers: [registry],
+});
+
 /** Set the trading-state gauge so exactly one state reads 1. */
 export function setTradingStateMetric(current: string): void {
   for (const s of ['RUNNING', 'PAUSED', 'HALTED']) tradingState.set({ state: s }, s === current ? 1 : 0);

@@ -47,6 +47,8 @@ const fileSchema = z.object({
     currency: z.string().length(3),
     sessionOpen: time,
     sessionClose: time,
+    kind: z.enum(['equities', 'crypto']),
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')),
   }),
   marketData: z.object({
     provider: z.enum(['yahoo', 'csv']),
@@ -60,6 +62,10 @@ const fileSchema = z.object({
   pipeline: z.object({
     maxAttempts: z.number().int().min(1).max(10),
     retryDelayMs: z.number().int().nonnegative(),
+    spikeMove: z.number().positive(),
+    maxDailyMove: z.number().positive(),
+    exportDir: z.string(),
+    requestsPerSecond: z.number().positive(),
   }),
   picks: z.object({
     profiles: z.object({ conservative: profileSchema, aggressive: profileSchema }),

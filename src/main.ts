@@ -1,6 +1,7 @@
 /** Composition root: the ONLY place that wires implementations together (database, cache, market data,
  * broker, services, command core, transports, scheduler). */
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConsoleBot, CONSOLE } from '../bots/console/console.bot.js';
 import { buildHttpServer, type HealthCheck } from '../bots/http/http.server.js';
@@ -32,7 +33,8 @@ import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
 import { PriceSource } from './market/price-source.js';
 import { PicksService } from './picks/picks.service.js';
-import { PipelineService } from './pipeline/pipeline.service.js';
+import { PipelineService, type ProgressFn } from './pipeline/pipeline.service.js';
+import { CsvCandleExport } from './adapters/export/csv-candle-export.js';
 import type { Broker } from './ports/broker.port.js';
 import type { Cache } from './ports/cache.port.js';
 import { ManualClock, systemClock, type Clock } from './ports/clock.port.js';
@@ -87,7 +89,20 @@ function alertTargets(config: AppConfig): AlertTarget[] {
   return t;
 }
 
-export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+/** Where the pipeline exports candles: `pipeline.exportDir`, by default under the var dir; null when "off". */
+function exportDir(config: AppConfig): string | null {
+  if (config.pipeline.exportDir === 'off') return null;
+  return config.pipeline.exportDir ? path.resolve(config.pipeline.exportDir) : path.join(config.varDir, 'exports', 'candles');
+}
+
+/** Progress of long pipeline steps as log lines, every 100 symbols. */
+function logProgress(log: Logger): ProgressFn {
+  return (step, done, total) => {
+    if (done === total || done % 100 === 0) log.info({ step, done, total }, `pipeline ${step} ${done}/${total}`);
+  };
+}
+
+export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: Logger; progress?: ProgressFn } = {}): Promise<App> {
   assertTradingMode(config);
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
@@ -104,7 +119,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const cache: Cache = config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache();
   const bus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new MemoryEventBus();
   const market = createMarketData(config);
-  const repos = createRepositories(db.db);
+  const repos = createRepositories(db.db, db.pool);
 
   const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config));
   const state = new TradingStateService(repos.state, alerts, clock);
@@ -117,10 +132,12 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const halt = new HaltService(ctx, monitor);
   await repos.trading.ensureAccount(config.trading.startingCash);
 
-  const progressEvery = 100;
-  const pipeline = new PipelineService(repos, market, { ...config.marketData, ...config.pipeline }, (step, done, total) => {
-    if (done === total || done % progressEvery === 0) log.info({ step, done, total }, `pipeline ${step} ${done}/${total}`);
-  });
+  const pipeline = new PipelineService(
+    repos, market,
+    { ...config.marketData, ...config.pipeline, limits: { spikeMove: config.pipeline.spikeMove, maxMove: config.pipeline.maxDailyMove } },
+    exportDir(config) ? new CsvCandleExport(exportDir(config)!) : null,
+    opts.progress ?? logProgress(log),
+  );
   const handlers = jobHandlers({
     market, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle: new TradeCycle(ctx), monitor, report: new DailyReport(ctx),
   });

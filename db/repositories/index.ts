@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Repositories } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 import { PgAuditRepository } from './audit.repository.js';
@@ -10,11 +11,11 @@ import { PgStateRepository } from './state.repository.js';
 import { PgTradingRepository } from './trading.repository.js';
 
 /** All PostgreSQL repositories over one kysely instance. */
-export function createRepositories(db: Kysely<Database>): Repositories {
+export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Repositories {
   return {
     instruments: new PgInstrumentRepository(db),
-    candles: new PgCandleRepository(db),
-    indicators: new PgIndicatorRepository(db),
+    candles: new PgCandleRepository(db, pool),
+    indicators: new PgIndicatorRepository(db, pool),
     pipeline: new PgPipelineRepository(db),
     picks: new PgPickRepository(db),
     trading: new PgTradingRepository(db),

@@ -1,13 +1,14 @@
 /** Instruments, candles and indicators in PostgreSQL. Bulk writes are multi-row upserts in chunks. */
+import type pg from 'pg';
+import { FEATURES, featureColumn, type IndicatorRow, type IndicatorSeries } from '../../src/market/indicators.js';
+import { copyLines, copyValue } from '../copy.js';
 import { sql, type Kysely } from 'kysely';
-import type { Candle, IndicatorRow, Instrument, TradingDay } from '../../src/domain/types.js';
+import type { Candle, Instrument, TradingDay } from '../../src/domain/types.js';
 import type { CandleRepository, IndicatorRepository, InstrumentRepository } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 
 /** Rows per INSERT statement: stays below PostgreSQL's 65,535 bind parameters for the widest table. */
 const CHUNK = 2000;
-/** Rows per `insert ... select from unnest(arrays)`: one bind parameter per column, whatever the rows. */
-const UNNEST_CHUNK = 20_000;
 
 export function chunks<T>(rows: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -37,24 +38,21 @@ export class PgInstrumentRepository implements InstrumentRepository {
 }
 
 export class PgCandleRepository implements CandleRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly pool: pg.Pool) {}
 
-  async upsertMany(candles: Candle[]): Promise<number> {
-    for (const part of chunks(candles, UNNEST_CHUNK)) {
-      const col = <K extends keyof Candle>(k: K) => part.map((c) => c[k]);
-      await sql`
-        insert into candles (symbol, day, open, high, low, close, volume)
-        select * from unnest(${col('symbol')}::text[], ${col('day')}::date[], ${col('open')}::float8[], ${col('high')}::float8[],
-                             ${col('low')}::float8[], ${col('close')}::float8[], ${col('volume')}::float8[])
-        on conflict (symbol, day) do update set open = excluded.open, high = excluded.high, low = excluded.low,
-          close = excluded.close, volume = excluded.volume`.execute(this.db);
-    }
+  async insertNew(candles: Candle[]): Promise<number> {
+    if (candles.length === 0) return 0;
+    const lines = (function* () {
+      for (const c of candles) yield `${c.symbol}\t${c.day}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\n`;
+    })();
+    await copyLines(this.pool, 'candles', ['symbol', 'day', 'open', 'high', 'low', 'close', 'volume'], lines);
     return candles.length;
   }
 
-  async lastDays(): Promise<Map<string, TradingDay>> {
-    const rows = await this.db.selectFrom('candles').select(['symbol', sql<string>`max(day)`.as('last')]).groupBy('symbol').execute();
-    return new Map(rows.map((r) => [r.symbol, r.last]));
+  async lastBars(): Promise<Map<string, { day: TradingDay; close: number }>> {
+    const rows = await sql<{ symbol: string; day: string; close: number }>`
+      select distinct on (symbol) symbol, day, close from candles order by symbol, day desc`.execute(this.db);
+    return new Map(rows.rows.map((r) => [r.symbol, { day: r.day, close: r.close }]));
   }
 
   async since(symbols: string[], from: TradingDay): Promise<Map<string, Candle[]>> {
@@ -77,20 +75,23 @@ export class PgCandleRepository implements CandleRepository {
 }
 
 export class PgIndicatorRepository implements IndicatorRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly pool: pg.Pool) {}
 
-  async upsertMany(rows: IndicatorRow[]): Promise<number> {
-    for (const part of chunks(rows, UNNEST_CHUNK)) {
-      const col = <K extends keyof IndicatorRow>(k: K) => part.map((r) => r[k]);
-      const nums = INDICATOR_FIELDS.map(([field]) => sql`${col(field)}::float8[]`);
-      const names = sql.raw(INDICATOR_FIELDS.map(([, column]) => column).join(', '));
-      const updates = sql.raw(INDICATOR_FIELDS.map(([, column]) => `${column} = excluded.${column}`).join(', '));
-      await sql`
-        insert into indicators (symbol, day, ${names})
-        select * from unnest(${col('symbol')}::text[], ${col('day')}::date[], ${sql.join(nums)})
-        on conflict (symbol, day) do update set ${updates}`.execute(this.db);
-    }
-    return rows.length;
+  async insertNew(series: IndicatorSeries[]): Promise<number> {
+    let n = 0;
+    const lines = (function* () {
+      for (const s of series) {
+        const cols = FEATURES.map((f) => s.values[f]);
+        for (let i = 0; i < s.days.length; i++) {
+          let line = `${s.symbol}\t${s.days[i]}\t${s.close[i]}`;
+          for (const col of cols) line += `\t${copyValue(col[i])}`;
+          n++;
+          yield `${line}\n`;
+        }
+      }
+    })();
+    await copyLines(this.pool, 'indicators', ['symbol', 'day', 'close', ...FEATURES.map(featureColumn)], lines);
+    return n;
   }
 
   async latestDayOnOrBefore(day: TradingDay): Promise<TradingDay | null> {
@@ -99,18 +100,16 @@ export class PgIndicatorRepository implements IndicatorRepository {
   }
 
   async onDay(day: TradingDay): Promise<IndicatorRow[]> {
-    const rows = await this.db.selectFrom('indicators').selectAll().where('day', '=', day).orderBy('symbol').execute();
-    return rows.map((r) => ({
-      symbol: r.symbol, day: r.day, close: r.close, rsi14: r.rsi14, macd: r.macd, macdSignal: r.macd_signal, macdHist: r.macd_hist,
-      sma20: r.sma20, sma50: r.sma50, sma200: r.sma200, ema12: r.ema12, ema26: r.ema26, atr14: r.atr14,
-      bbUpper: r.bb_upper, bbMiddle: r.bb_middle, bbLower: r.bb_lower, roc20: r.roc20, roc63: r.roc63,
-    }));
+    const rows = (await this.db.selectFrom('indicators').selectAll().where('day', '=', day).orderBy('symbol').execute()) as Array<Record<string, unknown>>;
+    return rows.map((r) => {
+      const out = { symbol: r.symbol, day: r.day, close: r.close } as IndicatorRow;
+      for (const f of FEATURES) out[f] = (r[featureColumn(f)] as number | null) ?? null;
+      return out;
+    });
+  }
+
+  async lastDays(): Promise<Map<string, TradingDay>> {
+    const rows = await this.db.selectFrom('indicators').select(['symbol', sql<string>`max(day)`.as('last')]).groupBy('symbol').execute();
+    return new Map(rows.map((r) => [r.symbol, r.last]));
   }
 }
-
-/** IndicatorRow fields and their columns, in table order after symbol and day. */
-const INDICATOR_FIELDS = [
-  ['close', 'close'], ['rsi14', 'rsi14'], ['macd', 'macd'], ['macdSignal', 'macd_signal'], ['macdHist', 'macd_hist'],
-  ['sma20', 'sma20'], ['sma50', 'sma50'], ['sma200', 'sma200'], ['ema12', 'ema12'], ['ema26', 'ema26'], ['atr14', 'atr14'],
-  ['bbUpper', 'bb_upper'], ['bbMiddle', 'bb_middle'], ['bbLower', 'bb_lower'], ['roc20', 'roc20'], ['roc63', 'roc63'],
-] as const satisfies ReadonlyArray<readonly [keyof IndicatorRow, string]>;

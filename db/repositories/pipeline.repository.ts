@@ -1,15 +1,43 @@
-import type { Kysely } from 'kysely';
-import type { TradingDay } from '../../src/domain/types.js';
-import type { PipelineRepository, QuarantinedRow, StepStatus } from '../../src/ports/repositories.port.js';
+import { sql, type Kysely } from 'kysely';
+import { TemporaryError } from '../../src/domain/errors.js';
+import type { DerivedMetrics, Fundamentals, TradingDay } from '../../src/domain/types.js';
+import type { PipelineRepository, PipelineRunInfo, QuarantinedRow, StepStatus } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 import { chunks } from './market.repository.js';
+
+/** Key of the session-level advisory lock that keeps pipeline runs from overlapping. */
+const PIPELINE_LOCK = 7_350_001;
 
 export class PgPipelineRepository implements PipelineRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  async withRunLock<T>(fn: () => Promise<T>): Promise<T> {
+    // The lock lives on one pinned connection: if the process dies, PostgreSQL releases it.
+    return this.db.connection().execute(async (conn) => {
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${PIPELINE_LOCK}) as ok`.execute(conn);
+      if (!got.rows[0]?.ok) throw new TemporaryError('another pipeline run is in progress');
+      try {
+        return await fn();
+      } finally {
+        await sql`select pg_advisory_unlock(${PIPELINE_LOCK})`.execute(conn);
+      }
+    });
+  }
+
   async startRun(asOf: TradingDay, trigger: string): Promise<number> {
     const r = await this.db.insertInto('pipeline_runs').values({ as_of: asOf, trigger, status: 'running' }).returning('id').executeTakeFirstOrThrow();
     return r.id;
+  }
+
+  async failedRunFor(asOf: TradingDay): Promise<PipelineRunInfo | null> {
+    const r = await this.db.selectFrom('pipeline_runs').select('id').where('as_of', '=', asOf).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (!r) return null;
+    const [info] = await this.runs([r.id]);
+    return info && info.status === 'failed' ? info : null;
+  }
+
+  async resumeRun(runId: number): Promise<void> {
+    await this.db.updateTable('pipeline_runs').set((eb) => ({ status: 'running', error: null, finished_at: null, resumed: eb('resumed', '+', 1) })).where('id', '=', runId).execute();
   }
 
   async startStep(runId: number, step: string, attempt: number): Promise<number> {
@@ -29,7 +57,7 @@ export class PgPipelineRepository implements PipelineRepository {
     let n = 0;
     for (const part of chunks(rows)) {
       const res = await this.db.insertInto('quarantine')
-        .values(part.map((r) => ({ run_id: r.runId, symbol: r.symbol, day: r.day, reason: r.reason, raw: JSON.stringify(r.raw) })))
+        .values(part.map((r) => ({ run_id: r.runId, symbol: r.symbol, day: r.day, reason: r.reason, kind: r.kind, raw: JSON.stringify(r.raw) })))
         .onConflict((oc) => oc.columns(['symbol', 'day', 'reason']).doNothing())
         .executeTakeFirst();
       n += Number(res.numInsertedOrUpdatedRows ?? 0);
@@ -37,13 +65,62 @@ export class PgPipelineRepository implements PipelineRepository {
     return n;
   }
 
-  async lastRuns(limit: number) {
-    const runs = await this.db.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
-    if (runs.length === 0) return [];
-    const steps = await this.db.selectFrom('pipeline_steps').selectAll().where('run_id', 'in', runs.map((r) => r.id)).orderBy('id').execute();
+  async lastRuns(limit: number): Promise<PipelineRunInfo[]> {
+    const ids = await this.db.selectFrom('pipeline_runs').select('id').orderBy('id', 'desc').limit(limit).execute();
+    return this.runs(ids.map((r) => r.id));
+  }
+
+  private async runs(ids: number[]): Promise<PipelineRunInfo[]> {
+    if (ids.length === 0) return [];
+    const runs = await this.db.selectFrom('pipeline_runs').selectAll().where('id', 'in', ids).orderBy('id', 'desc').execute();
+    const steps = await this.db.selectFrom('pipeline_steps').selectAll().where('run_id', 'in', ids).orderBy('id').execute();
     return runs.map((r) => ({
-      id: r.id, asOf: r.as_of, status: r.status as StepStatus, startedAt: r.started_at,
-      steps: steps.filter((s) => s.run_id === r.id).map((s) => ({ step: s.step, status: s.status as StepStatus, rows: s.rows, attempt: s.attempt })),
+      id: r.id, asOf: r.as_of, status: r.status as StepStatus, startedAt: r.started_at, finishedAt: r.finished_at, resumed: r.resumed, error: r.error,
+      steps: steps.filter((s) => s.run_id === r.id).map((s) => ({
+        step: s.step, status: s.status as StepStatus, rows: s.rows, attempt: s.attempt, error: s.error,
+        seconds: s.finished_at ? (s.finished_at.getTime() - s.started_at.getTime()) / 1000 : null,
+      })),
     }));
   }
+
+  async upsertFundamentals(asOf: TradingDay, source: string, rows: Fundamentals[]): Promise<number> {
+    for (const part of chunks(rows)) {
+      const values = part.map((f) => ({
+        symbol: f.symbol, as_of: asOf, source, market_cap: f.marketCap, pe: f.pe, pb: f.pb, ps: f.ps, eps: f.eps, dividend_yield: f.dividendYield,
+        ebitda: f.ebitda, roe: f.roe, beta: f.beta, debt_to_equity: f.debtToEquity, profit_margin: f.profitMargin,
+        revenue_growth: f.revenueGrowth, earnings_growth: f.earningsGrowth, week52_low: f.week52Low, week52_high: f.week52High,
+      }));
+      await this.db.insertInto('fundamentals').values(values)
+        .onConflict((oc) => oc.columns(['symbol', 'as_of']).doUpdateSet((eb) => {
+          const set: Record<string, unknown> = {};
+          for (const k of Object.keys(values[0]!)) if (k !== 'symbol' && k !== 'as_of') set[k] = eb.ref(`excluded.${k}` as 'excluded.pe');
+          return set;
+        }))
+        .execute();
+    }
+    return rows.length;
+  }
+
+  async upsertMetrics(rows: DerivedMetrics[]): Promise<number> {
+    for (const part of chunks(rows)) {
+      const values = part.map((m) => ({
+        symbol: m.symbol, day: m.day, volatility20: m.volatility20, volatility60: m.volatility60, atr_pct: m.atrPct,
+        avg_turnover20: m.avgTurnover20, high52w: m.high52w, low52w: m.low52w, pct_from_high52w: m.pctFromHigh52w, bars: m.bars,
+      }));
+      await this.db.insertInto('instrument_metrics').values(values)
+        .onConflict((oc) => oc.columns(['symbol', 'day']).doUpdateSet((eb) => ({
+          volatility20: eb.ref('excluded.volatility20'), volatility60: eb.ref('excluded.volatility60'), atr_pct: eb.ref('excluded.atr_pct'),
+          avg_turnover20: eb.ref('excluded.avg_turnover20'), high52w: eb.ref('excluded.high52w'), low52w: eb.ref('excluded.low52w'),
+          pct_from_high52w: eb.ref('excluded.pct_from_high52w'), bars: eb.ref('excluded.bars'),
+        })))
+        .execute();
+    }
+    return rows.length;
+  }
+
+  async metricsDays(): Promise<Map<string, TradingDay>> {
+    const rows = await this.db.selectFrom('instrument_metrics').select(['symbol', sql<string>`max(day)`.as('d')]).groupBy('symbol').execute();
+    return new Map(rows.map((r) => [r.symbol, r.d]));
+  }
+
 }

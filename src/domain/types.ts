@@ -33,26 +33,38 @@ export interface RawCandle {
   volume: number | null;
 }
 
-/** Indicator values for one symbol and day; null until enough history exists. */
-export interface IndicatorRow {
+/** Fundamentals of one instrument as a provider reports them; null where unknown. Ratios are fractions. */
+export interface Fundamentals {
+  symbol: string;
+  marketCap: number | null;
+  pe: number | null;
+  pb: number | null;
+  ps: number | null;
+  eps: number | null;
+  dividendYield: number | null;
+  ebitda: number | null;
+  roe: number | null;
+  beta: number | null;
+  debtToEquity: number | null;
+  profitMargin: number | null;
+  revenueGrowth: number | null;
+  earningsGrowth: number | null;
+  week52Low: number | null;
+  week52High: number | null;
+}
+
+/** Metrics derived from stored bars for one symbol and day. */
+export interface DerivedMetrics {
   symbol: string;
   day: TradingDay;
-  close: number;
-  rsi14: number | null;
-  macd: number | null;
-  macdSignal: number | null;
-  macdHist: number | null;
-  sma20: number | null;
-  sma50: number | null;
-  sma200: number | null;
-  ema12: number | null;
-  ema26: number | null;
-  atr14: number | null;
-  bbUpper: number | null;
-  bbMiddle: number | null;
-  bbLower: number | null;
-  roc20: number | null;
-  roc63: number | null;
+  volatility20: number | null;
+  volatility60: number | null;
+  atrPct: number | null;
+  avgTurnover20: number | null;
+  high52w: number | null;
+  low52w: number | null;
+  pctFromHigh52w: number | null;
+  bars: number;
 }
 
 export type RiskProfile = 'conservative' | 'aggressive';

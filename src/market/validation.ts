@@ -1,5 +1,5 @@
 /** Validation of raw provider rows: a row either becomes a Candle or is quarantined with a reason. */
-import type { Candle, RawCandle } from '../domain/types.js';
+import type { Candle, RawCandle, TradingDay } from '../domain/types.js';
 
 export interface Rejected {
   raw: RawCandle;
@@ -26,13 +26,30 @@ export function rejectReason(r: RawCandle): string | null {
   return null;
 }
 
-/** Split rows into valid candles (oldest first, one per day) and rejected rows with reasons. */
-export function validateCandles(rows: RawCandle[]): { valid: Candle[]; rejected: Rejected[] } {
+/** Thresholds for price moves between consecutive accepted closes. */
+export interface MoveLimits {
+  /** A move larger than this that the next day undoes (back within half of it) is a spike: rejected. */
+  spikeMove: number;
+  /** A move larger than this is rejected as an extreme jump (data is split-adjusted, so no split explains it). */
+  maxMove: number;
+}
+
+export const DEFAULT_MOVE_LIMITS: MoveLimits = { spikeMove: 0.4, maxMove: 0.75 };
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
+
+/**
+ * Split rows into valid candles (oldest first, one per day) and rejected rows with reasons. `prevClose` is
+ * the last stored close before these rows, if any, so moves are checked across runs too.
+ */
+export function validateCandles(rows: RawCandle[], prevClose: number | null = null, limits: MoveLimits = DEFAULT_MOVE_LIMITS): { valid: Candle[]; rejected: Rejected[] } {
   const valid: Candle[] = [];
   const rejected: Rejected[] = [];
   let lastDay = '';
-  for (const raw of rows) {
-    const reason = rejectReason(raw);
+  let lastClose = prevClose;
+  const plain = rows.map((r) => rejectReason(r));
+  for (const [i, raw] of rows.entries()) {
+    const reason = plain[i];
     if (reason) {
       rejected.push({ raw, reason });
       continue;
@@ -45,8 +62,37 @@ export function validateCandles(rows: RawCandle[]): { valid: Candle[]; rejected:
       rejected.push({ raw, reason: 'out-of-order date' });
       continue;
     }
+    const close = raw.close as number;
+    if (lastClose !== null) {
+      const move = close / lastClose - 1;
+      if (Math.abs(move) > limits.spikeMove) {
+        const nextIdx = rows.findIndex((r, j) => j > i && plain[j] === null && r.day > raw.day);
+        const next = nextIdx >= 0 ? (rows[nextIdx]!.close as number) : null;
+        if (next !== null && Math.abs(next / lastClose - 1) < limits.spikeMove / 2) {
+          rejected.push({ raw, reason: `price spike: close ${pct(move)}, undone the next day` });
+          continue;
+        }
+      }
+      if (Math.abs(move) > limits.maxMove) {
+        rejected.push({ raw, reason: `extreme jump: close ${pct(move)} in a day without a split` });
+        continue;
+      }
+    }
     lastDay = raw.day;
+    lastClose = close;
     valid.push(raw as Candle);
   }
   return { valid, rejected };
+}
+
+/** Days of the calendar missing between consecutive stored days: one flag per gap, on the day after it. */
+export function findGaps(days: TradingDay[], calendar: TradingDay[]): Array<{ day: TradingDay; missing: number; after: TradingDay }> {
+  const index = new Map(calendar.map((d, i) => [d, i]));
+  const gaps: Array<{ day: TradingDay; missing: number; after: TradingDay }> = [];
+  for (let i = 1; i < days.length; i++) {
+    const a = index.get(days[i - 1]!);
+    const b = index.get(days[i]!);
+    if (a !== undefined && b !== undefined && b - a > 1) gaps.push({ day: days[i]!, missing: b - a - 1, after: days[i - 1]! });
+  }
+  return gaps;
 }

@@ -4,8 +4,9 @@
  * volatility (ATR/close) is under the cap and market cap is known and above the floor (when a floor is
  * set). Qualifying symbols are scored by percentile rank of 63-day return (50 %), 20-day return (30 %) and
  * MACD histogram relative to price (20 %); score is the confidence. */
+import type { IndicatorRow } from '../market/indicators.js';
 import type { ProfileConfig } from '../config.js';
-import type { IndicatorRow, Instrument, Pick, RiskProfile, TradingDay } from '../domain/types.js';
+import type { Instrument, Pick, RiskProfile, TradingDay } from '../domain/types.js';
 
 export const MODEL_NAME = 'momentum-trend-v1';
 

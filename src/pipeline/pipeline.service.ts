@@ -1,141 +1,272 @@
-/** The data pipeline saga: universe → candles (incremental) → indicators → validation. Each step is
- * tracked in PostgreSQL and retried on temporary errors; writes are idempotent upserts, so a re-run
- * stores nothing twice. Symbols are processed one at a time so memory does not grow with the universe. */
+/** The data pipeline saga: universe → candles (incremental) → indicators → fundamentals and derived
+ * metrics → validation → exports.
+ *
+ * Every step reads what it needs from the database rather than from the step before it, so a run that
+ * failed resumes at the failed step (in a new process too) and a re-run stores nothing twice: candles and
+ * indicators are only ever appended after each symbol's last stored day. Steps are tracked (status,
+ * attempts, rows, error, timings), retried on temporary errors, metered, and one run at a time holds the
+ * pipeline lock. Symbols are streamed in batches, so memory does not grow with the universe. */
 import { OperationalError } from '../domain/errors.js';
-import type { Candle, IndicatorRow, TradingDay } from '../domain/types.js';
-import { computeIndicators, WARMUP_BARS } from '../market/indicators.js';
+import type { Candle, DerivedMetrics, TradingDay } from '../domain/types.js';
+import { deriveMetrics } from '../market/derived-metrics.js';
+import { computeIndicatorSeries, sliceSeries, WARMUP_BARS, type IndicatorSeries } from '../market/indicators.js';
 import { addDays } from '../market/market-time.js';
-import { validateCandles } from '../market/validation.js';
+import { findGaps, validateCandles, type MoveLimits } from '../market/validation.js';
+import type { CandleExport } from '../ports/candle-export.port.js';
 import type { MarketData } from '../ports/market-data.port.js';
 import type { QuarantinedRow, Repositories } from '../ports/repositories.port.js';
+import { pipelineRowsTotal, pipelineStepDuration, pipelineStepFailures } from '../../monitoring/metrics.js';
 import { runStep, type StepOptions } from './step-runner.js';
+
+export const PIPELINE_STEPS = ['universe', 'candles', 'indicators', 'fundamentals', 'validation', 'exports'] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 export interface PipelineSettings {
   universe: readonly string[];
   historyDays: number;
   maxAttempts: number;
   retryDelayMs: number;
+  limits: MoveLimits;
 }
 
 export interface PipelineResult {
   runId: number;
   asOf: TradingDay;
+  /** Steps skipped because a failed earlier run of the same day had already finished them. */
+  resumedAfter: PipelineStep[];
   symbols: number;
   candles: number;
   quarantined: number;
   indicators: number;
+  fundamentals: number;
+  metrics: number;
   coverage: number;
+  exported: number;
 }
 
 /** Called with progress of long steps (done, total). */
 export type ProgressFn = (step: string, done: number, total: number) => void;
 
-const FLUSH_ROWS = 10_000;
-/** Symbols whose stored bars are read in one query by the indicators step. */
-const READ_BATCH = 100;
-/** Calendar days of stored history to read before new bars so that every indicator is warmed up. */
+const FLUSH_ROWS = 20_000;
+/** Symbols whose stored bars are read in one query. */
+const READ_BATCH = 50;
+/** Calendar days of stored history read before new bars so that every feature is warmed up. */
 const WARMUP_CALENDAR_DAYS = Math.ceil(WARMUP_BARS * 1.5) + 10;
+/** Calendar days of bars the derived metrics need (a 52-week range plus margin). */
+const METRICS_CALENDAR_DAYS = 380;
+/** Provider requests in flight at once while fetching candles (online providers also throttle). */
+const FETCH_CONCURRENCY = 4;
+
+/** Run `work` over `items` with at most `limit` in flight, in order of start. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
+  });
+  await Promise.all(lanes);
+}
 
 export class PipelineService {
   constructor(
     private readonly repos: Repositories,
     private readonly market: MarketData,
     private readonly settings: PipelineSettings,
+    private readonly exporter: CandleExport | null = null,
     private readonly onProgress: ProgressFn = () => undefined,
     private readonly stepOptions: Partial<StepOptions> = {},
   ) {}
 
-  /** Bring stored data up to `asOf` (the last completed trading day). */
-  async run(asOf: TradingDay, trigger: string): Promise<PipelineResult> {
+  /** Bring stored data up to `asOf` (the last completed trading day), resuming a failed run of that day. */
+  run(asOf: TradingDay, trigger: string): Promise<PipelineResult> {
+    return this.repos.pipeline.withRunLock(() => this.runLocked(asOf, trigger));
+  }
+
+  private async runLocked(asOf: TradingDay, trigger: string): Promise<PipelineResult> {
     const repo = this.repos.pipeline;
-    const runId = await repo.startRun(asOf, trigger);
+    const failed = await repo.failedRunFor(asOf);
+    const done = new Set(failed?.steps.filter((s) => s.status === 'succeeded').map((s) => s.step) ?? []);
+    const runId = failed ? failed.id : await repo.startRun(asOf, trigger);
+    if (failed) await repo.resumeRun(runId);
+    const result: PipelineResult = {
+      runId, asOf, resumedAfter: PIPELINE_STEPS.filter((s) => done.has(s)),
+      symbols: 0, candles: 0, quarantined: 0, indicators: 0, fundamentals: 0, metrics: 0, coverage: 0, exported: 0,
+    };
     const opts: StepOptions = { maxAttempts: this.settings.maxAttempts, retryDelayMs: this.settings.retryDelayMs, ...this.stepOptions };
+    const bodies: Record<PipelineStep, () => Promise<number>> = {
+      universe: () => this.universe(result),
+      candles: () => this.candles(runId, asOf, result),
+      indicators: () => this.indicators(result),
+      fundamentals: () => this.fundamentals(runId, asOf, result),
+      validation: () => this.validation(asOf, result),
+      exports: () => this.exports(result),
+    };
+    let current: PipelineStep = PIPELINE_STEPS[0];
     try {
-      const symbols: string[] = [];
-      await runStep(repo, runId, 'universe', opts, async () => {
-        const all = await this.market.listInstruments();
-        const wanted = this.settings.universe.length > 0 ? new Set(this.settings.universe) : null;
-        const chosen = wanted ? all.filter((i) => wanted.has(i.symbol)) : all;
-        if (wanted) {
-          for (const s of wanted) {
-            if (!chosen.some((i) => i.symbol === s)) chosen.push({ symbol: s, name: s, sector: null, marketCap: null });
-          }
-        }
-        symbols.splice(0, symbols.length, ...chosen.map((i) => i.symbol));
-        return this.repos.instruments.upsertMany(chosen);
-      });
-
-      const changed = new Map<string, TradingDay>();
-      let quarantined = 0;
-      const candles = await runStep(repo, runId, 'candles', opts, async () => {
-        changed.clear();
-        quarantined = 0;
-        const last = await this.repos.candles.lastDays();
-        let stored = 0;
-        let buffer: Candle[] = [];
-        let bad: QuarantinedRow[] = [];
-        const flush = async () => {
-          stored += await this.repos.candles.upsertMany(buffer);
-          quarantined += await repo.quarantine(bad);
-          buffer = [];
-          bad = [];
-        };
-        for (const [i, symbol] of symbols.entries()) {
-          const lastDay = last.get(symbol);
-          const from = lastDay ? addDays(lastDay, 1) : addDays(asOf, -this.settings.historyDays);
-          if (from <= asOf) {
-            const raw = await this.market.getDailyCandles(symbol, from, asOf);
-            const { valid, rejected } = validateCandles(raw);
-            if (valid[0]) changed.set(symbol, valid[0].day);
-            buffer.push(...valid);
-            for (const r of rejected) bad.push({ runId, symbol, day: r.raw.day, reason: r.reason, raw: r.raw });
-            if (buffer.length >= FLUSH_ROWS) await flush();
-          }
-          this.onProgress('candles', i + 1, symbols.length);
-        }
-        await flush();
-        return stored;
-      });
-
-      const indicators = await runStep(repo, runId, 'indicators', opts, async () => {
-        let stored = 0;
-        let done = 0;
-        let buffer: IndicatorRow[] = [];
-        const entries = [...changed];
-        for (let i = 0; i < entries.length; i += READ_BATCH) {
-          const batch = entries.slice(i, i + READ_BATCH);
-          const earliest = batch.reduce((m, [, d]) => (d < m ? d : m), batch[0]![1]);
-          const bars = await this.repos.candles.since(batch.map(([s]) => s), addDays(earliest, -WARMUP_CALENDAR_DAYS));
-          for (const [symbol, firstNew] of batch) {
-            const cutoff = addDays(firstNew, -WARMUP_CALENDAR_DAYS);
-            const own = (bars.get(symbol) ?? []).filter((b) => b.day >= cutoff);
-            buffer.push(...computeIndicators(own).filter((r) => r.day >= firstNew));
-            this.onProgress('indicators', ++done, changed.size);
-          }
-          if (buffer.length >= FLUSH_ROWS) {
-            stored += await this.repos.indicators.upsertMany(buffer);
-            buffer = [];
-          }
-        }
-        stored += await this.repos.indicators.upsertMany(buffer);
-        return stored;
-      });
-
-      let coverage = 0;
-      await runStep(repo, runId, 'validation', opts, async () => {
-        const have = await this.repos.candles.countOn(asOf);
-        coverage = symbols.length === 0 ? 0 : have / symbols.length;
-        if (symbols.length > 0 && have === 0) {
-          throw new OperationalError(`no symbol has a bar for ${asOf}: the provider has no data for that day`);
-        }
-        return have;
-      });
-
+      for (const step of PIPELINE_STEPS) {
+        if (done.has(step)) continue;
+        current = step;
+        const end = pipelineStepDuration.startTimer({ step });
+        const rows = await runStep(repo, runId, step, opts, bodies[step]);
+        end();
+        pipelineRowsTotal.inc({ step }, rows);
+      }
       await repo.finishRun(runId, 'succeeded');
-      return { runId, asOf, symbols: symbols.length, candles, quarantined, indicators, coverage };
+      return result;
     } catch (err) {
-      await repo.finishRun(runId, 'failed', err instanceof Error ? err.message : String(err));
+      pipelineStepFailures.inc({ step: current });
+      await repo.finishRun(runId, 'failed', `${current}: ${err instanceof Error ? err.message : String(err)}`);
       throw err;
     }
+  }
+
+  /** The symbols of this run, from the stored instruments (so a resumed run sees the same list). */
+  private async symbols(): Promise<string[]> {
+    const wanted = this.settings.universe.length > 0 ? new Set(this.settings.universe) : null;
+    return (await this.repos.instruments.list()).map((i) => i.symbol).filter((s) => !wanted || wanted.has(s));
+  }
+
+  private async universe(result: PipelineResult): Promise<number> {
+    const all = await this.market.listInstruments();
+    const wanted = this.settings.universe.length > 0 ? new Set(this.settings.universe) : null;
+    const chosen = wanted ? all.filter((i) => wanted.has(i.symbol)) : all;
+    for (const s of wanted ?? []) {
+      if (!chosen.some((i) => i.symbol === s)) chosen.push({ symbol: s, name: s, sector: null, marketCap: null });
+    }
+    result.symbols = chosen.length;
+    return this.repos.instruments.upsertMany(chosen);
+  }
+
+  private async candles(runId: number, asOf: TradingDay, result: PipelineResult): Promise<number> {
+    const symbols = await this.symbols();
+    result.symbols = symbols.length;
+    const last = await this.repos.candles.lastBars();
+    const firstFrom = addDays(asOf, -this.settings.historyDays);
+    const fromOf = (s: string) => (last.has(s) ? addDays(last.get(s)!.day, 1) : firstFrom);
+    const earliest = symbols.reduce((m, s) => (fromOf(s) < m ? fromOf(s) : m), asOf);
+    // One look at the market calendar for the whole run, from a day before the earliest new bar.
+    const calendar = await this.market.tradingDays(addDays(earliest, -10), asOf);
+    let stored = 0;
+    let quarantined = 0;
+    let buffer: Candle[] = [];
+    let bad: QuarantinedRow[] = [];
+    const flush = async () => {
+      const [b, q] = [buffer, bad];
+      buffer = [];
+      bad = [];
+      // Lanes flush concurrently: add after the await, never `x += await …` (that reads x before waiting).
+      const n = await this.repos.candles.insertNew(b);
+      const k = await this.repos.pipeline.quarantine(q);
+      stored += n;
+      quarantined += k;
+    };
+    let done = 0;
+    await forEachLimited(symbols, FETCH_CONCURRENCY, async (symbol) => {
+      const from = fromOf(symbol);
+      if (from <= asOf) {
+        const prev = last.get(symbol);
+        const { valid, rejected } = validateCandles(await this.market.getDailyCandles(symbol, from, asOf), prev?.close ?? null, this.settings.limits);
+        buffer.push(...valid);
+        for (const r of rejected) bad.push({ runId, symbol, day: r.raw.day, reason: r.reason, kind: 'rejected', raw: r.raw });
+        const days = [...(prev ? [prev.day] : []), ...valid.map((v) => v.day)];
+        for (const g of findGaps(days, calendar)) {
+          bad.push({ runId, symbol, day: g.day, reason: `gap: ${g.missing} trading day(s) missing after ${g.after}`, kind: 'flagged', raw: { after: g.after, missing: g.missing } });
+        }
+        if (buffer.length >= FLUSH_ROWS) await flush();
+      }
+      this.onProgress('candles', ++done, symbols.length);
+    });
+    await flush();
+    result.candles = stored;
+    result.quarantined += quarantined;
+    return stored;
+  }
+
+  private async indicators(result: PipelineResult): Promise<number> {
+    const symbols = await this.symbols();
+    const [candleLast, indicatorLast] = [await this.repos.candles.lastBars(), await this.repos.indicators.lastDays()];
+    const lagging = symbols.filter((s) => candleLast.has(s) && candleLast.get(s)!.day > (indicatorLast.get(s) ?? ''));
+    let stored = 0;
+    let done = 0;
+    // Writing a batch (PostgreSQL, the other core) overlaps computing the next one (this process).
+    let writing: Promise<number> = Promise.resolve(0);
+    for (let i = 0; i < lagging.length; i += READ_BATCH) {
+      const batch = lagging.slice(i, i + READ_BATCH);
+      const fromOf = (s: string) => (indicatorLast.has(s) ? addDays(indicatorLast.get(s)!, -WARMUP_CALENDAR_DAYS) : '0001-01-01');
+      const bars = await this.repos.candles.since(batch, batch.map(fromOf).sort()[0]!);
+      const series: IndicatorSeries[] = [];
+      for (const symbol of batch) {
+        const cutoff = fromOf(symbol);
+        const own = (bars.get(symbol) ?? []).filter((b) => b.day >= cutoff);
+        const after = indicatorLast.get(symbol) ?? '';
+        const full = computeIndicatorSeries(own);
+        const firstNew = full.days.findIndex((d) => d > after);
+        if (firstNew >= 0) series.push(sliceSeries(full, firstNew));
+        this.onProgress('indicators', ++done, lagging.length);
+      }
+      stored += await writing;
+      writing = this.repos.indicators.insertNew(series);
+      writing.catch(() => undefined); // surfaced by the await above or below
+    }
+    stored += await writing;
+    result.indicators = stored;
+    return stored;
+  }
+
+  private async fundamentals(runId: number, asOf: TradingDay, result: PipelineResult): Promise<number> {
+    const symbols = await this.symbols();
+    if (this.market.getFundamentals) {
+      const { rows, corrected } = await this.market.getFundamentals(symbols);
+      result.fundamentals = await this.repos.pipeline.upsertFundamentals(asOf, this.market.name, rows);
+      result.quarantined += await this.repos.pipeline.quarantine(corrected.map((c) => ({
+        runId, symbol: c.symbol, day: asOf, reason: c.reason, kind: 'flagged', raw: { source: this.market.name },
+      })));
+    }
+    const candleLast = await this.repos.candles.lastBars();
+    const metricsDays = await this.repos.pipeline.metricsDays();
+    const stale = symbols.filter((s) => candleLast.has(s) && candleLast.get(s)!.day > (metricsDays.get(s) ?? ''));
+    const metrics: DerivedMetrics[] = [];
+    for (let i = 0; i < stale.length; i += READ_BATCH) {
+      const batch = stale.slice(i, i + READ_BATCH);
+      const bars = await this.repos.candles.since(batch, addDays(asOf, -METRICS_CALENDAR_DAYS));
+      for (const s of batch) {
+        const m = deriveMetrics(bars.get(s) ?? []);
+        if (m) metrics.push(m);
+      }
+    }
+    result.metrics = await this.repos.pipeline.upsertMetrics(metrics);
+    return result.fundamentals + result.metrics;
+  }
+
+  private async validation(asOf: TradingDay, result: PipelineResult): Promise<number> {
+    const symbols = await this.symbols();
+    const have = await this.repos.candles.countOn(asOf);
+    result.coverage = symbols.length === 0 ? 0 : have / symbols.length;
+    if (symbols.length > 0 && have === 0) {
+      throw new OperationalError(`no symbol has a bar for ${asOf}: the provider has no data for that day`);
+    }
+    return have;
+  }
+
+  private async exports(result: PipelineResult): Promise<number> {
+    if (!this.exporter) return 0;
+    const symbols = await this.symbols();
+    const candleLast = await this.repos.candles.lastBars();
+    let exported = 0;
+    let done = 0;
+    for (const symbol of symbols) {
+      const last = candleLast.get(symbol);
+      const mark = await this.exporter.lastDay(symbol);
+      if (last && last.day > (mark ?? '')) {
+        const rows = (await this.repos.candles.since([symbol], mark ? addDays(mark, 1) : '0001-01-01')).get(symbol) ?? [];
+        await this.exporter.append(symbol, rows);
+        exported += rows.length;
+      }
+      this.onProgress('exports', ++done, symbols.length);
+    }
+    result.exported = exported;
+    return exported;
   }
 }

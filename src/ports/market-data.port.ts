@@ -1,4 +1,4 @@
-import type { Instrument, RawCandle, TradingDay } from '../domain/types.js';
+import type { Fundamentals, Instrument, RawCandle, TradingDay } from '../domain/types.js';
 
 /** Where prices come from (CSV directory, Yahoo Finance, ...). Every call has a timeout in the adapter. */
 export interface MarketData {
@@ -10,6 +10,9 @@ export interface MarketData {
   getDailyCandles(symbol: string, from: TradingDay, to: TradingDay): Promise<RawCandle[]>;
   /** The days the market traded in [from, to], oldest first (the provider's own calendar). */
   tradingDays(from: TradingDay, to: TradingDay): Promise<TradingDay[]>;
+  /** Fundamentals of these symbols where the provider has them (absent for providers without any). Rows it
+   * had to correct come back in `corrected` with the reason, to be quarantined as flagged. */
+  getFundamentals?(symbols: string[]): Promise<{ rows: Fundamentals[]; corrected: Array<{ symbol: string; reason: string }> }>;
   /** Resolves when the provider is reachable; rejects with the reason otherwise. */
   probe(): Promise<void>;
 }

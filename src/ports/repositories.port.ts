@@ -1,5 +1,6 @@
+import type { IndicatorRow, IndicatorSeries } from '../market/indicators.js';
 import type {
-  BotEvent, BreakerName, Candle, ClosedTrade, Fill, IndicatorRow, Instrument, Order, OrderStatus, Pick,
+  BotEvent, BreakerName, Candle, DerivedMetrics, Fundamentals, ClosedTrade, Fill, Instrument, Order, OrderStatus, Pick,
   PortfolioSnapshot, Position, RawCandle, RiskProfile, TradingDay, TradingState,
 } from '../domain/types.js';
 
@@ -9,11 +10,12 @@ export interface InstrumentRepository {
   list(): Promise<Instrument[]>;
 }
 
-/** Daily bars that passed validation. Upserts are idempotent by (symbol, day). */
+/** Daily bars that passed validation. The pipeline only ever appends days after a symbol's last stored day. */
 export interface CandleRepository {
-  upsertMany(candles: Candle[]): Promise<number>;
-  /** The last stored day per symbol. */
-  lastDays(): Promise<Map<string, TradingDay>>;
+  /** Append bars (bulk); a bar for an existing (symbol, day) is an error, so a racing run fails loudly. */
+  insertNew(candles: Candle[]): Promise<number>;
+  /** The last stored bar (day and close) per symbol. */
+  lastBars(): Promise<Map<string, { day: TradingDay; close: number }>>;
   /** Bars of each symbol with day >= from, oldest first. */
   since(symbols: string[], from: TradingDay): Promise<Map<string, Candle[]>>;
   /** The last stored bar of a symbol on or before `day`. */
@@ -23,10 +25,13 @@ export interface CandleRepository {
 }
 
 export interface IndicatorRepository {
-  upsertMany(rows: IndicatorRow[]): Promise<number>;
+  /** Append the features of days after each symbol's last indicator day (bulk). */
+  insertNew(series: IndicatorSeries[]): Promise<number>;
   /** The latest day <= `day` that has indicators, or null. */
   latestDayOnOrBefore(day: TradingDay): Promise<TradingDay | null>;
   onDay(day: TradingDay): Promise<IndicatorRow[]>;
+  /** The last day with indicators per symbol. */
+  lastDays(): Promise<Map<string, TradingDay>>;
 }
 
 /** A bad row kept with the reason it was refused. */
@@ -35,19 +40,46 @@ export interface QuarantinedRow {
   symbol: string;
   day: string;
   reason: string;
-  raw: RawCandle;
+  /** rejected: not stored; flagged: stored, but noted (e.g. a gap before it, a corrected field). */
+  kind: 'rejected' | 'flagged';
+  raw: RawCandle | Record<string, unknown>;
 }
 
 export type StepStatus = 'running' | 'succeeded' | 'failed';
 
+/** A pipeline run as stored, with its steps. */
+export interface PipelineRunInfo {
+  id: number;
+  asOf: TradingDay;
+  status: StepStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  resumed: number;
+  error: string | null;
+  steps: Array<{ step: string; status: StepStatus; rows: number; attempt: number; error: string | null; seconds: number | null }>;
+}
+
 /** Tracks pipeline runs and their steps (status, attempts, rows, error, timings), and quarantined rows. */
 export interface PipelineRepository {
+  /** Run `fn` holding the pipeline lock; throws TemporaryError when another run holds it. Released if the
+   * process dies. */
+  withRunLock<T>(fn: () => Promise<T>): Promise<T>;
   startRun(asOf: TradingDay, trigger: string): Promise<number>;
+  /** The latest run for `asOf` if it failed (to be resumed), else null. */
+  failedRunFor(asOf: TradingDay): Promise<PipelineRunInfo | null>;
+  /** Mark a failed run as running again; counts the resumption. */
+  resumeRun(runId: number): Promise<void>;
   startStep(runId: number, step: string, attempt: number): Promise<number>;
   finishStep(stepId: number, status: Exclude<StepStatus, 'running'>, rows: number, error?: string): Promise<void>;
   finishRun(runId: number, status: Exclude<StepStatus, 'running'>, error?: string): Promise<void>;
   quarantine(rows: QuarantinedRow[]): Promise<number>;
-  lastRuns(limit: number): Promise<Array<{ id: number; asOf: TradingDay; status: StepStatus; startedAt: Date; steps: Array<{ step: string; status: StepStatus; rows: number; attempt: number }> }>>;
+  lastRuns(limit: number): Promise<PipelineRunInfo[]>;
+  /** Store the run's fundamentals (idempotent by symbol and day). */
+  upsertFundamentals(asOf: TradingDay, source: string, rows: Fundamentals[]): Promise<number>;
+  /** Store derived metrics (idempotent by symbol and day). */
+  upsertMetrics(rows: DerivedMetrics[]): Promise<number>;
+  /** The last day with derived metrics per symbol. */
+  metricsDays(): Promise<Map<string, TradingDay>>;
 }
 
 export interface PickRepository {

@@ -28,7 +28,7 @@ describe('alert delivery to Telegram', () => {
 
   beforeAll(async () => {
     t = await openMigratedDatabase();
-    repos = createRepositories(t.handle.db);
+    repos = createRepositories(t.handle.db, t.handle.pool);
     tg = new FakeTelegram('42:abc');
     const apiRoot = await tg.start();
     tgRoot = apiRoot;

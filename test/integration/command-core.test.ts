@@ -26,7 +26,7 @@ describe('command core', () => {
 
   beforeAll(async () => {
     t = await openMigratedDatabase();
-    repos = createRepositories(t.handle.db);
+    repos = createRepositories(t.handle.db, t.handle.pool);
     const defs: CommandDefinition[] = [
       { name: 'peek', description: 'read', usage: '/peek', minRole: 'viewer', dangerous: false, run: async ({ args }) => ({ kind: 'cancelled', command: `peek ${args.join(' ')}` }) },
       { name: 'nudge', description: 'operate', usage: '/nudge', minRole: 'operator', dangerous: false, run: async () => { throw new UserError('Symbol ZZZ is unknown.'); } },

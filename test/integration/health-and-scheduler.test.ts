@@ -21,7 +21,7 @@ describe('health and scheduler', () => {
   afterAll(() => t.drop());
 
   it('answers 200 when all is up and 503 naming the part that is down', async () => {
-    const repos = createRepositories(t.handle.db);
+    const repos = createRepositories(t.handle.db, t.handle.pool);
     const up = buildHttpServer([{ name: 'database', check: () => repos.probe() }]);
     expect((await up.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', down: [], checks: { database: 'ok' } });
     const deadRedis = new RedisCache('redis://127.0.0.1:1');
@@ -36,7 +36,7 @@ describe('health and scheduler', () => {
   });
 
   it('stores every job of the schedule with its cron and time zone, and runs a triggered job', async () => {
-    const repos = createRepositories(t.handle.db);
+    const repos = createRepositories(t.handle.db, t.handle.pool);
     const clock = new ManualClock(new Date('2017-03-01T14:30:00Z'));
     const calls: Array<[JobName, string]> = [];
     const handler = (name: JobName): JobHandler => async (day) => { calls.push([name, day]); };

@@ -18,7 +18,7 @@ describe('job runner', () => {
   let repos: Repositories;
   beforeAll(async () => {
     t = await openMigratedDatabase();
-    repos = createRepositories(t.handle.db);
+    repos = createRepositories(t.handle.db, t.handle.pool);
   });
   afterAll(() => t.drop());
 

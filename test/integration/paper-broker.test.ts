@@ -32,7 +32,7 @@ describe('paper broker fills', () => {
         ['2017-03-03', 105, 106, 104, 105], // gaps up through 103
       ],
     });
-    const prices = new PriceSource(new CsvMarketData(dir, 'AAA'), new PgCandleRepository(t.handle.db), session);
+    const prices = new PriceSource(new CsvMarketData(dir, 'AAA'), new PgCandleRepository(t.handle.db, t.handle.pool), session);
     broker = new PaperBroker(prices, clock, { slippageBps: 5, feePerOrder: 1, feeBps: 10 });
   });
   afterAll(() => t.drop());

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { IndicatorRow, Instrument } from '../../src/domain/types.js';
+import type { Instrument } from '../../src/domain/types.js';
+import { FEATURES, type IndicatorRow } from '../../src/market/indicators.js';
 import { rankPicks } from '../../src/picks/momentum.strategy.js';
 
 const profile = { topN: 2, minMarketCap: 1e9, maxAtrPct: 0.05, rsiMin: 40, rsiMax: 75, requireLongTrend: true, stopAtr: 2, targetAtr: 3 };
 
 function row(symbol: string, over: Partial<IndicatorRow> = {}): IndicatorRow {
+  const base = Object.fromEntries(FEATURES.map((f) => [f, null])) as Record<(typeof FEATURES)[number], number | null>;
   return {
-    symbol, day: '2017-01-03', close: 100, rsi14: 60, macd: 1, macdSignal: 0.5, macdHist: 0.5, sma20: 98, sma50: 95, sma200: 90,
+    ...base, symbol, day: '2017-01-03', close: 100, rsi14: 60, macd: 1, macdSignal: 0.5, macdHist: 0.5, sma20: 98, sma50: 95, sma200: 90,
     ema12: 99, ema26: 97, atr14: 2, bbUpper: 105, bbMiddle: 98, bbLower: 91, roc20: 0.03, roc63: 0.1, ...over,
   };
 }

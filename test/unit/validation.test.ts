@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawCandle } from '../../src/domain/types.js';
-import { rejectReason, validateCandles } from '../../src/market/validation.js';
+import { findGaps, rejectReason, validateCandles } from '../../src/market/validation.js';
 
 const bar = (day: string, o: number | null, h: number | null, l: number | null, c: number | null, v: number | null = 100): RawCandle =>
   ({ symbol: 'X', day, open: o, high: h, low: l, close: c, volume: v });
@@ -22,5 +22,30 @@ describe('candle validation', () => {
     ]);
     expect(valid.map((v) => v.day)).toEqual(['2017-01-03', '2017-01-05']);
     expect(rejected.map((r) => r.reason)).toEqual(['duplicate date', 'out-of-order date']);
+  });
+});
+
+describe('price moves and gaps', () => {
+  const b = (day: string, c: number) => bar(day, c, c * 1.01, c * 0.99, c);
+
+  it('rejects a spike that the next day undoes, but keeps a lasting big move', () => {
+    const v = validateCandles;
+    const spike = v([b('2017-01-03', 100), b('2017-01-04', 50), b('2017-01-05', 101)]);
+    expect(spike.valid.map((x) => x.day)).toEqual(['2017-01-03', '2017-01-05']);
+    expect(spike.rejected.map((r) => r.reason)).toEqual(['price spike: close -50.0 %, undone the next day']);
+    const lasting = v([b('2017-01-03', 100), b('2017-01-04', 50), b('2017-01-05', 52)]);
+    expect(lasting.rejected).toEqual([]);
+  });
+
+  it('rejects a one-day move beyond the limit, measured from the last stored close', () => {
+    const v = validateCandles;
+    const r = v([b('2017-01-04', 200)], 100);
+    expect(r.rejected.map((x) => x.reason)).toEqual(['extreme jump: close +100.0 % in a day without a split']);
+    expect(v([b('2017-01-04', 160)], 100).rejected).toEqual([]);
+  });
+
+  it('finds days of the calendar missing between stored days', () => {
+    const cal = ['2017-01-03', '2017-01-04', '2017-01-05', '2017-01-06', '2017-01-09'];
+    expect(findGaps(['2017-01-03', '2017-01-06', '2017-01-09'], cal)).toEqual([{ day: '2017-01-06', missing: 2, after: '2017-01-03' }]);
   });
 });

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OperationalError, UserError } from '../../domain/errors.js';
-import type { Instrument, RawCandle, TradingDay } from '../../domain/types.js';
+import type { Fundamentals, Instrument, RawCandle, TradingDay } from '../../domain/types.js';
 import type { MarketData } from '../../ports/market-data.port.js';
 import { numberOrNull, parseCsv } from './csv-parse.js';
 
@@ -60,6 +60,40 @@ export class CsvMarketData implements MarketData {
     }));
     this.cache.set(symbol, bars);
     return bars;
+  }
+
+  /** Fundamentals from constituents.csv (P/E, EPS, dividend yield in percent, 52-week range, market cap,
+   * EBITDA, P/S, P/B). A 52-week low above the high is a swapped pair: corrected and reported. */
+  async getFundamentals(symbols: string[]): Promise<{ rows: Fundamentals[]; corrected: Array<{ symbol: string; reason: string }> }> {
+    const file = path.join(this.dir, 'constituents.csv');
+    const rows: Fundamentals[] = [];
+    const corrected: Array<{ symbol: string; reason: string }> = [];
+    if (!existsSync(file)) return { rows, corrected };
+    const table = parseCsv(await readFile(file, 'utf8'));
+    const header = (table.shift() ?? []).map((h) => h.trim().toLowerCase());
+    const col = (name: string) => header.indexOf(name);
+    const c = {
+      symbol: col('symbol'), pe: col('price/earnings'), dy: col('dividend yield'), eps: col('earnings/share'), lo: col('52 week low'),
+      hi: col('52 week high'), cap: col('market cap'), ebitda: col('ebitda'), ps: col('price/sales'), pb: col('price/book'),
+    };
+    const wanted = new Set(symbols);
+    for (const r of table) {
+      const symbol = r[c.symbol]?.trim() ?? '';
+      if (!wanted.has(symbol)) continue;
+      let lo = numberOrNull(r[c.lo]);
+      let hi = numberOrNull(r[c.hi]);
+      if (lo !== null && hi !== null && lo > hi) {
+        corrected.push({ symbol, reason: `52-week low ${lo} above 52-week high ${hi}: columns swapped, stored as low ${hi}, high ${lo}` });
+        [lo, hi] = [hi, lo];
+      }
+      const dy = numberOrNull(r[c.dy]);
+      rows.push({
+        symbol, marketCap: numberOrNull(r[c.cap]), pe: numberOrNull(r[c.pe]), pb: numberOrNull(r[c.pb]), ps: numberOrNull(r[c.ps]),
+        eps: numberOrNull(r[c.eps]), dividendYield: dy === null ? null : dy / 100, ebitda: numberOrNull(r[c.ebitda]),
+        roe: null, beta: null, debtToEquity: null, profitMargin: null, revenueGrowth: null, earningsGrowth: null, week52Low: lo, week52High: hi,
+      });
+    }
+    return { rows, corrected };
   }
 
   private async readConstituents(): Promise<Map<string, Instrument>> {

@@ -1,0 +1,41 @@
+/** CSV export of stored candles: one SYMBOL.csv per symbol in the same format the CSV provider reads. */
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import type { Candle, TradingDay } from '../../domain/types.js';
+import type { CandleExport } from '../../ports/candle-export.port.js';
+
+const HEADER = 'date,open,high,low,close,volume\n';
+
+export class CsvCandleExport implements CandleExport {
+  constructor(private readonly dir: string) {}
+
+  private file(symbol: string): string {
+    return path.join(this.dir, `${symbol.replace(/[^A-Za-z0-9.\-^=]/g, '_')}.csv`);
+  }
+
+  async lastDay(symbol: string): Promise<TradingDay | null> {
+    const file = this.file(symbol);
+    if (!existsSync(file)) return null;
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      const len = Math.min(size, 256);
+      const buf = Buffer.alloc(len);
+      await fh.read(buf, 0, len, size - len);
+      const lines = buf.toString('utf8').trim().split('\n');
+      const day = lines.at(-1)?.split(',')[0] ?? '';
+      return /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async append(symbol: string, candles: Candle[]): Promise<void> {
+    if (candles.length === 0) return;
+    await mkdir(this.dir, { recursive: true });
+    const file = this.file(symbol);
+    const body = candles.map((c) => `${c.day},${c.open},${c.high},${c.low},${c.close},${c.volume}\n`).join('');
+    await appendFile(file, existsSync(file) ? body : HEADER + body);
+  }
+}

@@ -1,0 +1,38 @@
+/** Market calendars: which days a market trades. Equities trade Monday to Friday except the holidays in
+ * config; crypto trades every day. The schedule skips days the market does not trade. */
+import { DateTime } from 'luxon';
+import type { TradingDay } from '../domain/types.js';
+import { addDays } from './market-time.js';
+
+export interface CalendarConfig {
+  kind: 'equities' | 'crypto';
+  holidays: readonly string[];
+}
+
+export class MarketCalendar {
+  private readonly holidays: Set<string>;
+
+  constructor(private readonly cfg: CalendarConfig) {
+    this.holidays = new Set(cfg.holidays);
+  }
+
+  isTradingDay(day: TradingDay): boolean {
+    if (this.cfg.kind === 'crypto') return true;
+    const weekday = DateTime.fromISO(day, { zone: 'utc' }).weekday; // 1 = Monday … 7 = Sunday
+    return weekday <= 5 && !this.holidays.has(day);
+  }
+
+  /** Trading days in [from, to], oldest first. */
+  tradingDays(from: TradingDay, to: TradingDay): TradingDay[] {
+    const out: TradingDay[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) if (this.isTradingDay(d)) out.push(d);
+    return out;
+  }
+
+  /** The last trading day strictly before `day`. */
+  previousTradingDay(day: TradingDay): TradingDay {
+    let d = addDays(day, -1);
+    while (!this.isTradingDay(d)) d = addDays(d, -1);
+    return d;
+  }
+}
