@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `tiller` executable: parses the subcommand and calls src/main.ts. */
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import type { ProgressFn } from './pipeline/pipeline.service.js';
 import { loadConfig } from './config.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
@@ -13,9 +15,29 @@ function day(value: string): string {
   return value;
 }
 
+/** A progress bar on the terminal for long pipeline steps; null when stderr is not a terminal (then
+ * progress goes to the log). */
+function terminalProgress(): ProgressFn | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const bar = new SingleBar({ stream: process.stderr, format: ' {step} [{bar}] {value}/{total} symbols, {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+  let current = '';
+  return (step, done, total) => {
+    if (step !== current) {
+      if (current) bar.stop();
+      current = step;
+      bar.start(total, 0, { step: step.padEnd(10) });
+    }
+    bar.update(done, { step: step.padEnd(10) });
+    if (done === total) {
+      bar.stop();
+      current = '';
+    }
+  };
+}
+
 async function withApp<T>(clock: ManualClock | undefined, fn: (app: App) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const app = await createApp(config, { clock });
+  const app = await createApp(config, { clock, progress: terminalProgress() });
   try {
     return await fn(app);
   } finally {

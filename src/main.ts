@@ -31,6 +31,7 @@ import { ConfigError } from './domain/errors.js';
 import { BREAKER_NAMES, type TradingDay } from './domain/types.js';
 import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
+import { MarketCalendar } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
 import { PicksService } from './picks/picks.service.js';
 import { PipelineService, type ProgressFn } from './pipeline/pipeline.service.js';
@@ -139,7 +140,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     opts.progress ?? logProgress(log),
   );
   const handlers = jobHandlers({
-    market, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle: new TradeCycle(ctx), monitor, report: new DailyReport(ctx),
+    calendar: new MarketCalendar(config.market), pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle: new TradeCycle(ctx), monitor, report: new DailyReport(ctx),
   });
 
   const roles: Record<string, RoleLists | 'local-admin'> = {};

@@ -42,6 +42,19 @@ export function renderResult(r: CommandResult, m: Markup): string {
       }
       return lines.join('\n');
     }
+    case 'pipeline': {
+      if (r.runs.length === 0) return 'The pipeline has not run yet.';
+      const lines = [m.bold('Pipeline runs')];
+      for (const run of r.runs) {
+        const took = run.finishedAt ? ` in ${((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s` : '';
+        lines.push('', `#${run.id} for ${run.asOf}: ${m.bold(run.status)}${took}${run.resumed ? `, resumed ${run.resumed}×` : ''}`);
+        for (const st of run.steps) {
+          lines.push(`  ${st.step}: ${st.status}, ${st.rows.toLocaleString('en-US')} rows${st.seconds === null ? '' : `, ${st.seconds.toFixed(1)} s`}${st.attempt > 1 ? `, attempt ${st.attempt}` : ''}${st.error ? ` (${e(st.error)})` : ''}`);
+        }
+        lines.push(`  quarantined: ${run.quarantine.rejected} rejected, ${run.quarantine.flagged} flagged`);
+      }
+      return lines.join('\n');
+    }
     case 'state_changed':
       return `Trading is now ${m.bold(r.to)} (was ${r.from}): ${e(r.reason)}`;
     case 'halted': {

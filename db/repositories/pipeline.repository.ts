@@ -65,6 +65,12 @@ export class PgPipelineRepository implements PipelineRepository {
     return n;
   }
 
+  async quarantineCounts(runId: number): Promise<{ rejected: number; flagged: number }> {
+    const rows = await this.db.selectFrom('quarantine').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).groupBy('kind').execute();
+    const of = (k: string) => Number(rows.find((r) => r.kind === k)?.n ?? 0);
+    return { rejected: of('rejected'), flagged: of('flagged') };
+  }
+
   async lastRuns(limit: number): Promise<PipelineRunInfo[]> {
     const ids = await this.db.selectFrom('pipeline_runs').select('id').orderBy('id', 'desc').limit(limit).execute();
     return this.runs(ids.map((r) => r.id));

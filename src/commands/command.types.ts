@@ -1,4 +1,5 @@
 /** Types of the command core. A command is written once here and rendered by every transport. */
+import type { PipelineRunInfo } from '../ports/repositories.port.js';
 import type { HaltResult } from '../trading/halt.service.js';
 import type { ValuedPosition } from '../trading/portfolio.js';
 import type { Pick, RiskProfile, TradingDay, TradingState, TradingStatus } from '../domain/types.js';
@@ -33,6 +34,7 @@ export type CommandResult =
   | StatusResult
   | { kind: 'picks'; day: TradingDay | null; byProfile: Record<RiskProfile, Pick[]>; currency: string }
   | { kind: 'positions'; positions: ValuedPosition[]; equity: number; cash: number; currency: string }
+  | { kind: 'pipeline'; runs: Array<PipelineRunInfo & { quarantine: { rejected: number; flagged: number } }> }
   | { kind: 'state_changed'; from: TradingStatus; to: TradingStatus; reason: string }
   | { kind: 'halted'; result: HaltResult; currency: string }
   | { kind: 'help'; role: Role; commands: Array<{ name: string; description: string; usage: string; minRole: Role }> }

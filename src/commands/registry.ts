@@ -3,13 +3,14 @@ import type { CommandServices } from './command-services.js';
 import type { CommandDefinition } from './command.types.js';
 import { helpCommand } from './help.command.js';
 import { picksCommand } from './picks.command.js';
+import { pipelineCommand } from './pipeline.command.js';
 import { positionsCommand } from './positions.command.js';
 import { statusCommand } from './status.command.js';
 import { emergencyStopCommand, pauseCommand, resumeCommand } from './trading-state.commands.js';
 
 export function buildCommands(s: CommandServices): CommandDefinition[] {
   const list: CommandDefinition[] = [
-    statusCommand(s), picksCommand(s), positionsCommand(s), pauseCommand(s), resumeCommand(s), emergencyStopCommand(s),
+    statusCommand(s), picksCommand(s), positionsCommand(s), pipelineCommand(s), pauseCommand(s), resumeCommand(s), emergencyStopCommand(s),
   ];
   list.push(helpCommand(() => list));
   return list;

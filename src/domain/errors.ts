@@ -38,3 +38,10 @@ export class RateLimitedError extends TemporaryError {
     super(message);
   }
 }
+
+/** A pipeline step failed after its retries; the message names the step, the cause is kept. */
+export class PipelineStepError extends OperationalError {
+  constructor(readonly step: string, cause: unknown) {
+    super(`pipeline step ${step} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

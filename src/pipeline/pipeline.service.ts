@@ -6,7 +6,7 @@
  * indicators are only ever appended after each symbol's last stored day. Steps are tracked (status,
  * attempts, rows, error, timings), retried on temporary errors, metered, and one run at a time holds the
  * pipeline lock. Symbols are streamed in batches, so memory does not grow with the universe. */
-import { OperationalError } from '../domain/errors.js';
+import { OperationalError, PipelineStepError } from '../domain/errors.js';
 import type { Candle, DerivedMetrics, TradingDay } from '../domain/types.js';
 import { deriveMetrics } from '../market/derived-metrics.js';
 import { computeIndicatorSeries, sliceSeries, WARMUP_BARS, type IndicatorSeries } from '../market/indicators.js';
@@ -118,7 +118,7 @@ export class PipelineService {
     } catch (err) {
       pipelineStepFailures.inc({ step: current });
       await repo.finishRun(runId, 'failed', `${current}: ${err instanceof Error ? err.message : String(err)}`);
-      throw err;
+      throw new PipelineStepError(current, err);
     }
   }
 

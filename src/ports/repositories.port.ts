@@ -73,6 +73,8 @@ export interface PipelineRepository {
   finishStep(stepId: number, status: Exclude<StepStatus, 'running'>, rows: number, error?: string): Promise<void>;
   finishRun(runId: number, status: Exclude<StepStatus, 'running'>, error?: string): Promise<void>;
   quarantine(rows: QuarantinedRow[]): Promise<number>;
+  /** How many rows a run quarantined, by kind. */
+  quarantineCounts(runId: number): Promise<{ rejected: number; flagged: number }>;
   lastRuns(limit: number): Promise<PipelineRunInfo[]>;
   /** Store the run's fundamentals (idempotent by symbol and day). */
   upsertFundamentals(asOf: TradingDay, source: string, rows: Fundamentals[]): Promise<number>;

@@ -120,6 +120,13 @@ describe('replay and Telegram, end to end', () => {
     const pos = await tg.ask(VIEWER, VIEWER.id, '/positions');
     for (const p of positions) expect(pos.text).toContain(`<code>${p.symbol}</code> ${p.qty} @`);
 
+    const lastRun = (await sql.query<{ id: number; as_of: string }>("select id, as_of::text from pipeline_runs order by id desc limit 1")).rows[0]!;
+    const pipeline = await tg.ask(OPERATOR, OPERATOR.id, '/pipeline 1');
+    expect(pipeline.text).toContain(`#${lastRun.id} for ${lastRun.as_of}: <b>succeeded</b>`);
+    for (const step of ['universe', 'candles', 'indicators', 'fundamentals', 'validation', 'exports']) expect(pipeline.text).toContain(`  ${step}: succeeded`);
+    expect((await tg.ask(VIEWER, VIEWER.id, '/pipeline')).text).toContain('/pipeline needs the operator role');
+    expect((await tg.ask(OPERATOR, OPERATOR.id, '/pipeline 99')).text).toContain('"99" is not a number of runs from 1 to 10.');
+
     const refused = await tg.ask(STRANGER, ALERT_CHAT, '/pause');
     expect(refused.text).toContain('not authorised');
     const viewerPause = await tg.ask(VIEWER, VIEWER.id, '/pause');
