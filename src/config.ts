@@ -51,13 +51,15 @@ const fileSchema = z.object({
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')),
   }),
   marketData: z.object({
-    provider: z.enum(['yahoo', 'csv']),
+    provider: z.enum(['yahoo', 'csv', 'ccxt', 'alpaca']),
     csvDir: z.string(),
     timeoutMs: z.number().int().positive(),
     universe: z.array(z.string().min(1)),
     providerSymbols: z.array(z.string().min(1)),
     historyDays: z.number().int().positive(),
     calendarSymbol: z.string().min(1),
+    ccxt: z.object({ exchange: z.string().min(1), quote: z.string().min(1), timeframe: z.string().min(1) }),
+    alpaca: z.object({ feed: z.enum(['iex', 'sip']) }),
   }),
   pipeline: z.object({
     maxAttempts: z.number().int().min(1).max(10),
@@ -104,7 +106,12 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   REDIS_URL: z.string().url().optional(),
-  MARKET_DATA: z.enum(['yahoo', 'csv']).optional(),
+  MARKET_DATA: z.enum(['yahoo', 'csv', 'ccxt', 'alpaca']).optional(),
+  CCXT_EXCHANGE: z.string().regex(/^[a-z0-9]+$/).optional(),
+  CCXT_API_ROOT: z.string().url().optional(),
+  ALPACA_KEY_ID: z.string().optional(),
+  ALPACA_SECRET_KEY: z.string().optional(),
+  ALPACA_DATA_URL: z.string().url().optional(),
   MARKET_DATA_DIR: z.string().optional(),
   YAHOO_API_ROOT: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -144,7 +151,13 @@ export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading'> {
   /** Redis URL; undefined means in-process cache and event bus. */
   readonly redisUrl: string | undefined;
   readonly logLevel: string;
-  readonly marketData: FileConfig['marketData'] & { readonly yahooApiRoot: string | undefined };
+  readonly marketData: FileConfig['marketData'] & {
+    readonly yahooApiRoot: string | undefined;
+    readonly ccxtApiRoot: string | undefined;
+    readonly alpacaKeyId: string | undefined;
+    readonly alpacaSecretKey: string | undefined;
+    readonly alpacaDataUrl: string | undefined;
+  };
   readonly trading: FileConfig['trading'] & { readonly liveSwitch: boolean };
   readonly telegram: TelegramConfig | undefined;
   readonly consoleChat: boolean;
@@ -248,7 +261,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     redisUrl: env.REDIS_URL,
     logLevel: env.LOG_LEVEL,
-    marketData: { ...file.marketData, provider, csvDir: csvDir ? path.resolve(csvDir) : '', yahooApiRoot: env.YAHOO_API_ROOT },
+    marketData: {
+      ...file.marketData, provider, csvDir: csvDir ? path.resolve(csvDir) : '', yahooApiRoot: env.YAHOO_API_ROOT,
+      ccxt: { ...file.marketData.ccxt, exchange: env.CCXT_EXCHANGE ?? file.marketData.ccxt.exchange }, ccxtApiRoot: env.CCXT_API_ROOT,
+      alpacaKeyId: env.ALPACA_KEY_ID, alpacaSecretKey: env.ALPACA_SECRET_KEY, alpacaDataUrl: env.ALPACA_DATA_URL,
+    },
     trading: { ...file.trading, liveSwitch: env.LIVE_TRADING },
     telegram,
     consoleChat: env.CONSOLE_CHAT === 'on' || (env.CONSOLE_CHAT === 'auto' && !telegram),
@@ -264,5 +281,6 @@ export function redactConfig(config: AppConfig): unknown {
     databaseUrl: hideUrl(config.databaseUrl),
     redisUrl: hideUrl(config.redisUrl),
     telegram: config.telegram ? { ...config.telegram, token: '***' } : undefined,
+    marketData: { ...config.marketData, alpacaSecretKey: config.marketData.alpacaSecretKey ? '***' : undefined },
   };
 }

@@ -19,6 +19,9 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { PaperBroker } from './adapters/brokers/paper.broker.js';
 import { CsvMarketData } from './adapters/market-data/csv.market-data.js';
 import { YahooMarketData } from './adapters/market-data/yahoo.market-data.js';
+import { AlpacaMarketData } from './adapters/market-data/alpaca.market-data.js';
+import { CcxtMarketData } from './adapters/market-data/ccxt.market-data.js';
+import { requestPolicy } from './adapters/market-data/request-policy.js';
 import { MemoryCache } from './adapters/memory/memory-cache.js';
 import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
 import { AlertDispatcher } from './alerts/alert-dispatcher.js';
@@ -71,9 +74,20 @@ export interface App {
 
 function createMarketData(config: AppConfig): MarketData {
   const md = config.marketData;
-  if (md.provider === 'csv') return new CsvMarketData(md.csvDir, md.calendarSymbol);
   const symbols = md.universe.length > 0 ? md.universe : md.providerSymbols;
-  return new YahooMarketData({ timeoutMs: md.timeoutMs, apiRoot: md.yahooApiRoot, symbols, calendarSymbol: md.calendarSymbol });
+  const policy = requestPolicy({ requestsPerSecond: config.pipeline.requestsPerSecond, retries: config.pipeline.maxAttempts, minTimeoutMs: config.pipeline.retryDelayMs });
+  switch (md.provider) {
+    case 'csv':
+      return new CsvMarketData(md.csvDir, md.calendarSymbol);
+    case 'ccxt':
+      return new CcxtMarketData({ ...md.ccxt, timeoutMs: md.timeoutMs, apiRoot: md.ccxtApiRoot, symbols: md.universe, calendarSymbol: md.calendarSymbol }, policy);
+    case 'alpaca':
+      return new AlpacaMarketData({
+        keyId: md.alpacaKeyId, secretKey: md.alpacaSecretKey, dataUrl: md.alpacaDataUrl, feed: md.alpaca.feed, timeoutMs: md.timeoutMs, symbols, calendarSymbol: md.calendarSymbol,
+      }, policy);
+    case 'yahoo':
+      return new YahooMarketData({ timeoutMs: md.timeoutMs, apiRoot: md.yahooApiRoot, symbols, calendarSymbol: md.calendarSymbol }, policy);
+  }
 }
 
 /** Live trading is refused unless explicitly switched on with credentials; no live broker exists yet.
@@ -105,6 +119,7 @@ function logProgress(log: Logger): ProgressFn {
 
 export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: Logger; progress?: ProgressFn } = {}): Promise<App> {
   assertTradingMode(config);
+  const market = createMarketData(config); // before anything is opened: a bad provider setting fails clean
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   let embedded: EmbeddedDatabase | null = null;
@@ -119,7 +134,6 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 
   const cache: Cache = config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache();
   const bus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new MemoryEventBus();
-  const market = createMarketData(config);
   const repos = createRepositories(db.db, db.pool);
 
   const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config));

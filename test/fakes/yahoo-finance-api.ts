@@ -12,6 +12,7 @@ const CRUMB = 'Xq5Gd0cQ7mT';
 interface Meta {
   name: string;
   marketCap: number;
+  fundamentals?: Record<string, number>;
 }
 
 export class FakeYahoo {
@@ -60,6 +61,8 @@ export class FakeYahoo {
       return;
     }
     if (url.pathname === '/v7/finance/quote') return this.quote(url, res);
+    const summary = /^\/v10\/finance\/quoteSummary\/([^/]+)$/.exec(url.pathname);
+    if (summary) return this.quoteSummary(decodeURIComponent(summary[1]!), url, res);
     const chart = /^\/v8\/finance\/chart\/([^/]+)$/.exec(url.pathname);
     if (chart) return this.chart(decodeURIComponent(chart[1]!), url, res);
     this.json(res, 404, { finance: { result: null, error: { code: 'Not Found', description: 'HTTP 404 Not Found' } } });
@@ -78,6 +81,29 @@ export class FakeYahoo {
       tradeable: false, cryptoTradeable: false, firstTradeDateMilliseconds: 345479400000, priceHint: 2, fullExchangeName: 'NasdaqGS', symbol: s,
     }));
     this.json(res, 200, { quoteResponse: { result, error: null } });
+  }
+
+  private quoteSummary(symbol: string, url: URL, res: ServerResponse): void {
+    if (url.searchParams.get('crumb') !== CRUMB) return this.json(res, 401, { finance: { result: null, error: { code: 'Unauthorized', description: 'Invalid Crumb' } } });
+    const m = this.meta[symbol];
+    if (!m) return this.json(res, 404, { quoteSummary: { result: null, error: { code: 'Not Found', description: 'Quote not found for symbol: ' + symbol } } });
+    const f = m.fundamentals ?? {};
+    this.json(res, 200, {
+      quoteSummary: {
+        result: [{
+          summaryDetail: {
+            maxAge: 1, priceHint: 2, previousClose: f.price, open: f.price, currency: 'USD', marketCap: m.marketCap, trailingPE: f.pe, beta: f.beta,
+            dividendYield: f.dividendYield, fiftyTwoWeekLow: f.low52, fiftyTwoWeekHigh: f.high52, priceToSalesTrailing12Months: f.ps, tradeable: false,
+          },
+          defaultKeyStatistics: { maxAge: 1, priceToBook: f.pb, trailingEps: f.eps, beta: f.beta, sharesOutstanding: 5_000_000_000 },
+          financialData: {
+            maxAge: 86400, currentPrice: f.price, ebitda: f.ebitda, returnOnEquity: f.roe, debtToEquity: f.debtToEquity,
+            profitMargins: f.profitMargin, revenueGrowth: f.revenueGrowth, earningsGrowth: f.earningsGrowth, financialCurrency: 'USD',
+          },
+        }],
+        error: null,
+      },
+    });
   }
 
   private chart(symbol: string, url: URL, res: ServerResponse): void {
