@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createApp, runReplay, startProcess } from '../src/main.js';
 import { ManualClock } from '../src/ports/clock.port.js';
+import { copyBaseline } from './copy-baseline.js';
 import { FakeTelegram } from '../test/fakes/telegram-bot-api.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { childEnv, freePort, ROOT, SP500_DIR } from '../test/helpers/tiller-process.js';
@@ -115,6 +116,34 @@ async function benchStartup(): Promise<void> {
   }
 }
 
-await benchStartup();
-await benchReplayAndCommands();
+/** Pipeline figures: full run from empty and incremental run, each universe size in its own process. */
+async function benchPipeline(): Promise<void> {
+  const run = (symbols: number | null) => new Promise<Record<string, unknown>>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'bench/pipeline-run.ts')], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(symbols ? { BENCH_SYMBOLS: String(symbols) } : {}) },
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>) : reject(new Error(`pipeline bench exited ${code}`))));
+  });
+  const small = await run(100);
+  const fullRun = await run(null);
+  const base = await copyBaseline();
+  const f = fullRun as { symbols: number; fullSeconds: number; againSeconds: number; candles: number; indicators: number; quarantined: number; maxRssMb: number; heapAfterGcMb: number; steps: Record<string, number> };
+  const sm = small as { symbols: number; fullSeconds: number; maxRssMb: number; heapAfterGcMb: number };
+  console.log(`pipeline on ${SP500_DIR} (all history: 2013-02-08..2018-02-07)`);
+  console.log(`  full run from an empty database, ${f.symbols} symbols: ${f.fullSeconds.toFixed(1)} s (goal < 60 s)`);
+  console.log(`    steps: ${Object.entries(f.steps).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  console.log(`    ${f.candles.toLocaleString('en-US')} candles, ${f.indicators.toLocaleString('en-US')} indicator rows (53 features), ${f.quarantined} rows quarantined`);
+  console.log(`  second run, no new data: ${f.againSeconds.toFixed(1)} s (goal < 5 s)`);
+  console.log(`  ingest (candles step): ${Math.round(f.candles / f.steps.candles!).toLocaleString('en-US')} rows/s; indicators step: ${Math.round(f.indicators / f.steps.indicators!).toLocaleString('en-US')} rows/s`);
+  console.log(`  PostgreSQL COPY on this machine, same ${base.rows.toLocaleString('en-US')} rows: ${Math.round(base.narrowRowsPerSecond).toLocaleString('en-US')} rows/s (7 columns), ${Math.round(base.wideRowsPerSecond).toLocaleString('en-US')} rows/s (${base.wideColumns} columns)`);
+  console.log(`  memory with ${sm.symbols} symbols: peak RSS ${sm.maxRssMb.toFixed(0)} MB, heap in use after the run ${sm.heapAfterGcMb.toFixed(0)} MB`);
+  console.log(`  memory with ${f.symbols} symbols: peak RSS ${f.maxRssMb.toFixed(0)} MB, heap in use after the run ${f.heapAfterGcMb.toFixed(0)} MB`);
+}
+
+const only = process.argv[2];
+if (!only || only === 'startup') await benchStartup();
+if (!only || only === 'replay') await benchReplayAndCommands();
+if (!only || only === 'pipeline') await benchPipeline();
 process.exit(0);

@@ -53,6 +53,7 @@ const fileSchema = z.object({
   marketData: z.object({
     provider: z.enum(['yahoo', 'csv', 'ccxt', 'alpaca']),
     csvDir: z.string(),
+    csvCacheSymbols: z.number().int().min(1),
     timeoutMs: z.number().int().positive(),
     universe: z.array(z.string().min(1)),
     providerSymbols: z.array(z.string().min(1)),

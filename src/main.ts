@@ -78,7 +78,7 @@ function createMarketData(config: AppConfig): MarketData {
   const policy = requestPolicy({ requestsPerSecond: config.pipeline.requestsPerSecond, retries: config.pipeline.maxAttempts, minTimeoutMs: config.pipeline.retryDelayMs });
   switch (md.provider) {
     case 'csv':
-      return new CsvMarketData(md.csvDir, md.calendarSymbol);
+      return new CsvMarketData(md.csvDir, md.calendarSymbol, md.csvCacheSymbols);
     case 'ccxt':
       return new CcxtMarketData({ ...md.ccxt, timeoutMs: md.timeoutMs, apiRoot: md.ccxtApiRoot, symbols: md.universe, calendarSymbol: md.calendarSymbol }, policy);
     case 'alpaca':

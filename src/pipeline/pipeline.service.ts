@@ -49,7 +49,7 @@ export type ProgressFn = (step: string, done: number, total: number) => void;
 
 const FLUSH_ROWS = 20_000;
 /** Symbols whose stored bars are read in one query. */
-const READ_BATCH = 50;
+const READ_BATCH = 20;
 /** Calendar days of stored history read before new bars so that every feature is warmed up. */
 const WARMUP_CALENDAR_DAYS = Math.ceil(WARMUP_BARS * 1.5) + 10;
 /** Calendar days of bars the derived metrics need (a 52-week range plus margin). */
@@ -196,16 +196,16 @@ export class PipelineService {
       const batch = lagging.slice(i, i + READ_BATCH);
       const fromOf = (s: string) => (indicatorLast.has(s) ? addDays(indicatorLast.get(s)!, -WARMUP_CALENDAR_DAYS) : '0001-01-01');
       const bars = await this.repos.candles.since(batch, batch.map(fromOf).sort()[0]!);
+      const inputs = batch.map((symbol) => (bars.get(symbol) ?? []).filter((b) => b.day >= fromOf(symbol)));
+      const computed = inputs.map(computeIndicatorSeries);
       const series: IndicatorSeries[] = [];
-      for (const symbol of batch) {
-        const cutoff = fromOf(symbol);
-        const own = (bars.get(symbol) ?? []).filter((b) => b.day >= cutoff);
+      batch.forEach((symbol, k) => {
         const after = indicatorLast.get(symbol) ?? '';
-        const full = computeIndicatorSeries(own);
+        const full = computed[k]!;
         const firstNew = full.days.findIndex((d) => d > after);
         if (firstNew >= 0) series.push(sliceSeries(full, firstNew));
         this.onProgress('indicators', ++done, lagging.length);
-      }
+      });
       stored += await writing;
       writing = this.repos.indicators.insertNew(series);
       writing.catch(() => undefined); // surfaced by the await above or below

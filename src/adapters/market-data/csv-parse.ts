@@ -1,5 +1,7 @@
-/** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF. Enough for provider files. */
+/** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF. Enough for provider files. Text
+ * without any quote (every OHLCV file) takes a fast path of plain splits. */
 export function parseCsv(text: string): string[][] {
+  if (!text.includes('"')) return text.split(/\r?\n/).filter((l) => l !== '').map((l) => l.split(','));
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

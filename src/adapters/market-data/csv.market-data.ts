@@ -1,6 +1,6 @@
 /** Offline market data from a directory: one SYMBOL.csv per symbol (header date,open,high,low,close,volume),
  * directly in the folder or in its `daily/` subfolder, and optionally `constituents.csv` (Symbol, Name,
- * Sector, Market Cap). Files are parsed once and kept in memory. */
+ * Sector, Market Cap). The most recently used parsed files are kept in memory (a bounded cache). */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,12 +9,32 @@ import type { Fundamentals, Instrument, RawCandle, TradingDay } from '../../doma
 import type { MarketData } from '../../ports/market-data.port.js';
 import { numberOrNull, parseCsv } from './csv-parse.js';
 
+interface ParsedFile {
+  days: string[];
+  values: Float64Array;
+  /** Days strictly ascending, so a range can be found by binary search. */
+  sorted: boolean;
+}
+
+/** The first index whose day is >= `day` in days sorted ascending (files are oldest first). */
+function lowerBound(days: string[], day: string): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (days[mid]! < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class CsvMarketData implements MarketData {
   readonly name = 'csv';
   private readonly barsDir: string;
-  private readonly cache = new Map<string, RawCandle[]>();
+  /** Parsed files, least recently used first; at most `cacheSymbols`, so memory does not grow with the universe. */
+  private readonly cache = new Map<string, ParsedFile>();
 
-  constructor(private readonly dir: string, private readonly calendarSymbol: string) {
+  constructor(private readonly dir: string, private readonly calendarSymbol: string, private readonly cacheSymbols = 64) {
     this.barsDir = existsSync(path.join(dir, 'daily')) ? path.join(dir, 'daily') : dir;
   }
 
@@ -29,8 +49,21 @@ export class CsvMarketData implements MarketData {
   }
 
   async getDailyCandles(symbol: string, from: TradingDay, to: TradingDay): Promise<RawCandle[]> {
-    const all = await this.load(symbol);
-    return all.filter((c) => c.day >= from && c.day <= to);
+    const f = await this.load(symbol);
+    const out: RawCandle[] = [];
+    for (let i = f.sorted ? lowerBound(f.days, from) : 0; i < f.days.length; i++) {
+      if (f.days[i]! > to) {
+        if (f.sorted) break;
+        continue;
+      }
+      if (f.days[i]! < from) continue;
+      const v = (k: number) => {
+        const x = f.values[i * 5 + k]!;
+        return Number.isNaN(x) ? null : x;
+      };
+      out.push({ symbol, day: f.days[i]!, open: v(0), high: v(1), low: v(2), close: v(3), volume: v(4) });
+    }
+    return out;
   }
 
   async tradingDays(from: TradingDay, to: TradingDay): Promise<TradingDay[]> {
@@ -38,9 +71,14 @@ export class CsvMarketData implements MarketData {
     return [...new Set(bars.map((b) => b.day))];
   }
 
-  private async load(symbol: string): Promise<RawCandle[]> {
+  /** A parsed file, kept compact: the days, and open/high/low/close/volume in one Float64Array (NaN: empty). */
+  private async load(symbol: string): Promise<ParsedFile> {
     const cached = this.cache.get(symbol);
-    if (cached) return cached;
+    if (cached) {
+      this.cache.delete(symbol); // move to the most recently used end
+      this.cache.set(symbol, cached);
+      return cached;
+    }
     if (!/^[A-Za-z0-9.\-^=]+$/.test(symbol)) throw new UserError(`invalid symbol ${symbol}`);
     const file = path.join(this.barsDir, `${symbol}.csv`);
     if (!existsSync(file)) throw new UserError(`unknown symbol ${symbol}: no ${file}`);
@@ -49,17 +87,18 @@ export class CsvMarketData implements MarketData {
     const col = (name: string) => header.indexOf(name);
     const [d, o, h, l, c, v] = ['date', 'open', 'high', 'low', 'close', 'volume'].map(col);
     if (d === -1 || c === -1) throw new OperationalError(`${file}: header needs at least date and close columns`);
-    const bars = rows.map((r) => ({
-      symbol,
-      day: (r[d!] ?? '').trim(),
-      open: numberOrNull(r[o!]),
-      high: numberOrNull(r[h!]),
-      low: numberOrNull(r[l!]),
-      close: numberOrNull(r[c!]),
-      volume: numberOrNull(r[v!]),
-    }));
-    this.cache.set(symbol, bars);
-    return bars;
+    // Kept in file order: validation reports out-of-order and duplicate days, so nothing is sorted away here.
+    const days = rows.map((r) => (r[d!] ?? '').trim());
+    const values = new Float64Array(rows.length * 5);
+    rows.forEach((r, i) => {
+      [o, h, l, c, v].forEach((k, j) => {
+        values[i * 5 + j] = k === undefined || k < 0 ? Number.NaN : (numberOrNull(r[k]) ?? Number.NaN);
+      });
+    });
+    const parsed = { days, values, sorted: days.every((x, i) => i === 0 || days[i - 1]! < x) };
+    this.cache.set(symbol, parsed);
+    while (this.cache.size > this.cacheSymbols) this.cache.delete(this.cache.keys().next().value!);
+    return parsed;
   }
 
   /** Fundamentals from constituents.csv (P/E, EPS, dividend yield in percent, 52-week range, market cap,
