@@ -99,7 +99,13 @@ describe('data pipeline', () => {
 
   it('finds the dirt the data README lists, and more', () => {
     expect(dirt.rejected.filter((x) => x.endsWith('empty'))).toHaveLength(11); // "11 rows in 9 files"
+    // Prices that contradict each other: high below low, or open or close outside [low, high].
+    expect(dirt.rejected.filter((x) => /high below low|outside \[low, high\]/.test(x))).toHaveLength(12);
     expect(dirt.rejected.filter((x) => x.includes('outside [low, high]'))).toContain('LNT 2016-05-19 close outside [low, high]');
+    // Gaps: days missing from the files of six symbols, plus the hole each rejected row leaves behind it.
+    const gapSymbols = new Set(dirt.flagged.map((x) => x.split(' ')[0]));
+    for (const s of ['BMY', 'DHR', 'ES', 'ICE', 'O', 'ORCL']) expect(gapSymbols).toContain(s);
+    expect(gapSymbols.size).toBe(18);
     expect(dirt.flagged.length).toBeGreaterThan(10);
     expect(dirt.swapped.length).toBeGreaterThan(100); // "swapped for many rows"
   });
