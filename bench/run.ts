@@ -118,8 +118,8 @@ async function benchStartup(): Promise<void> {
 
 /** Pipeline figures: full run from empty and incremental run, each universe size in its own process. */
 async function benchPipeline(): Promise<void> {
-  const run = (symbols: number | null) => new Promise<Record<string, unknown>>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'bench/pipeline-run.ts')], {
+  const run = (symbols: number | null, nodeFlags: string[] = []) => new Promise<Record<string, unknown>>((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags, '--expose-gc', '--import', 'tsx', path.join(ROOT, 'bench/pipeline-run.ts')], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(symbols ? { BENCH_SYMBOLS: String(symbols) } : {}) },
     });
     let out = '';
@@ -128,6 +128,7 @@ async function benchPipeline(): Promise<void> {
   });
   const small = await run(100);
   const fullRun = await run(null);
+  const capped = (await run(null, ['--max-old-space-size=256'])) as { fullSeconds: number; maxRssMb: number };
   const base = await copyBaseline();
   const f = fullRun as { symbols: number; fullSeconds: number; againSeconds: number; candles: number; indicators: number; quarantined: number; maxRssMb: number; heapAfterGcMb: number; steps: Record<string, number> };
   const sm = small as { symbols: number; fullSeconds: number; maxRssMb: number; heapAfterGcMb: number };
@@ -140,6 +141,7 @@ async function benchPipeline(): Promise<void> {
   console.log(`  PostgreSQL COPY on this machine, same ${base.rows.toLocaleString('en-US')} rows: ${Math.round(base.narrowRowsPerSecond).toLocaleString('en-US')} rows/s (7 columns), ${Math.round(base.wideRowsPerSecond).toLocaleString('en-US')} rows/s (${base.wideColumns} columns)`);
   console.log(`  memory with ${sm.symbols} symbols: peak RSS ${sm.maxRssMb.toFixed(0)} MB, heap in use after the run ${sm.heapAfterGcMb.toFixed(0)} MB`);
   console.log(`  memory with ${f.symbols} symbols: peak RSS ${f.maxRssMb.toFixed(0)} MB, heap in use after the run ${f.heapAfterGcMb.toFixed(0)} MB`);
+  console.log(`  the ${f.symbols}-symbol run with V8's heap capped at 256 MB: completes in ${capped.fullSeconds.toFixed(1)} s, peak RSS ${capped.maxRssMb.toFixed(0)} MB`);
 }
 
 const only = process.argv[2];

@@ -59,7 +59,8 @@ const fileSchema = z.object({
     providerSymbols: z.array(z.string().min(1)),
     historyDays: z.number().int().positive(),
     calendarSymbol: z.string().min(1),
-    ccxt: z.object({ exchange: z.string().min(1), quote: z.string().min(1), timeframe: z.string().min(1) }),
+    // The adapter can fetch intraday timeframes, but the pipeline stores one bar per day so far.
+    ccxt: z.object({ exchange: z.string().min(1), quote: z.string().min(1), timeframe: z.literal('1d', { error: 'only 1d is stored so far (intraday storage is not built yet)' }) }),
     alpaca: z.object({ feed: z.enum(['iex', 'sip']) }),
   }),
   pipeline: z.object({
