@@ -2,41 +2,25 @@
  * formats: GET /api/v3/exchangeInfo and GET /api/v3/klines. Candles are real: the recorded BTC-USD daily bars
  * served as BTCUSDT. `rateLimitNext` answers the next klines calls with Binance's 429. */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from './fake-http-server.js';
 
 const DAY_MS = 86_400_000;
 
-export class FakeBinance {
+export class FakeBinance extends FakeHttpServer {
   readonly requests: string[] = [];
   rateLimitNext = 0;
-  private server: Server | null = null;
   private readonly klines: Array<[number, string, string, string, string, string]>;
 
   constructor(btcCsv: string) {
+    super();
     this.klines = readFileSync(btcCsv, 'utf8').trim().split('\n').slice(1).map((l) => {
       const [d, o, h, lo, c, v] = l.split(',');
       return [Date.parse(`${d}T00:00:00Z`), o!, h!, lo!, c!, v!];
     });
   }
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-
-  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-    res.end(JSON.stringify(body));
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (url.pathname === '/api/v3/exchangeInfo') return this.json(res, 200, this.exchangeInfo());

@@ -3,8 +3,8 @@
  * come from the S&P 500 CSV files, served as Yahoo serves daily bars (timestamps at the session open,
  * New York time). Symbols named in `rateLimited` get HTTP 429 as Yahoo sends it. */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, isUsSummerTime } from './fake-http-server.js';
 import path from 'node:path';
 
 const CRUMB = 'Xq5Gd0cQ7mT';
@@ -15,30 +15,15 @@ interface Meta {
   fundamentals?: Record<string, number>;
 }
 
-export class FakeYahoo {
+export class FakeYahoo extends FakeHttpServer {
   readonly requests: string[] = [];
   readonly rateLimited = new Set<string>();
-  private server: Server | null = null;
 
-  constructor(private readonly csvDir: string, private readonly meta: Record<string, Meta>) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  constructor(private readonly csvDir: string, private readonly meta: Record<string, Meta>) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-
-  private json(res: ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
-    res.end(JSON.stringify(body));
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${req.method} ${url.pathname}`);
     if (url.pathname.startsWith('/quote/')) {
@@ -121,7 +106,7 @@ export class FakeYahoo {
     const p1 = Number(url.searchParams.get('period1'));
     const p2 = Number(url.searchParams.get('period2'));
     // Daily bars are stamped at the 09:30 New York open (14:30 UTC in winter, 13:30 in summer).
-    const openAt = (day: string) => Math.floor(new Date(`${day}T09:30:00${isSummer(day) ? '-04:00' : '-05:00'}`).getTime() / 1000);
+    const openAt = (day: string) => Math.floor(new Date(`${day}T09:30:00${isUsSummerTime(day) ? '-04:00' : '-05:00'}`).getTime() / 1000);
     const inRange = rows.filter((r) => openAt(r[0]!) >= p1 && openAt(r[0]!) < p2);
     const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
     const last = inRange.at(-1);
@@ -155,14 +140,3 @@ export class FakeYahoo {
   }
 }
 
-/** US daylight saving time (second Sunday of March to first Sunday of November), enough for the data. */
-function isSummer(day: string): boolean {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const nthSunday = (month: number, n: number) => {
-    const first = new Date(Date.UTC(y, month - 1, 1)).getUTCDay();
-    return 1 + ((7 - first) % 7) + (n - 1) * 7;
-  };
-  if (m < 3 || m > 11) return false;
-  if (m > 3 && m < 11) return true;
-  return m === 3 ? d >= nthSunday(3, 2) : d < nthSunday(11, 1);
-}
