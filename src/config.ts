@@ -130,8 +130,6 @@ const envSchema = z.object({
 type FileConfig = z.infer<typeof fileSchema>;
 /** Risk profile thresholds for picks, in the market's currency. */
 export type ProfileConfig = z.infer<typeof profileSchema>;
-/** Name of a risk profile. */
-export type ProfileName = keyof FileConfig['picks']['profiles'];
 
 /** Telegram transport settings; absent when no bot token is set. */
 export interface TelegramConfig {

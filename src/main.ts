@@ -147,10 +147,11 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const halt = new HaltService(ctx, monitor);
   await repos.trading.ensureAccount(config.trading.startingCash);
 
+  const exportsTo = exportDir(config);
   const pipeline = new PipelineService(
     repos, market,
     { ...config.marketData, ...config.pipeline, limits: { spikeMove: config.pipeline.spikeMove, maxMove: config.pipeline.maxDailyMove } },
-    exportDir(config) ? new CsvCandleExport(exportDir(config)!) : null,
+    exportsTo ? new CsvCandleExport(exportsTo) : null,
     opts.progress ?? logProgress(log),
   );
   const handlers = jobHandlers({

@@ -19,8 +19,3 @@ export function instantAt(day: TradingDay, hhmm: string, timezone: string): Date
 export function addDays(day: TradingDay, n: number): TradingDay {
   return DateTime.fromISO(day, { zone: 'utc' }).plus({ days: n }).toISODate() ?? day;
 }
-
-/** Local HH:MM of an instant in the market's time zone. */
-export function localTime(at: Date, timezone: string): string {
-  return DateTime.fromJSDate(at, { zone: timezone }).toFormat('HH:mm');
-}

@@ -1,5 +1,5 @@
 /** Valuation of the account: cash plus open positions at current prices. */
-import { roundMoney } from '../domain/money.js';
+import { notional, roundMoney } from '../domain/money.js';
 import type { Position, TradingDay, PortfolioSnapshot } from '../domain/types.js';
 import type { PriceSource } from '../market/price-source.js';
 import type { TradingRepository } from '../ports/repositories.port.js';
@@ -27,7 +27,8 @@ export class Portfolio {
     for (const p of positions) {
       const q = await this.prices.priceAt(p.symbol, at);
       const price = q?.price ?? p.avgPrice;
-      valued.push({ ...p, price, value: roundMoney(price * p.qty), unrealizedPnl: roundMoney((price - p.avgPrice) * p.qty) });
+      const value = notional(price, p.qty);
+      valued.push({ ...p, price, value, unrealizedPnl: roundMoney(value - notional(p.avgPrice, p.qty)) });
     }
     const exposure = roundMoney(valued.reduce((s, p) => s + p.value, 0));
     const v = { cash: roundMoney(cash), equity: roundMoney(cash + exposure), exposure, positions: valued };

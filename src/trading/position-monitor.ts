@@ -1,16 +1,16 @@
 /** The position monitor after the close: exits positions whose stop or target the day's bar reached (the
  * stop first when both were, the conservative reading of a daily bar), then stores the day's snapshot. */
-import { roundMoney } from '../domain/money.js';
+import { notional, roundMoney } from '../domain/money.js';
 import type { ClosedTrade, Fill, OrderReason, Position, TradingDay } from '../domain/types.js';
 import type { FillEffect } from '../ports/repositories.port.js';
 import type { TradingContext } from './trading-context.js';
 
 /** What a sell fill that closes the whole position changes. */
 export function exitEffect(fill: Fill, pos: Position, reason: OrderReason, day: TradingDay): FillEffect {
-  const proceeds = roundMoney(fill.price * fill.qty - fill.fee);
+  const proceeds = roundMoney(notional(fill.price, fill.qty) - fill.fee);
   const trade: ClosedTrade = {
     symbol: pos.symbol, qty: pos.qty, entryPrice: pos.avgPrice, exitPrice: fill.price,
-    pnl: roundMoney(proceeds - pos.avgPrice * pos.qty), reason, openedDay: pos.openedDay, closedDay: day,
+    pnl: roundMoney(proceeds - notional(pos.avgPrice, pos.qty)), reason, openedDay: pos.openedDay, closedDay: day,
   };
   return { fill, cashDelta: proceeds, position: null, closedTrade: trade };
 }

@@ -1,6 +1,6 @@
 /** The trade cycle at the market open: buy the top picks of the trading profile with fixed-fraction
  * sizing, behind the circuit breakers and the trading state. */
-import { roundMoney, roundPrice } from '../domain/money.js';
+import { notional, roundMoney, roundPrice } from '../domain/money.js';
 import type { Fill, Pick, TradingDay } from '../domain/types.js';
 import type { FillEffect } from '../ports/repositories.port.js';
 import { RiskGuards } from './risk-guards.js';
@@ -17,7 +17,7 @@ export interface TradeCycleResult {
 /** The position a buy fill opens: cost basis includes the fee; stop and target keep the pick's distances
  * from its signal price, measured from the real fill. */
 export function entryEffect(fill: Fill, pick: Pick, day: TradingDay): FillEffect {
-  const cost = roundMoney(fill.price * fill.qty + fill.fee);
+  const cost = roundMoney(notional(fill.price, fill.qty) + fill.fee);
   return {
     fill,
     cashDelta: -cost,
