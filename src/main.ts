@@ -207,6 +207,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     const checks: HealthCheck[] = [
       { name: 'database', check: () => app.repos.probe() },
       { name: 'cache', check: () => app.cache.probe() },
+      { name: 'market_data', check: () => app.market.probe() },
     ];
     if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
     http = buildHttpServer(checks);

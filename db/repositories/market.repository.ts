@@ -7,6 +7,14 @@ import type { Candle, Instrument, TradingDay } from '../../src/domain/types.js';
 import type { CandleRepository, IndicatorRepository, InstrumentRepository } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 
+/** The last day of each instrument in a table keyed by (symbol, day): one primary-key lookup per instrument. */
+export async function lastDayPerInstrument(db: Kysely<Database>, table: 'indicators' | 'instrument_metrics'): Promise<Map<string, TradingDay>> {
+  const rows = await sql<{ symbol: string; day: string }>`
+    select i.symbol, t.day from instruments i
+    cross join lateral (select day from ${sql.table(table)} where symbol = i.symbol order by day desc limit 1) t`.execute(db);
+  return new Map(rows.rows.map((r) => [r.symbol, r.day]));
+}
+
 /** Rows per INSERT statement: stays below PostgreSQL's 65,535 bind parameters for the widest table. */
 const CHUNK = 2000;
 
@@ -50,8 +58,11 @@ export class PgCandleRepository implements CandleRepository {
   }
 
   async lastBars(): Promise<Map<string, { day: TradingDay; close: number }>> {
+    // One primary-key lookup per instrument (the pipeline stores candles only for instruments), instead of
+    // scanning every stored bar.
     const rows = await sql<{ symbol: string; day: string; close: number }>`
-      select distinct on (symbol) symbol, day, close from candles order by symbol, day desc`.execute(this.db);
+      select i.symbol, c.day, c.close from instruments i
+      cross join lateral (select day, close from candles where symbol = i.symbol order by day desc limit 1) c`.execute(this.db);
     return new Map(rows.rows.map((r) => [r.symbol, { day: r.day, close: r.close }]));
   }
 
@@ -109,7 +120,6 @@ export class PgIndicatorRepository implements IndicatorRepository {
   }
 
   async lastDays(): Promise<Map<string, TradingDay>> {
-    const rows = await this.db.selectFrom('indicators').select(['symbol', sql<string>`max(day)`.as('last')]).groupBy('symbol').execute();
-    return new Map(rows.map((r) => [r.symbol, r.last]));
+    return lastDayPerInstrument(this.db, 'indicators');
   }
 }

@@ -3,7 +3,7 @@ import { TemporaryError } from '../../src/domain/errors.js';
 import type { DerivedMetrics, Fundamentals, TradingDay } from '../../src/domain/types.js';
 import type { PipelineRepository, PipelineRunInfo, QuarantinedRow, StepStatus } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
-import { chunks } from './market.repository.js';
+import { chunks, lastDayPerInstrument } from './market.repository.js';
 
 /** Key of the session-level advisory lock that keeps pipeline runs from overlapping. */
 const PIPELINE_LOCK = 7_350_001;
@@ -125,8 +125,7 @@ export class PgPipelineRepository implements PipelineRepository {
   }
 
   async metricsDays(): Promise<Map<string, TradingDay>> {
-    const rows = await this.db.selectFrom('instrument_metrics').select(['symbol', sql<string>`max(day)`.as('d')]).groupBy('symbol').execute();
-    return new Map(rows.map((r) => [r.symbol, r.d]));
+    return lastDayPerInstrument(this.db, 'instrument_metrics');
   }
 
 }

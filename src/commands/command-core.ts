@@ -64,7 +64,7 @@ export class CommandCore {
       const token = randomBytes(6).toString('hex');
       const pending: PendingConfirmation = { command: cmd.name, args, userId: actor.userId, transport: actor.transport };
       await this.cache.set(confirmKey(token), JSON.stringify(pending), this.confirmTtlSeconds);
-      result = { kind: 'confirm', token, command: cmd.name, prompt: `Really run /${cmd.name}${args.length ? ` ${args.join(' ')}` : ''}? ${describeDanger(cmd)}`, expiresInSeconds: this.confirmTtlSeconds };
+      result = { kind: 'confirm', token, command: cmd.name, prompt: `Really run /${cmd.name}${args.length ? ` ${args.join(' ')}` : ''}? ${cmd.description}`, expiresInSeconds: this.confirmTtlSeconds };
       outcome = 'confirm_requested';
     } else {
       result = await this.run(cmd, actor, role, args);
@@ -133,8 +133,4 @@ export class CommandCore {
 
 function confirmKey(token: string): string {
   return `tiller:confirm:${token}`;
-}
-
-function describeDanger(cmd: CommandDefinition): string {
-  return cmd.description;
 }

@@ -6,6 +6,7 @@ import { RedisCache } from '../../db/redis.js';
 import { createRepositories } from '../../db/repositories/index.js';
 import type { JobHandler, JobName } from '../../jobs/daily-jobs.js';
 import { Scheduler } from '../../jobs/scheduler.js';
+import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { AlertService } from '../../src/alerts/alert.service.js';
 import { createLogger } from '../../src/logger.js';
@@ -30,6 +31,10 @@ describe('health and scheduler', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'down', down: ['cache'], checks: { database: 'ok' } });
     await deadRedis.close().catch(() => undefined);
+    const noData = buildHttpServer([{ name: 'market_data', check: () => new CsvMarketData('/nonexistent/tiller-data', 'AAPL').probe() }]);
+    const nd = await noData.inject({ method: 'GET', url: '/health' });
+    expect(nd.statusCode).toBe(503);
+    expect(nd.json()).toMatchObject({ down: ['market_data'], checks: { market_data: 'market data directory /nonexistent/tiller-data is missing' } });
     const metrics = await up.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.body).toContain('# TYPE tiller_commands_total counter');
