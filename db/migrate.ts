@@ -5,10 +5,12 @@ import type pg from 'pg';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.migration.js';
 import * as features from './migrations/002-features-fundamentals.migration.js';
+import * as tradingEngine from './migrations/003-trading-engine.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-features-fundamentals': features,
+  '003-trading-engine': tradingEngine,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -19,20 +19,31 @@ export interface PicksTable {
   entry: number; target: number; stop_loss: number; model: string; rationale: string; created_at: Timestamp;
 }
 export interface OrdersTable {
-  client_order_id: string; day: string; symbol: string; side: string; type: string; qty: number; price: number | null;
-  reason: string; status: string; pick_profile: string | null; note: string | null; created_at: Timestamp; updated_at: Timestamp;
+  client_order_id: string; day: string; symbol: string; side: string; type: string; qty: number; limit_price: number | null;
+  stop_price: number | null; broker_order_id: string | null; reason: string; status: string; pick_profile: string | null; note: string | null; created_at: Timestamp; updated_at: Timestamp;
 }
 export interface FillsTable { id: Generated<number>; client_order_id: string; symbol: string; side: string; qty: number; price: number; fee: number; at: Timestamp }
-export interface PositionsTable { symbol: string; qty: number; avg_price: number; stop_loss: number; target: number; opened_day: string; profile: string | null }
+export interface PositionsTable {
+  symbol: string; qty: number; avg_price: number; stop_loss: number; target: number; opened_day: string; profile: string | null;
+  high_water: number; model: string | null;
+}
 export interface ClosedTradesTable {
   id: Generated<number>; client_order_id: string; symbol: string; qty: number; entry_price: number; exit_price: number;
-  pnl: number; reason: string; opened_day: string; closed_day: string;
+  pnl: number; reason: string; opened_day: string; closed_day: string; profile: string | null; model: string | null; closed_at: Timestamp;
 }
 export interface AccountTable { id: number; cash: number }
 export interface SnapshotsTable { day: string; cash: number; equity: number; exposure: number; realized_pnl: number; unrealized_pnl: number; drawdown: number }
 export interface TradingStateTable { id: number; status: string; reason: string; changed_by: string; changed_at: Timestamp }
 export interface TradingStateHistoryTable { id: Generated<number>; status: string; reason: string; changed_by: string; changed_at: Timestamp }
-export interface BreakerEventsTable { id: Generated<number>; name: string; day: string; value: number; limit_value: number; action: string; at: Timestamp }
+export interface BreakerEventsTable {
+  id: Generated<number>; name: string; day: string; value: number; limit_value: number; action: string; stage: Generated<string>; at: Timestamp;
+}
+export interface BreakerStateTable {
+  name: string; stage: string | null; value: number | null; limit_value: number | null; tripped_day: string | null; tripped_at: Timestamp | null;
+  cleared_at: Timestamp | null; cleared_day: string | null; cleared_by: string | null; cleared_equity: number | null;
+}
+export interface RiskSettingsTable { key: string; value: number; changed_by: string; changed_at: Timestamp }
+export interface PaperOrdersTable { client_order_id: string; result: JSONColumnType<Record<string, unknown>>; at: Generated<Timestamp> }
 export interface AlertOutboxTable { id: Generated<number>; dedupe_key: string; type: string; payload: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
 export interface AlertDeliveriesTable {
   id: Generated<number>; outbox_id: number; transport: string; chat_id: string; status: string; attempts: number;
@@ -71,6 +82,9 @@ export interface Database {
   trading_state: TradingStateTable;
   trading_state_history: TradingStateHistoryTable;
   breaker_events: BreakerEventsTable;
+  breaker_state: BreakerStateTable;
+  risk_settings: RiskSettingsTable;
+  paper_orders: PaperOrdersTable;
   alert_outbox: AlertOutboxTable;
   alert_deliveries: AlertDeliveriesTable;
   audit_log: AuditLogTable;

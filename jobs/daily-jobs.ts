@@ -5,6 +5,7 @@ import type { PicksService } from '../src/picks/picks.service.js';
 import type { PipelineService } from '../src/pipeline/pipeline.service.js';
 import type { DailyReport } from '../src/trading/daily-report.js';
 import type { PositionMonitor } from '../src/trading/position-monitor.js';
+import type { Reconciler } from '../src/trading/reconciler.js';
 import type { TradeCycle } from '../src/trading/trade-cycle.js';
 
 export const JOB_NAMES = ['pipeline', 'picks', 'trade', 'monitor', 'report'] as const;
@@ -21,6 +22,7 @@ export interface JobServices {
   tradeCycle: TradeCycle;
   monitor: PositionMonitor;
   report: DailyReport;
+  reconciler: Reconciler;
 }
 
 /** A job body for one trading day; returns a summary for logs and `tiller run`. */
@@ -41,8 +43,15 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
       const r = await s.picks.run(day);
       return { signalDay: r.signalDay, conservative: r.picks.conservative.length, aggressive: r.picks.aggressive.length };
     }),
-    trade: onTradingDays((day) => s.tradeCycle.run(day)),
-    monitor: onTradingDays((day) => s.monitor.run(day)),
+    // Orders and positions are reconciled with the broker before any trading.
+    trade: onTradingDays(async (day) => {
+      await s.reconciler.beforeTrading(day);
+      return s.tradeCycle.run(day);
+    }),
+    monitor: onTradingDays(async (day) => {
+      await s.reconciler.beforeTrading(day);
+      return s.monitor.run(day);
+    }),
     report: onTradingDays((day) => s.report.run(day)),
   };
 }

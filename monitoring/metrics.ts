@@ -33,7 +33,10 @@ export const tradingState = new Gauge({
   name: 'tiller_trading_state', help: '1 for the current trading state (RUNNING, PAUSED, HALTED), 0 for the others.', labelNames: ['state'] as const, registers: [registry],
 });
 export const breakerTripsTotal = new Counter({
-  name: 'tiller_breaker_trips_total', help: 'Circuit breaker trips, by breaker.', labelNames: ['breaker'] as const, registers: [registry],
+  name: 'tiller_breaker_trips_total', help: 'Circuit breaker trips, by breaker and stage (soft pauses, hard halts).', labelNames: ['breaker', 'stage'] as const, registers: [registry],
+});
+export const breakerStage = new Gauge({
+  name: 'tiller_breaker_stage', help: 'Stage each circuit breaker is tripped at: 0 clear, 1 soft (PAUSED), 2 hard (HALTED).', labelNames: ['breaker'] as const, registers: [registry],
 });
 export const alertsDeliveredTotal = new Counter({
   name: 'tiller_alerts_delivered_total', help: 'Alert deliveries, by transport and result.', labelNames: ['transport', 'result'] as const, registers: [registry],
@@ -58,6 +61,9 @@ export function setTradingStateMetric(current: string): void {
 /** Start every known label set at zero, so "nothing happened" reads 0 instead of no data. */
 export function initMetricLabels(known: { jobs: readonly string[]; breakers: readonly string[]; transports: readonly string[] }): void {
   for (const job of known.jobs) for (const outcome of ['success', 'failure']) jobRunsTotal.inc({ job, outcome }, 0);
-  for (const breaker of known.breakers) breakerTripsTotal.inc({ breaker }, 0);
+  for (const breaker of known.breakers) {
+    for (const stage of ['soft', 'hard']) breakerTripsTotal.inc({ breaker, stage }, 0);
+    breakerStage.set({ breaker }, 0);
+  }
   for (const transport of known.transports) for (const result of ['delivered', 'retry', 'failed']) alertsDeliveredTotal.inc({ transport, result }, 0);
 }

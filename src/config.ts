@@ -40,6 +40,16 @@ const profileSchema = z.object({
   targetAtr: z.number().positive(),
 });
 
+/** Test hook for fault injection: the process kills itself (SIGKILL) the first time the trade cycle reaches
+ * this point. Never set it outside tests. */
+export const CRASH_POINTS = ['after_sizing', 'after_order_insert', 'after_broker_submit', 'after_fill', 'after_position_update'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+/** A breaker's two thresholds: soft (PAUSED) at or before hard (HALTED). */
+function stagesSchema(n: z.ZodNumber) {
+  return z.object({ soft: n, hard: n }).refine((v) => v.soft <= v.hard, { message: 'soft must not be above hard' });
+}
+
 const fileSchema = z.object({
   market: z.object({
     name: z.string().min(1),
@@ -76,15 +86,55 @@ const fileSchema = z.object({
   }),
   trading: z.object({
     mode: z.enum(['paper', 'live']),
+    broker: z.enum(['paper', 'alpaca', 'ccxt', 'kite']),
     profile: z.enum(['conservative', 'aggressive']),
     startingCash: z.number().positive(),
-    positionFraction: z.number().gt(0).max(1),
     maxOpenPositions: z.number().int().positive(),
-    slippageBps: z.number().nonnegative(),
-    feePerOrder: z.number().nonnegative(),
-    feeBps: z.number().nonnegative(),
     closePositionsOnHalt: z.boolean(),
-    breakers: z.object({ dailyLossPct: z.number().gt(0).max(1) }),
+    /** Milliseconds each broker call may take before it counts as failed (and is retried). */
+    brokerTimeoutMs: z.number().int().positive(),
+    paper: z.object({
+      slippageBps: z.number().nonnegative(),
+      feePerOrder: z.number().nonnegative(),
+      feeBps: z.number().nonnegative(),
+      maxVolumeFraction: z.number().gt(0).max(1),
+      buyingPowerMultiplier: z.number().min(1).max(4),
+    }),
+    sizing: z.object({
+      method: z.enum(['fixed_fraction', 'half_kelly', 'atr']),
+      positionFraction: z.number().gt(0).max(1),
+      riskPerTradePct: z.number().gt(0).max(0.2),
+      kellyMinTrades: z.number().int().min(1),
+      kellyMaxFraction: z.number().gt(0).max(1),
+    }),
+    caps: z.object({
+      maxPositionPct: z.number().gt(0).max(1),
+      maxSectorPct: z.number().gt(0).max(1),
+      maxGrossExposurePct: z.number().gt(0).max(4),
+      maxEntriesPerWeek: z.number().int().min(0),
+    }),
+    exits: z.object({
+      stops: z.enum(['atr', 'fixed']),
+      fixedStopPct: z.number().gt(0).lt(1),
+      fixedTargetPct: z.number().gt(0),
+      trailingActivationPct: z.number().min(0),
+      trailingPct: z.number().min(0).lt(1),
+      maxHoldingDays: z.number().int().min(0),
+      sellSignal: z.boolean(),
+    }),
+    breakers: z.object({
+      dailyLoss: stagesSchema(z.number().gt(0).max(1)),
+      maxDrawdown: stagesSchema(z.number().gt(0).max(1)),
+      consecutiveLosses: stagesSchema(z.number().int().positive()),
+      cooldownMinutes: z.number().min(0),
+      volatility: z.object({
+        source: z.enum(['atr', 'index']),
+        indexCsv: z.string(),
+        soft: z.number().positive(),
+        hard: z.number().positive(),
+      }).refine((v) => v.soft <= v.hard, { message: 'soft must not be above hard' })
+        .refine((v) => v.source !== 'index' || v.indexCsv !== '', { message: 'indexCsv is required when source is index' }),
+    }),
   }),
   schedule: z.object({
     pipeline: z.string().min(1),
@@ -125,6 +175,9 @@ const envSchema = z.object({
   TELEGRAM_ALERT_CHATS: idList,
   CONSOLE_CHAT: z.enum(['auto', 'on', 'off']).default('auto'),
   LIVE_TRADING: boolEnv,
+  BROKER: z.enum(['paper', 'alpaca', 'ccxt', 'kite']).optional(),
+  ALPACA_TRADING_URL: z.string().url().optional(),
+  TILLER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
 });
 
 type FileConfig = z.infer<typeof fileSchema>;
@@ -158,7 +211,12 @@ export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading'> {
     readonly alpacaSecretKey: string | undefined;
     readonly alpacaDataUrl: string | undefined;
   };
-  readonly trading: FileConfig['trading'] & { readonly liveSwitch: boolean };
+  readonly trading: FileConfig['trading'] & {
+    readonly liveSwitch: boolean;
+    /** Alpaca trading API credentials (the same key pair as market data) and an optional API root. */
+    readonly alpaca: { readonly keyId: string | undefined; readonly secretKey: string | undefined; readonly apiRoot: string | undefined };
+    readonly crashAt: CrashPoint | undefined;
+  };
   readonly telegram: TelegramConfig | undefined;
   readonly consoleChat: boolean;
 }
@@ -266,7 +324,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
       ccxt: { ...file.marketData.ccxt, exchange: env.CCXT_EXCHANGE ?? file.marketData.ccxt.exchange }, ccxtApiRoot: env.CCXT_API_ROOT,
       alpacaKeyId: env.ALPACA_KEY_ID, alpacaSecretKey: env.ALPACA_SECRET_KEY, alpacaDataUrl: env.ALPACA_DATA_URL,
     },
-    trading: { ...file.trading, liveSwitch: env.LIVE_TRADING },
+    trading: {
+      ...file.trading, broker: env.BROKER ?? file.trading.broker, liveSwitch: env.LIVE_TRADING,
+      alpaca: { keyId: env.ALPACA_KEY_ID, secretKey: env.ALPACA_SECRET_KEY, apiRoot: env.ALPACA_TRADING_URL },
+      crashAt: env.TILLER_CRASH_AT,
+    },
     telegram,
     consoleChat: env.CONSOLE_CHAT === 'on' || (env.CONSOLE_CHAT === 'auto' && !telegram),
   };
@@ -282,5 +344,6 @@ export function redactConfig(config: AppConfig): unknown {
     redisUrl: hideUrl(config.redisUrl),
     telegram: config.telegram ? { ...config.telegram, token: '***' } : undefined,
     marketData: { ...config.marketData, alpacaSecretKey: config.marketData.alpacaSecretKey ? '***' : undefined },
+    trading: { ...config.trading, alpaca: { ...config.trading.alpaca, secretKey: config.trading.alpaca.secretKey ? '***' : undefined } },
   };
 }

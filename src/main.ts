@@ -47,7 +47,15 @@ import type { MarketData } from './ports/market-data.port.js';
 import type { Repositories } from './ports/repositories.port.js';
 import { DailyReport } from './trading/daily-report.js';
 import { HaltService } from './trading/halt.service.js';
-import { OrderExecutor } from './trading/order-executor.js';
+import { OrderExecutor, type CrashHook } from './trading/order-executor.js';
+import { AlpacaBroker } from './adapters/brokers/alpaca.broker.js';
+import { CsvIndexGauge } from './adapters/volatility/csv-index.gauge.js';
+import { MedianAtrGauge } from './trading/breakers/atr.gauge.js';
+import { CircuitBreakers } from './trading/breakers/circuit-breakers.js';
+import { FillAnnouncer } from './trading/fill-announcer.js';
+import { FillBooking } from './trading/fill-booking.js';
+import { Reconciler } from './trading/reconciler.js';
+import { RiskLimitsService } from './trading/risk-limits.js';
 import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
 import { TradeCycle } from './trading/trade-cycle.js';
@@ -64,6 +72,8 @@ export interface App {
   cache: Cache;
   bus: EventBus;
   market: MarketData;
+  broker: Broker;
+  reconciler: Reconciler;
   core: CommandCore;
   dispatcher: AlertDispatcher;
   handlers: Record<JobName, JobHandler>;
@@ -90,12 +100,41 @@ function createMarketData(config: AppConfig): MarketData {
   }
 }
 
-/** Live trading is refused unless explicitly switched on with credentials; no live broker exists yet.
- * Checked before anything is opened. */
+/**
+ * Live trading needs three things: `trading.mode: live`, LIVE_TRADING=true, and a live broker with its
+ * credentials. Without all of them start-up refuses, naming what is missing. Checked before anything opens.
+ */
 export function assertTradingMode(config: AppConfig): void {
-  if (config.trading.mode !== 'live') return;
-  if (!config.trading.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to start');
-  throw new ConfigError('trading.mode: live trading needs a live broker adapter and its credentials; none is configured in this version, so Tiller refuses to place live orders');
+  const t = config.trading;
+  if (t.mode !== 'live') return;
+  if (!t.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to place live orders');
+  if (t.broker === 'paper') throw new ConfigError('trading.broker: the paper broker cannot trade live; choose a live broker (alpaca)');
+  if (t.broker === 'alpaca' && (!t.alpaca.keyId || !t.alpaca.secretKey)) {
+    throw new ConfigError('ALPACA_KEY_ID / ALPACA_SECRET_KEY: live trading on Alpaca needs both; refusing to place live orders');
+  }
+  if (t.broker === 'ccxt' || t.broker === 'kite') throw new ConfigError(`trading.broker: ${t.broker} is not available in this version`);
+}
+
+function createBroker(config: AppConfig, prices: PriceSource, clock: Clock, repos: Repositories): Broker {
+  const t = config.trading;
+  switch (t.broker) {
+    case 'paper':
+      return new PaperBroker(prices, clock, t.paper, repos.paperLedger, repos.trading);
+    case 'alpaca':
+      return new AlpacaBroker({ keyId: t.alpaca.keyId, secretKey: t.alpaca.secretKey, apiRoot: t.alpaca.apiRoot, live: t.mode === 'live', timeoutMs: t.brokerTimeoutMs });
+    case 'ccxt':
+    case 'kite':
+      throw new ConfigError(`trading.broker: ${t.broker} is not available in this version`);
+  }
+}
+
+/** The fault-injection hook: with TILLER_CRASH_AT set (tests only), the process kills itself at that point. */
+function crashHook(config: AppConfig): CrashHook {
+  const at = config.trading.crashAt;
+  if (!at) return () => undefined;
+  return (point) => {
+    if (point === at) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 function alertTargets(config: AppConfig): AlertTarget[] {
@@ -138,13 +177,23 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 
   const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config));
   const state = new TradingStateService(repos.state, alerts, clock);
+  const calendar = new MarketCalendar(config.market);
   const prices = new PriceSource(market, repos.candles, config.market);
-  const broker: Broker = new PaperBroker(prices, clock, config.trading);
-  const executor = new OrderExecutor(repos.trading, broker, clock);
+  const broker = createBroker(config, prices, clock, repos);
+  const crash = crashHook(config);
+  const announcer = new FillAnnouncer(repos.trading, alerts);
+  const executor = new OrderExecutor(repos.trading, broker, new FillBooking(repos, config.trading.exits), alerts, clock, crash);
   const portfolio = new Portfolio(repos.trading, prices);
-  const ctx: TradingContext = { config, repos, clock, prices, executor, portfolio, state, alerts };
+  const limits = new RiskLimitsService(config.trading, repos.riskSettings, clock);
+  const volatility = config.trading.breakers.volatility.source === 'index'
+    ? new CsvIndexGauge(path.resolve(config.trading.breakers.volatility.indexCsv))
+    : new MedianAtrGauge(repos.indicators);
+  const ctx: TradingContext = { config, repos, clock, calendar, prices, executor, portfolio, state, alerts, announcer, limits, volatility, crash, log };
   const monitor = new PositionMonitor(ctx);
   const halt = new HaltService(ctx, monitor);
+  const breakers = new CircuitBreakers(ctx, (by, reason) => halt.halt(by, reason));
+  monitor.attachBreakers(breakers);
+  const reconciler = new Reconciler(ctx, broker);
   await repos.trading.ensureAccount(config.trading.startingCash);
 
   const exportsTo = exportDir(config);
@@ -155,21 +204,22 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     opts.progress ?? logProgress(log),
   );
   const handlers = jobHandlers({
-    calendar: new MarketCalendar(config.market), pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle: new TradeCycle(ctx), monitor, report: new DailyReport(ctx),
+    calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle: new TradeCycle(ctx, breakers, monitor), monitor,
+    report: new DailyReport(ctx), reconciler,
   });
 
   const roles: Record<string, RoleLists | 'local-admin'> = {};
   if (config.telegram) roles[TELEGRAM] = config.telegram;
   if (config.consoleChat) roles[CONSOLE] = 'local-admin';
   const core = new CommandCore(
-    buildCommands({ config, repos, clock, portfolio, state, halt }),
+    buildCommands({ config, repos, clock, portfolio, state, halt, breakers, limits }),
     new Authorizer(roles), repos.audit, cache, clock, config.chat.confirmTtlSeconds, log,
   );
   initMetricLabels({ jobs: JOB_NAMES, breakers: BREAKER_NAMES, transports: alertTargets(config).map((t) => t.transport) });
   const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log);
 
   return {
-    config, log, clock, db, repos, cache, bus, market, core, dispatcher, handlers, state,
+    config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state,
     jobDeps: { alerts, log, clock },
     async close() {
       await dispatcher.stop();
@@ -227,6 +277,15 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     }
   }
   if (mode !== 'bot') {
+    // Reconcile with the broker before the scheduler may trade. A broker that does not answer now is logged
+    // and alerted; the trade and monitor jobs reconcile again before they place anything.
+    try {
+      await app.reconciler.reconcile();
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      log.error({ err: error }, 'start-up reconciliation failed; it is retried before the next trading job');
+      await app.jobDeps.alerts.raise({ type: 'job_failed', job: 'reconcile', error, at: app.clock.now().toISOString() }, `job_failed:reconcile:${app.clock.now().toISOString()}`);
+    }
     scheduler = new Scheduler(app.db.pool, app.handlers, app.jobDeps, { schedule: config.schedule, timezone: config.market.timezone });
     await scheduler.start();
     log.info({ schedule: config.schedule, timezone: config.market.timezone }, 'scheduler started');

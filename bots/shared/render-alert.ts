@@ -1,6 +1,14 @@
 /** Renders an alert (BotEvent) as text with a transport's markup. */
-import type { BotEvent } from '../../src/domain/types.js';
+import type { BotEvent, BreakerName } from '../../src/domain/types.js';
 import { price, signedMoney, money, type Markup } from './markup.js';
+
+/** A breaker's value in its own unit: fractions as percentages, counts and minutes as numbers. */
+export function breakerValue(name: BreakerName, v: number): string {
+  if (name === 'daily_loss' || name === 'max_drawdown') return `${(v * 100).toFixed(2)} %`;
+  if (name === 'cooldown') return `${v.toFixed(0)} min`;
+  if (name === 'consecutive_losses') return `${v} losses`;
+  return v.toFixed(4);
+}
 
 export function renderAlert(ev: BotEvent, m: Markup, currency: string): string {
   const e = m.escape;
@@ -10,7 +18,11 @@ export function renderAlert(ev: BotEvent, m: Markup, currency: string): string {
     case 'trade_closed':
       return `${ev.pnl >= 0 ? '✅' : '🔻'} ${m.bold('Closed')} ${m.code(ev.symbol)} (${ev.reason}): sold ${ev.qty} @ ${price(ev.exitPrice)}, entry ${price(ev.entryPrice)}, P&L ${signedMoney(ev.pnl, currency)} (${ev.day})`;
     case 'breaker_tripped':
-      return `🛑 ${m.bold('Circuit breaker')} ${ev.breaker} tripped on ${ev.day}: ${(ev.value * 100).toFixed(2)} % ≥ limit ${(ev.limit * 100).toFixed(2)} %`;
+      return `🛑 ${m.bold('Circuit breaker')} ${ev.breaker} tripped (${ev.stage}: trading ${ev.stage === 'hard' ? 'HALTED' : 'PAUSED'}) on ${ev.day}: ${breakerValue(ev.breaker, ev.value)} against the limit ${breakerValue(ev.breaker, ev.limit)}`;
+    case 'order_rejected':
+      return `⚠️ ${m.bold('Order rejected')}: ${ev.side} ${ev.qty} ${m.code(ev.symbol)} (${ev.reason}, ${ev.day}): ${e(ev.why)}`;
+    case 'reconciliation':
+      return [`🔎 ${m.bold('Reconciliation with the broker')}: ${e(ev.action)}`, ...ev.differences.map((d) => `• ${e(d)}`)].join('\n');
     case 'state_changed':
       return `⚙️ Trading ${m.bold(ev.to)} (was ${ev.from}) by ${e(ev.by)}: ${e(ev.reason)}`;
     case 'job_failed':

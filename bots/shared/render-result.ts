@@ -1,5 +1,6 @@
 /** Renders a command result as text lines with a transport's markup. */
-import type { CommandResult } from '../../src/commands/command.types.js';
+import type { CommandResult, PerformanceResult } from '../../src/commands/command.types.js';
+import { breakerValue } from './render-alert.js';
 import { money, price, signedMoney, type Markup } from './markup.js';
 
 export function renderResult(r: CommandResult, m: Markup): string {
@@ -8,8 +9,9 @@ export function renderResult(r: CommandResult, m: Markup): string {
     case 'status': {
       const s = r.state;
       return [
-        `${m.bold('Status')}: ${m.bold(s.status)} (${r.mode})`,
+        `${m.bold('Status')}: ${m.bold(s.status)} (${r.mode}, broker ${r.broker})`,
         `${e(s.reason)}, by ${e(s.changedBy)} at ${s.changedAt.toISOString()}`,
+        ...r.breakers.map((b) => `🛑 Breaker ${b.name} tripped (${b.stage}) on ${b.day}: ${breakerValue(b.name, b.value)}, limit ${breakerValue(b.name, b.limit)}`),
         `Equity: ${money(r.equity, r.currency)}`,
         `Cash: ${money(r.cash, r.currency)}`,
         `Exposure: ${money(r.exposure, r.currency)}`,
@@ -63,6 +65,62 @@ export function renderResult(r: CommandResult, m: Markup): string {
       for (const c of h.closed) lines.push(`${m.code(c.symbol)} ${c.qty} @ ${price(c.price)}, P&L ${signedMoney(c.pnl, r.currency)}`);
       if (h.failed.length) lines.push(`Could not close: ${h.failed.join(', ')}. Check the broker.`);
       lines.push('Trading stays halted until /resume.');
+      return lines.join('\n');
+    }
+    case 'risk': {
+      const l = r.limits;
+      const lines = [
+        `${m.bold('Risk')}: trading ${m.bold(r.state.status)}; equity ${money(r.equity, r.currency)}, exposure ${money(r.exposure, r.currency)} (${r.equity > 0 ? ((r.exposure / r.equity) * 100).toFixed(1) : '0.0'} %)`,
+        `Positions ${r.openPositions}/${l.maxOpenPositions}; entries this week ${r.entriesThisWeek}/${l.caps.maxEntriesPerWeek}; sizing ${l.sizing.method}`,
+        '', m.bold('Circuit breakers'),
+      ];
+      for (const b of r.readings) {
+        const limits = b.soft === null ? 'off' : `soft ${breakerValue(b.name, b.soft)}${b.hard === null ? '' : `, hard ${breakerValue(b.name, b.hard)}`}`;
+        lines.push(`${b.tripped ? '🛑' : '✅'} ${b.name}: ${e(b.shown)} (${limits})${b.tripped ? `, TRIPPED ${b.tripped}` : ''}`);
+      }
+      lines.push('', m.bold('Limits'), ...r.keys.map((k) => `${m.code(k.key)} ${k.value} (${e(k.help)})${k.setBy ? `, set by ${e(k.setBy)}` : ''}`));
+      lines.push('', 'Change one with /set_risk KEY VALUE.');
+      return lines.join('\n');
+    }
+    case 'risk_set':
+      return `Risk limit ${m.code(r.key)} is now ${r.value} (was ${r.previous}).`;
+    case 'closed': {
+      const lines = [`Closed ${r.result.closed.length} position(s).`];
+      for (const c of r.result.closed) lines.push(`${m.code(c.symbol)} ${c.qty} @ ${price(c.price)}, P&L ${signedMoney(c.pnl, r.currency)}`);
+      if (r.result.failed.length) lines.push(`Could not close: ${r.result.failed.join(', ')}. Check /orders and the broker.`);
+      return lines.join('\n');
+    }
+    case 'orders': {
+      if (r.orders.length === 0) return 'No orders yet.';
+      const lines = [`${m.bold('Orders')} (latest ${r.orders.length})`];
+      for (const o of r.orders) {
+        const px = o.type === 'market' ? 'market' : `${o.type}${o.stopPrice != null ? ` stop ${price(o.stopPrice)}` : ''}${o.limitPrice != null ? ` limit ${price(o.limitPrice)}` : ''}`;
+        lines.push(`${o.day} ${o.side} ${o.qty} ${m.code(o.symbol)} ${px} (${o.reason}): ${m.bold(o.status)}${o.note ? `, ${e(o.note)}` : ''}`);
+      }
+      return lines.join('\n');
+    }
+    case 'trades': {
+      if (r.trades.length === 0) return 'No closed trades yet.';
+      const lines = [`${m.bold('Closed trades')} (latest ${r.trades.length})`];
+      for (const t of r.trades) {
+        lines.push(`${t.closedDay} ${m.code(t.symbol)} ${t.qty}: ${price(t.entryPrice)} → ${price(t.exitPrice)}, ${signedMoney(t.pnl, r.currency)} (${t.reason}; pick of ${t.openedDay}${t.profile ? `, ${t.profile}` : ''}${t.model ? `, ${e(t.model)}` : ''})`);
+      }
+      return lines.join('\n');
+    }
+    case 'performance': {
+      const pctOrDash = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
+      const num = (x: number | null) => (x === null ? '–' : x.toFixed(2));
+      const lines = [m.bold('Performance')];
+      for (const p of r.periods) {
+        lines.push(`${m.bold(p.label)} (from ${p.from}): P&L ${signedMoney(p.pnl, r.currency)} (${(p.returnPct * 100).toFixed(2)} %), ${p.trades} trade(s), win rate ${pctOrDash(p.winRate)}, profit factor ${num(p.profitFactor)}, Sharpe ${num(p.sharpe)}, max drawdown ${(p.maxDrawdown * 100).toFixed(2)} %`);
+      }
+      const group = (title: string, rows: PerformanceResult['byModel']) => {
+        if (rows.length === 0) return;
+        lines.push('', `${m.bold(title)} (this month)`);
+        for (const g of rows) lines.push(`${e(g.key)}: ${g.trades} trade(s), win rate ${pctOrDash(g.winRate)}, realized ${signedMoney(g.realizedPnl, r.currency)}`);
+      };
+      group('By profile', r.byProfile);
+      group('By model', r.byModel);
       return lines.join('\n');
     }
     case 'help':

@@ -6,7 +6,9 @@ import { PgAuditRepository } from './audit.repository.js';
 import { PgCandleRepository, PgIndicatorRepository, PgInstrumentRepository } from './market.repository.js';
 import { PgOutboxRepository } from './outbox.repository.js';
 import { PgPickRepository } from './picks.repository.js';
+import { PgPaperLedger } from './paper-ledger.repository.js';
 import { PgPipelineRepository } from './pipeline.repository.js';
+import { PgRiskSettingsRepository } from './risk-settings.repository.js';
 import { PgStateRepository } from './state.repository.js';
 import { PgTradingRepository } from './trading.repository.js';
 
@@ -22,6 +24,8 @@ export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Reposit
     state: new PgStateRepository(db),
     outbox: new PgOutboxRepository(db),
     audit: new PgAuditRepository(db),
+    riskSettings: new PgRiskSettingsRepository(db),
+    paperLedger: new PgPaperLedger(db),
     probe: async () => {
       await sql`select 1`.execute(db);
     },

@@ -49,7 +49,7 @@ export class CommandCore {
     const started = performance.now();
     const cmd = this.commands.get(name.toLowerCase());
     const role = this.auth.roleOf(actor);
-    let result: CommandResult;
+    let result: CommandResult | null;
     let outcome: 'ok' | 'refused' | 'error' | 'confirm_requested' = 'ok';
     if (!cmd) {
       result = { kind: 'error', message: `Unknown command /${name}. Send /help for the list.` };
@@ -60,6 +60,8 @@ export class CommandCore {
     } else if (ROLE_RANK[role] < ROLE_RANK[cmd.minRole]) {
       result = { kind: 'refused', reason: `/${cmd.name} needs the ${cmd.minRole} role; you are ${role}.` };
       outcome = 'refused';
+    } else if (cmd.dangerous && (result = await this.validate(cmd, args)) !== null) {
+      outcome = 'error';
     } else if (cmd.dangerous) {
       const token = randomBytes(6).toString('hex');
       const pending: PendingConfirmation = { command: cmd.name, args, userId: actor.userId, transport: actor.transport };
@@ -70,8 +72,20 @@ export class CommandCore {
       result = await this.run(cmd, actor, role, args);
       if (result.kind === 'error') outcome = 'error';
     }
-    await this.record(actor, name, args, role, outcome, result, started);
-    return result;
+    await this.record(actor, name, args, role, outcome, result!, started);
+    return result!;
+  }
+
+  /** Check a dangerous command's arguments before asking for confirmation; an error result or null. */
+  private async validate(cmd: CommandDefinition, args: string[]): Promise<CommandResult | null> {
+    if (!cmd.validate) return null;
+    try {
+      await cmd.validate(args);
+      return null;
+    } catch (err) {
+      if (err instanceof UserError) return { kind: 'error', message: err.message };
+      throw err;
+    }
   }
 
   /** A confirmation button was pressed (or `/confirm TOKEN` typed). Only the requester may confirm. */

@@ -1,7 +1,9 @@
 import type { AppConfig } from '../config.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { Repositories } from '../ports/repositories.port.js';
+import type { CircuitBreakers } from '../trading/breakers/circuit-breakers.js';
 import type { HaltService } from '../trading/halt.service.js';
+import type { RiskLimitsService } from '../trading/risk-limits.js';
 import type { Portfolio } from '../trading/portfolio.js';
 import type { TradingStateService } from '../trading/trading-state.service.js';
 
@@ -13,4 +15,6 @@ export interface CommandServices {
   portfolio: Portfolio;
   state: TradingStateService;
   halt: HaltService;
+  breakers: CircuitBreakers;
+  limits: RiskLimitsService;
 }

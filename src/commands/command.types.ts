@@ -1,8 +1,11 @@
 /** Types of the command core. A command is written once here and rendered by every transport. */
 import type { PipelineRunInfo } from '../ports/repositories.port.js';
-import type { HaltResult } from '../trading/halt.service.js';
+import type { BreakerReading } from '../trading/breakers/circuit-breakers.js';
+import type { CloseResult, HaltResult } from '../trading/halt.service.js';
+import type { PeriodPerformance, TradeStats } from '../trading/performance.js';
+import type { RiskLimits } from '../trading/risk-limits.js';
 import type { ValuedPosition } from '../trading/portfolio.js';
-import type { Pick, RiskProfile, TradingDay, TradingState, TradingStatus } from '../domain/types.js';
+import type { BreakerTrip, ClosedTrade, Order, Pick, RiskProfile, TradingDay, TradingState, TradingStatus } from '../domain/types.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -27,6 +30,30 @@ export interface StatusResult {
   picksDay: TradingDay | null;
   lastPipeline: { asOf: TradingDay; status: string } | null;
   mode: 'paper' | 'live';
+  broker: string;
+  breakers: BreakerTrip[];
+  currency: string;
+}
+
+export interface RiskResult {
+  kind: 'risk';
+  limits: RiskLimits;
+  /** Settable keys with their value now and where it comes from. */
+  keys: Array<{ key: string; value: number; help: string; setBy: string | null }>;
+  readings: BreakerReading[];
+  state: TradingState;
+  equity: number;
+  exposure: number;
+  openPositions: number;
+  entriesThisWeek: number;
+  currency: string;
+}
+
+export interface PerformanceResult {
+  kind: 'performance';
+  periods: Array<{ label: 'day' | 'week' | 'month' } & PeriodPerformance>;
+  byProfile: Array<{ key: string } & TradeStats>;
+  byModel: Array<{ key: string } & TradeStats>;
   currency: string;
 }
 
@@ -37,6 +64,12 @@ export type CommandResult =
   | { kind: 'pipeline'; runs: Array<PipelineRunInfo & { quarantine: { rejected: number; flagged: number } }> }
   | { kind: 'state_changed'; from: TradingStatus; to: TradingStatus; reason: string }
   | { kind: 'halted'; result: HaltResult; currency: string }
+  | RiskResult
+  | { kind: 'risk_set'; key: string; previous: number; value: number }
+  | { kind: 'closed'; result: CloseResult; currency: string }
+  | { kind: 'orders'; orders: Array<Order & { note: string | null }> }
+  | { kind: 'trades'; trades: ClosedTrade[]; currency: string }
+  | PerformanceResult
   | { kind: 'help'; role: Role; commands: Array<{ name: string; description: string; usage: string; minRole: Role }> }
   | { kind: 'confirm'; token: string; command: string; prompt: string; expiresInSeconds: number }
   | { kind: 'cancelled'; command: string }
@@ -58,5 +91,7 @@ export interface CommandDefinition {
   minRole: Role;
   /** Needs a confirmation button before it runs. */
   dangerous: boolean;
+  /** Checks the arguments before a confirmation is asked for; throws UserError when they are bad. */
+  validate?(args: string[]): Promise<void> | void;
   run(input: CommandInput): Promise<CommandResult>;
 }

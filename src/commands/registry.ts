@@ -7,10 +7,14 @@ import { pipelineCommand } from './pipeline.command.js';
 import { positionsCommand } from './positions.command.js';
 import { statusCommand } from './status.command.js';
 import { emergencyStopCommand, pauseCommand, resumeCommand } from './trading-state.commands.js';
+import { closeAllCommand, closeCommand } from './close.commands.js';
+import { ordersCommand, performanceCommand, tradesCommand } from './history.commands.js';
+import { riskCommand, setRiskCommand } from './risk.commands.js';
 
 export function buildCommands(s: CommandServices): CommandDefinition[] {
   const list: CommandDefinition[] = [
-    statusCommand(s), picksCommand(s), positionsCommand(s), pipelineCommand(s), pauseCommand(s), resumeCommand(s), emergencyStopCommand(s),
+    statusCommand(s), picksCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), riskCommand(s),
+    pipelineCommand(s), pauseCommand(s), resumeCommand(s), setRiskCommand(s), closeCommand(s), closeAllCommand(s), emergencyStopCommand(s),
   ];
   list.push(helpCommand(() => list));
   return list;

@@ -9,8 +9,8 @@ export function statusCommand(s: CommandServices): CommandDefinition {
     async run() {
       const now = s.clock.now();
       const tradingDay = tradingDayOf(now, s.config.market.timezone);
-      const [state, v, picksDay, runs] = await Promise.all([
-        s.state.get(), s.portfolio.value(now), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1),
+      const [state, v, picksDay, runs, breakers] = await Promise.all([
+        s.state.get(), s.portfolio.value(now), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1), s.repos.state.trippedBreakers(),
       ]);
       const prev = (await s.repos.trading.snapshotBefore(tradingDay))?.equity ?? s.config.trading.startingCash;
       const run = runs[0];
@@ -18,7 +18,7 @@ export function statusCommand(s: CommandServices): CommandDefinition {
         kind: 'status', state, tradingDay, equity: v.equity, cash: v.cash, exposure: v.exposure,
         dayPnl: roundMoney(v.equity - prev), openPositions: v.positions.length, picksDay,
         lastPipeline: run ? { asOf: run.asOf, status: run.status } : null,
-        mode: s.config.trading.mode, currency: s.config.market.currency,
+        mode: s.config.trading.mode, broker: s.config.trading.broker, breakers, currency: s.config.market.currency,
       };
     },
   };

@@ -1,19 +1,23 @@
 /** /pause, /resume and /emergency_stop: the commands that change the trading state. */
 import type { TradingStatus } from '../domain/types.js';
+import { tradingDayOf } from '../market/market-time.js';
 import type { CommandServices } from './command-services.js';
-import type { Actor, CommandDefinition } from './command.types.js';
-
-function who(a: Actor): string {
-  return `${a.transport}:${a.userId}${a.displayName ? ` (${a.displayName})` : ''}`;
-}
+import type { CommandDefinition } from './command.types.js';
+import { actorName as who } from './risk.commands.js';
 
 /** A command that moves trading to `to`, recording who and why (the reason is the arguments, if any). */
 function stateCommand(s: CommandServices, name: string, to: TradingStatus, description: string, defaultReason: string): CommandDefinition {
   return {
     name, description, usage: `/${name} [reason]`, minRole: 'operator', dangerous: false,
     async run({ actor, args }) {
-      const reason = args.join(' ') || defaultReason;
+      let reason = args.join(' ') || defaultReason;
       const prev = await s.state.set(to, who(actor), reason);
+      if (to === 'RUNNING') {
+        // An operator's resume clears every tripped breaker; each measures again from now.
+        const now = s.clock.now();
+        const cleared = await s.breakers.clearAll(who(actor), tradingDayOf(now, s.config.market.timezone), (await s.portfolio.value(now)).equity);
+        if (cleared.length) reason += ` (cleared breakers: ${cleared.join(', ')})`;
+      }
       return { kind: 'state_changed', from: prev.status, to, reason };
     },
   };

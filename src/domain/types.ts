@@ -84,10 +84,12 @@ export interface Pick {
 }
 
 export type OrderSide = 'buy' | 'sell';
-export type OrderType = 'market' | 'stop' | 'limit';
-export type OrderStatus = 'new' | 'submitted' | 'filled' | 'cancelled' | 'rejected';
+export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit';
+/** `partially_filled` is final: part of the order filled and the rest was cancelled (day orders). */
+export type OrderStatus = 'new' | 'submitted' | 'filled' | 'partially_filled' | 'cancelled' | 'rejected';
+export const FINAL_ORDER_STATUSES: readonly OrderStatus[] = ['filled', 'partially_filled', 'cancelled', 'rejected'];
 /** Why an order exists: it is part of the client order id. */
-export type OrderReason = 'entry' | 'stop' | 'target' | 'halt' | 'manual';
+export type OrderReason = 'entry' | 'stop' | 'target' | 'trailing_stop' | 'time_exit' | 'sell_signal' | 'halt' | 'manual';
 
 export interface Order {
   clientOrderId: string;
@@ -96,8 +98,10 @@ export interface Order {
   side: OrderSide;
   type: OrderType;
   qty: number;
-  /** Trigger price for stop orders, limit price for limit orders. */
-  price: number | null;
+  /** Limit price of limit and stop-limit orders. */
+  limitPrice: number | null;
+  /** Trigger price of stop and stop-limit orders. */
+  stopPrice: number | null;
   reason: OrderReason;
   status: OrderStatus;
   pickProfile: RiskProfile | null;
@@ -122,6 +126,10 @@ export interface Position {
   target: number;
   openedDay: TradingDay;
   profile: RiskProfile | null;
+  /** Highest price seen since entry (the day's high after each close); trailing stops follow it. */
+  highWater: number;
+  /** The model whose pick opened the position. */
+  model: string | null;
 }
 
 export interface ClosedTrade {
@@ -133,6 +141,10 @@ export interface ClosedTrade {
   reason: OrderReason;
   openedDay: TradingDay;
   closedDay: TradingDay;
+  profile: RiskProfile | null;
+  model: string | null;
+  /** When the closing fill happened. */
+  closedAt: Date;
 }
 
 export type TradingStatus = 'RUNNING' | 'PAUSED' | 'HALTED';
@@ -155,14 +167,38 @@ export interface PortfolioSnapshot {
   drawdown: number;
 }
 
-export const BREAKER_NAMES = ['daily_loss'] as const;
+export const BREAKER_NAMES = ['daily_loss', 'max_drawdown', 'consecutive_losses', 'cooldown', 'volatility'] as const;
 export type BreakerName = (typeof BREAKER_NAMES)[number];
+/** soft: PAUSED (no new entries); hard: HALTED (cancel open orders and flatten). */
+export type BreakerStage = 'soft' | 'hard';
+
+/** A breaker that is currently tripped, as persisted. */
+export interface BreakerTrip {
+  name: BreakerName;
+  stage: BreakerStage;
+  value: number;
+  limit: number;
+  day: TradingDay;
+  at: Date;
+}
+
+/** Where a breaker's measurement starts again after it was cleared (by its rule or an operator). */
+export interface BreakerClearance {
+  name: BreakerName;
+  at: Date;
+  day: TradingDay;
+  by: string;
+  /** Account equity when it was cleared. */
+  equity: number;
+}
 
 /** Events pushed to chats. Each has a dedupe key so delivery is at least once, never doubled. */
 export type BotEvent =
   | { type: 'trade_opened'; symbol: string; qty: number; price: number; stopLoss: number; target: number; day: TradingDay }
   | { type: 'trade_closed'; symbol: string; qty: number; entryPrice: number; exitPrice: number; pnl: number; reason: OrderReason; day: TradingDay }
-  | { type: 'breaker_tripped'; breaker: BreakerName; value: number; limit: number; day: TradingDay }
+  | { type: 'order_rejected'; symbol: string; side: OrderSide; qty: number; reason: OrderReason; why: string; day: TradingDay }
+  | { type: 'breaker_tripped'; breaker: BreakerName; stage: BreakerStage; value: number; limit: number; day: TradingDay }
+  | { type: 'reconciliation'; differences: string[]; action: string; at: string }
   | { type: 'state_changed'; from: TradingStatus; to: TradingStatus; by: string; reason: string; at: string }
   | { type: 'job_failed'; job: string; error: string; at: string }
   | { type: 'daily_report'; day: TradingDay; equity: number; cash: number; dayPnl: number; openPositions: number; tradesClosed: number; realizedPnl: number };

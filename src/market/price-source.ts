@@ -28,6 +28,11 @@ export class PriceSource {
     return valid[0] ?? null;
   }
 
+  /** True once `day`'s session has closed at `at`: its daily bar is final. */
+  sessionClosed(day: TradingDay, at: Date): boolean {
+    return at >= instantAt(day, this.session.sessionClose, this.session.timezone);
+  }
+
   async priceAt(symbol: string, at: Date): Promise<Quote | null> {
     const { timezone, sessionOpen, sessionClose } = this.session;
     const day = tradingDayOf(at, timezone);

@@ -57,3 +57,10 @@ export function rankPicks(day: TradingDay, profile: RiskProfile, rows: Indicator
     };
   });
 }
+
+/** A strong sell signal for a held symbol: the trend has broken on every count the model buys on. The close
+ * is below SMA 50, MACD is below its signal line and RSI 14 is under 40. */
+export function strongSellSignal(r: IndicatorRow): boolean {
+  if (r.sma50 == null || r.macd == null || r.macdSignal == null || r.rsi14 == null) return false;
+  return r.close < r.sma50 && r.macd < r.macdSignal && r.rsi14 < 40;
+}

@@ -1,6 +1,7 @@
 import type { IndicatorRow, IndicatorSeries } from '../market/indicators.js';
+import type { BrokerOrderResult } from './broker.port.js';
 import type {
-  BotEvent, BreakerName, Candle, DerivedMetrics, Fundamentals, ClosedTrade, Fill, Instrument, Order, OrderStatus, Pick,
+  BotEvent, BreakerClearance, BreakerName, BreakerTrip, Candle, DerivedMetrics, Fundamentals, ClosedTrade, Fill, Instrument, Order, OrderStatus, Pick,
   PortfolioSnapshot, Position, RawCandle, RiskProfile, TradingDay, TradingState,
 } from '../domain/types.js';
 
@@ -104,29 +105,66 @@ export interface TradingRepository {
   /** Insert a new order; false when the client order id exists already (nothing is changed). */
   insertOrder(order: Order): Promise<boolean>;
   getOrder(clientOrderId: string): Promise<Order | null>;
-  setOrderStatus(clientOrderId: string, status: OrderStatus, note?: string): Promise<void>;
+  setOrderStatus(clientOrderId: string, status: OrderStatus, note?: string, brokerOrderId?: string): Promise<void>;
   ordersWithStatus(statuses: OrderStatus[]): Promise<Order[]>;
   ordersOn(day: TradingDay): Promise<Order[]>;
-  /** Apply a fill in one transaction; a second call for the same order is a no-op returning false. */
-  applyFill(effect: FillEffect): Promise<boolean>;
+  /** The latest orders, newest first, with their fills' notes. */
+  recentOrders(limit: number): Promise<Array<Order & { note: string | null }>>;
+  /** Apply a fill in one transaction; a second call for the same order is a no-op returning false.
+   * `insideTransaction` runs after the fill row is written and before the rest (a test hook). */
+  applyFill(effect: FillEffect, insideTransaction?: () => void): Promise<boolean>;
+  getFill(clientOrderId: string): Promise<Fill | null>;
+  /** The trade a sell fill closed, by the fill's client order id. */
+  closedTradeFor(clientOrderId: string): Promise<ClosedTrade | null>;
   positions(): Promise<Position[]>;
+  /** Move a position's stop, target and high-water mark (trailing stops). */
+  updatePositionLevels(symbol: string, levels: { stopLoss: number; target: number; highWater: number }): Promise<void>;
   cash(): Promise<number>;
   /** Create the account with its starting cash once; later calls change nothing. */
   ensureAccount(startingCash: number): Promise<void>;
   closedTrades(fromDay: TradingDay, toDay: TradingDay): Promise<ClosedTrade[]>;
+  /** Trades closed after `at` (all when null), oldest first. */
+  tradesClosedAfter(at: Date | null): Promise<ClosedTrade[]>;
+  /** Entry orders that filled (fully or partly) on days in [fromDay, toDay]. */
+  countEntries(fromDay: TradingDay, toDay: TradingDay): Promise<number>;
+  /** When the last entry filled, or null. */
+  lastEntryAt(): Promise<Date | null>;
   fills(): Promise<Fill[]>;
   upsertSnapshot(s: PortfolioSnapshot): Promise<void>;
   /** The latest snapshot strictly before `day`. */
   snapshotBefore(day: TradingDay): Promise<PortfolioSnapshot | null>;
-  peakEquity(): Promise<number | null>;
+  snapshots(fromDay: TradingDay, toDay: TradingDay): Promise<PortfolioSnapshot[]>;
+  /** Highest end-of-day equity on days >= `fromDay` (all days when null). */
+  peakEquity(fromDay?: TradingDay | null): Promise<number | null>;
 }
 
 export interface StateRepository {
   get(): Promise<TradingState | null>;
   /** Persist a new state and its history row. */
   set(state: TradingState): Promise<void>;
-  recordBreaker(name: BreakerName, day: TradingDay, value: number, limit: number, action: string): Promise<void>;
-  lastBreaker(): Promise<{ name: BreakerName; day: TradingDay; value: number; limit: number; at: Date } | null>;
+  /** Persist a trip (its current stage) and its history row. */
+  recordTrip(trip: BreakerTrip, action: string): Promise<void>;
+  /** Breakers tripped now. */
+  trippedBreakers(): Promise<BreakerTrip[]>;
+  /** Clear a tripped breaker; its measurement restarts from the clearance. */
+  clearBreaker(c: BreakerClearance): Promise<void>;
+  /** The last clearance of each breaker that was ever cleared. */
+  clearances(): Promise<Map<BreakerName, BreakerClearance>>;
+  lastBreaker(): Promise<{ name: BreakerName; stage: string; day: TradingDay; value: number; limit: number; at: Date } | null>;
+}
+
+/** Risk limits changed from chat (/set_risk); they override config/*.yaml until changed again. */
+export interface RiskSettingsRepository {
+  all(): Promise<Map<string, { value: number; changedBy: string; changedAt: Date }>>;
+  set(key: string, value: number, by: string, at: Date): Promise<void>;
+}
+
+/** The paper broker's order book: each order with its latest result. */
+export interface PaperLedger {
+  get(clientOrderId: string): Promise<{ order: Order; result: BrokerOrderResult } | null>;
+  put(order: Order, result: BrokerOrderResult): Promise<void>;
+  /** Orders still resting. */
+  open(): Promise<Order[]>;
 }
 
 /** One delivery of an alert to one chat. */
@@ -177,6 +215,8 @@ export interface Repositories {
   state: StateRepository;
   outbox: OutboxRepository;
   audit: AuditRepository;
+  riskSettings: RiskSettingsRepository;
+  paperLedger: PaperLedger;
   /** Resolves when the database answers. */
   probe(): Promise<void>;
 }

@@ -1,57 +1,73 @@
-/** The position monitor after the close: exits positions whose stop or target the day's bar reached (the
- * stop first when both were, the conservative reading of a daily bar), then stores the day's snapshot. */
-import { notional, roundMoney } from '../domain/money.js';
-import type { ClosedTrade, Fill, OrderReason, Position, TradingDay } from '../domain/types.js';
-import type { FillEffect } from '../ports/repositories.port.js';
+/** The position monitor after the close: for each open position, on the day's final bar, the stop (or
+ * trailing stop), the target or the time limit may close it (the stop first when several apply, the
+ * conservative reading of a daily bar); otherwise the trailing stop follows the day's high. Then the day's
+ * snapshot is stored and the circuit breakers are checked against the closing equity. */
+import type { ClosedTrade, OrderReason, OrderType, Position, TradingDay } from '../domain/types.js';
+import type { CircuitBreakers } from './breakers/circuit-breakers.js';
+import { exitOnBar, trailAfter } from './exits.js';
 import type { TradingContext } from './trading-context.js';
-
-/** What a sell fill that closes the whole position changes. */
-export function exitEffect(fill: Fill, pos: Position, reason: OrderReason, day: TradingDay): FillEffect {
-  const proceeds = roundMoney(notional(fill.price, fill.qty) - fill.fee);
-  const trade: ClosedTrade = {
-    symbol: pos.symbol, qty: pos.qty, entryPrice: pos.avgPrice, exitPrice: fill.price,
-    pnl: roundMoney(proceeds - notional(pos.avgPrice, pos.qty)), reason, openedDay: pos.openedDay, closedDay: day,
-  };
-  return { fill, cashDelta: proceeds, position: null, closedTrade: trade };
-}
 
 export interface MonitorResult {
   day: TradingDay;
   closed: ClosedTrade[];
+  trailed: Array<{ symbol: string; stopLoss: number }>;
+  resting: string[];
   equity: number;
 }
 
 export class PositionMonitor {
+  private breakers: CircuitBreakers | null = null;
+
   constructor(private readonly ctx: TradingContext) {}
 
-  /** Close one position now with an order of the given reason; alerts trade_closed. */
-  async exit(pos: Position, reason: OrderReason, day: TradingDay, type: 'market' | 'stop' | 'limit', price: number | null): Promise<ClosedTrade | null> {
-    const out = await this.ctx.executor.execute(
-      { day, symbol: pos.symbol, side: 'sell', type, qty: pos.qty, price, reason, pickProfile: pos.profile, closesPositionOpenedOn: pos.openedDay },
-      (fill) => exitEffect(fill, pos, reason, day),
-    );
-    if (out.kind !== 'filled') return null;
-    const trade = exitEffect(out.fill, pos, reason, day).closedTrade!;
-    await this.ctx.alerts.raise(
-      { type: 'trade_closed', symbol: pos.symbol, qty: pos.qty, entryPrice: trade.entryPrice, exitPrice: trade.exitPrice, pnl: trade.pnl, reason, day },
-      `trade_closed:${out.fill.clientOrderId}`,
-    );
-    return trade;
+  /** The breakers are built after the monitor (a hard trip closes positions through it). */
+  attachBreakers(b: CircuitBreakers): void {
+    this.breakers = b;
+  }
+
+  /** Close one position (or what the market allows of it) with an order of the given reason; alerts
+   * trade_closed. Returns the closed trade, or null when the order did not fill. */
+  async exit(pos: Position, reason: OrderReason, day: TradingDay, type: OrderType, stopOrLimit: number | null): Promise<ClosedTrade | null> {
+    const out = await this.ctx.executor.execute({
+      day, symbol: pos.symbol, side: 'sell', type, qty: pos.qty,
+      limitPrice: type === 'limit' ? stopOrLimit : null, stopPrice: type === 'stop' ? stopOrLimit : null,
+      reason, pickProfile: pos.profile, closesPositionOpenedOn: pos.openedDay,
+    });
+    const fill = out.kind === 'filled' || out.kind === 'already-done' ? out.fill : null;
+    if (!fill) return null;
+    await this.ctx.announcer.announce(out.order, fill);
+    return this.ctx.repos.trading.closedTradeFor(fill.clientOrderId);
   }
 
   async run(day: TradingDay): Promise<MonitorResult> {
+    const rules = this.ctx.config.trading.exits;
     await this.ctx.repos.trading.ensureAccount(this.ctx.config.trading.startingCash);
-    const closed: ClosedTrade[] = [];
+    const result: MonitorResult = { day, closed: [], trailed: [], resting: [], equity: 0 };
+    await this.ctx.announcer.announceDay(day);
     for (const pos of await this.ctx.repos.trading.positions()) {
       const bar = await this.ctx.prices.barOn(pos.symbol, day);
-      if (!bar) continue;
-      let trade: ClosedTrade | null = null;
-      if (bar.low <= pos.stopLoss) trade = await this.exit(pos, 'stop', day, 'stop', pos.stopLoss);
-      else if (bar.high >= pos.target) trade = await this.exit(pos, 'target', day, 'limit', pos.target);
-      if (trade) closed.push(trade);
+      if (!bar || pos.openedDay > day) continue;
+      const daysHeld = this.ctx.calendar.tradingDays(pos.openedDay, day).length - 1;
+      const trailing = rules.trailingPct > 0 && pos.highWater >= pos.avgPrice * (1 + rules.trailingActivationPct) && pos.openedDay < day;
+      const decision = exitOnBar(pos, bar, daysHeld, trailing, rules);
+      if (decision) {
+        const trade = await this.exit(pos, decision.reason, day, decision.type, decision.price);
+        if (trade) result.closed.push(trade);
+        else result.resting.push(pos.symbol);
+        if (trade && trade.qty >= pos.qty) continue;
+      }
+      const current = (await this.ctx.repos.trading.positions()).find((p) => p.symbol === pos.symbol);
+      if (!current) continue;
+      const t = trailAfter(current, bar, rules);
+      if (t.highWater !== current.highWater || t.stopLoss !== current.stopLoss) {
+        await this.ctx.repos.trading.updatePositionLevels(current.symbol, { stopLoss: t.stopLoss, target: current.target, highWater: t.highWater });
+        if (t.raised) result.trailed.push({ symbol: current.symbol, stopLoss: t.stopLoss });
+      }
     }
     const realized = (await this.ctx.repos.trading.closedTrades(day, day)).reduce((s, t) => s + t.pnl, 0);
     const snap = await this.ctx.portfolio.snapshot(day, this.ctx.clock.now(), realized);
-    return { day, closed, equity: snap.equity };
+    result.equity = snap.equity;
+    if (this.breakers) await this.breakers.tripCrossed(day, snap.equity);
+    return result;
   }
 }

@@ -1,48 +1,42 @@
-/** The trade cycle at the market open: buy the top picks of the trading profile with fixed-fraction
- * sizing, behind the circuit breakers and the trading state. */
-import { notional, roundMoney, roundPrice } from '../domain/money.js';
-import type { Fill, Pick, TradingDay } from '../domain/types.js';
-import type { FillEffect } from '../ports/repositories.port.js';
-import { RiskGuards } from './risk-guards.js';
-import { fixedFractionQty } from './sizing.js';
+/** The trade cycle at the market open. First, held positions with a strong sell signal on the signal day
+ * are sold at the open. Then, unless trading is PAUSED or HALTED, the trading profile's picks are bought in
+ * rank order: before every entry the circuit breakers are checked, then the position is sized (method, caps,
+ * buying power) within the weekly entry limit and the open-position limit. */
+import type { Pick, TradingDay } from '../domain/types.js';
+import { addDays } from '../market/market-time.js';
+import { strongSellSignal } from '../picks/momentum.strategy.js';
+import type { CircuitBreakers } from './breakers/circuit-breakers.js';
+import { initialLevels } from './exits.js';
+import type { PositionMonitor } from './position-monitor.js';
+import { sizePosition } from './sizing.js';
 import type { TradingContext } from './trading-context.js';
 
 export interface TradeCycleResult {
   day: TradingDay;
   skipped: string | null;
   opened: Array<{ symbol: string; qty: number; price: number }>;
+  soldOnSignal: string[];
   notes: string[];
 }
 
-/** The position a buy fill opens: cost basis includes the fee; stop and target keep the pick's distances
- * from its signal price, measured from the real fill. */
-export function entryEffect(fill: Fill, pick: Pick, day: TradingDay): FillEffect {
-  const cost = roundMoney(notional(fill.price, fill.qty) + fill.fee);
-  return {
-    fill,
-    cashDelta: -cost,
-    position: {
-      symbol: fill.symbol, qty: fill.qty, avgPrice: roundPrice(cost / fill.qty),
-      stopLoss: roundPrice(Math.max(0.0001, fill.price - (pick.entry - pick.stopLoss))),
-      target: roundPrice(fill.price + (pick.target - pick.entry)),
-      openedDay: day, profile: pick.profile,
-    },
-    closedTrade: null,
-  };
+/** Monday of the calendar week of `day`. */
+export function weekStart(day: TradingDay): TradingDay {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(day, -((weekday + 6) % 7));
 }
 
 export class TradeCycle {
-  private readonly guards: RiskGuards;
-
-  constructor(private readonly ctx: TradingContext) {
-    this.guards = new RiskGuards(ctx);
-  }
+  constructor(private readonly ctx: TradingContext, private readonly breakers: CircuitBreakers, private readonly monitor: PositionMonitor) {}
 
   async run(day: TradingDay): Promise<TradeCycleResult> {
     const { trading } = this.ctx.config;
-    const result: TradeCycleResult = { day, skipped: null, opened: [], notes: [] };
+    const result: TradeCycleResult = { day, skipped: null, opened: [], soldOnSignal: [], notes: [] };
     await this.ctx.repos.trading.ensureAccount(trading.startingCash);
-    await this.guards.clearExpired(day);
+    await this.ctx.announcer.announceDay(day);
+    if (trading.exits.sellSignal) result.soldOnSignal = await this.sellOnSignal(day);
+
+    const v0 = await this.ctx.portfolio.value(this.ctx.clock.now());
+    await this.breakers.clearExpired(day, v0.equity);
     const state = await this.ctx.state.get();
     if (state.status !== 'RUNNING') {
       result.skipped = `trading is ${state.status}: ${state.reason}`;
@@ -53,7 +47,11 @@ export class TradeCycle {
       result.skipped = `no ${trading.profile} picks for ${day}`;
       return result;
     }
-    const startEquity = await this.guards.startOfDayEquity(day);
+    const { limits } = await this.ctx.limits.current();
+    const [instruments, history] = await Promise.all([this.ctx.repos.instruments.list(), this.ctx.repos.trading.tradesClosedAfter(null)]);
+    const sectorOf = new Map(instruments.map((i) => [i.symbol, i.sector ?? 'unknown']));
+    let entriesThisWeek = await this.ctx.repos.trading.countEntries(weekStart(day), day);
+
     for (const pick of picks) {
       const now = this.ctx.clock.now();
       const v = await this.ctx.portfolio.value(now);
@@ -61,42 +59,75 @@ export class TradeCycle {
         result.notes.push(`${pick.symbol}: already held`);
         continue;
       }
-      if (v.positions.length >= trading.maxOpenPositions) {
-        result.notes.push(`max open positions (${trading.maxOpenPositions}) reached`);
+      if (v.positions.length >= limits.maxOpenPositions) {
+        result.notes.push(`max open positions (${limits.maxOpenPositions}) reached`);
         break;
       }
-      if ((await this.ctx.state.get()).status !== 'RUNNING' || !(await this.guards.allowEntry(day, v.equity, startEquity))) {
-        result.notes.push('entries stopped by a circuit breaker');
+      if (entriesThisWeek >= limits.caps.maxEntriesPerWeek) {
+        result.notes.push(`weekly entry limit (${limits.caps.maxEntriesPerWeek}) reached`);
         break;
       }
-      const quote = await this.ctx.prices.priceAt(pick.symbol, now);
-      if (!quote || quote.day !== day) {
-        result.notes.push(`${pick.symbol}: no price for ${day}`);
-        continue;
+      const blocked = await this.breakers.checkBeforeEntry(day, v.equity);
+      if (blocked) {
+        result.notes.push(`entries stopped: ${blocked}`);
+        break;
       }
-      const qty = fixedFractionQty({
-        equity: v.equity, cash: v.cash, price: quote.price, fraction: trading.positionFraction,
-        slippageBps: trading.slippageBps, feePerOrder: trading.feePerOrder, feeBps: trading.feeBps,
-      });
-      if (qty < 1) {
-        result.notes.push(`${pick.symbol}: not enough cash for one unit`);
-        continue;
-      }
-      const out = await this.ctx.executor.execute(
-        { day, symbol: pick.symbol, side: 'buy', type: 'market', qty, price: null, reason: 'entry', pickProfile: pick.profile },
-        (fill) => entryEffect(fill, pick, day),
-      );
-      if (out.kind === 'filled') {
-        const pos = entryEffect(out.fill, pick, day).position!;
-        result.opened.push({ symbol: pick.symbol, qty, price: out.fill.price });
-        await this.ctx.alerts.raise(
-          { type: 'trade_opened', symbol: pick.symbol, qty, price: out.fill.price, stopLoss: pos.stopLoss, target: pos.target, day },
-          `trade_opened:${out.fill.clientOrderId}`,
-        );
-      } else if (out.kind === 'rejected') {
-        result.notes.push(`${pick.symbol}: rejected: ${out.reason}`);
-      }
+      const opened = await this.enter(pick, day, v, sectorOf, history, limits, result);
+      if (opened) entriesThisWeek++;
     }
     return result;
+  }
+
+  private async enter(
+    pick: Pick, day: TradingDay, v: Awaited<ReturnType<TradingContext['portfolio']['value']>>, sectorOf: Map<string, string>,
+    history: Parameters<typeof sizePosition>[0]['history'], limits: Parameters<typeof sizePosition>[0]['limits'], result: TradeCycleResult,
+  ): Promise<boolean> {
+    const { trading } = this.ctx.config;
+    const quote = await this.ctx.prices.priceAt(pick.symbol, this.ctx.clock.now());
+    if (!quote || quote.day !== day) {
+      result.notes.push(`${pick.symbol}: no price for ${day}`);
+      return false;
+    }
+    const sector = sectorOf.get(pick.symbol) ?? 'unknown';
+    const levels = initialLevels(quote.price, pick, trading.exits);
+    const paper = trading.broker === 'paper';
+    const size = sizePosition({
+      limits, equity: v.equity, cash: v.cash * (paper ? trading.paper.buyingPowerMultiplier : 1), price: quote.price,
+      stopDistance: quote.price - levels.stopLoss, exposure: v.exposure,
+      sectorExposure: v.positions.filter((p) => (sectorOf.get(p.symbol) ?? 'unknown') === sector).reduce((s, p) => s + p.value, 0),
+      history, costBps: trading.paper.slippageBps + trading.paper.feeBps, feePerOrder: trading.paper.feePerOrder,
+    });
+    this.ctx.crash('after_sizing');
+    if (size.qty < 1) {
+      result.notes.push(`${pick.symbol}: size 0 (limited by ${size.limitedBy})${size.note ? `; ${size.note}` : ''}`);
+      return false;
+    }
+    if (size.note) result.notes.push(`${pick.symbol}: ${size.note}`);
+    const out = await this.ctx.executor.execute({
+      day, symbol: pick.symbol, side: 'buy', type: 'market', qty: size.qty, limitPrice: null, stopPrice: null, reason: 'entry', pickProfile: pick.profile,
+    });
+    if (out.kind === 'rejected') result.notes.push(`${pick.symbol}: rejected: ${out.reason}`);
+    if (out.kind === 'resting') result.notes.push(`${pick.symbol}: order working at the broker`);
+    const fill = out.kind === 'filled' || out.kind === 'already-done' ? out.fill : null;
+    if (!fill) return false;
+    if (out.kind === 'filled') result.opened.push({ symbol: pick.symbol, qty: fill.qty, price: fill.price });
+    await this.ctx.announcer.announce(out.order, fill);
+    return out.kind === 'filled';
+  }
+
+  /** Sell held positions whose latest indicators (before today's session) show a strong sell signal. */
+  private async sellOnSignal(day: TradingDay): Promise<string[]> {
+    const held = await this.ctx.repos.trading.positions();
+    if (held.length === 0) return [];
+    const signalDay = await this.ctx.repos.indicators.latestDayOnOrBefore(addDays(day, -1));
+    if (!signalDay) return [];
+    const rows = new Map((await this.ctx.repos.indicators.onDay(signalDay)).map((r) => [r.symbol, r]));
+    const sold: string[] = [];
+    for (const pos of held) {
+      const row = rows.get(pos.symbol);
+      if (!row || pos.openedDay >= day || !strongSellSignal(row)) continue;
+      if (await this.monitor.exit(pos, 'sell_signal', day, 'market', null)) sold.push(pos.symbol);
+    }
+    return sold;
   }
 }

@@ -53,20 +53,21 @@ describe('trade cycle and daily-loss breaker', () => {
   });
 
   it('trips on a 20 % gap down before the next entry: PAUSED, persisted, alerted, metered', async () => {
-    const tripsBefore = (await breakerTripsTotal.get()).values.find((v) => v.labels.breaker === 'daily_loss')?.value ?? 0;
+    const trips = async () => (await breakerTripsTotal.get()).values.find((v) => v.labels.breaker === 'daily_loss' && v.labels.stage === 'soft')?.value ?? 0;
+    const tripsBefore = await trips();
     at('2017-03-02', '09:30');
     const result = (await app.handlers.trade('2017-03-02', 'test')) as { opened: unknown[]; notes: string[] };
     expect(result.opened).toEqual([]);
-    expect(result.notes).toContain('entries stopped by a circuit breaker');
+    expect(result.notes).toContain('entries stopped: daily_loss tripped');
     expect(await app.repos.trading.ordersOn('2017-03-02')).toEqual([]);
 
     const state = await app.state.get();
     expect(state.status).toBe('PAUSED');
-    expect(state.reason).toMatch(/^breaker:daily_loss: loss 3\.\d\d % ≥ 3\.00 %$/);
+    expect(state.reason).toMatch(/^breaker:daily_loss: 3\.\d\d % ≥ soft limit 3\.00 %$/);
     const trip = await app.repos.state.lastBreaker();
-    expect(trip).toMatchObject({ name: 'daily_loss', day: '2017-03-02', limit: 0.03 });
+    expect(trip).toMatchObject({ name: 'daily_loss', stage: 'soft', day: '2017-03-02', limit: 0.03 });
     expect(trip!.value).toBeGreaterThan(0.03);
-    const tripsAfter = (await breakerTripsTotal.get()).values.find((v) => v.labels.breaker === 'daily_loss')?.value ?? 0;
+    const tripsAfter = await trips();
     expect(tripsAfter - tripsBefore).toBe(1);
     const types = (await app.db.db.selectFrom('alert_outbox').select('type').orderBy('id').execute()).map((r) => r.type);
     expect(types).toEqual(['trade_opened', 'trade_opened', 'breaker_tripped', 'state_changed']);
@@ -79,7 +80,7 @@ describe('trade cycle and daily-loss breaker', () => {
     at('2017-03-03', '09:30');
     await app.handlers.trade('2017-03-03', 'test');
     const state = await app.state.get();
-    expect(state).toMatchObject({ status: 'RUNNING', changedBy: 'system', reason: 'daily loss breaker of 2017-03-02 cleared for 2017-03-03' });
+    expect(state).toMatchObject({ status: 'RUNNING', changedBy: 'system', reason: 'circuit breakers cleared for 2017-03-03: daily_loss' });
   });
 
   it('after a crash between storing an order and its fill, a re-run sends that stored order, not a new one', async () => {
@@ -88,7 +89,7 @@ describe('trade cycle and daily-loss breaker', () => {
     await app.repos.picks.replace('2017-03-03', 'conservative', [pick('CCC', '2017-03-03', 10, 1)]);
     // What a process killed right after inserting the order leaves behind: the row, status new, 7 shares.
     await app.repos.trading.insertOrder({
-      clientOrderId: 'entry:CCC:2017-03-03', day: '2017-03-03', symbol: 'CCC', side: 'buy', type: 'market', qty: 7, price: null,
+      clientOrderId: 'entry:CCC:2017-03-03', day: '2017-03-03', symbol: 'CCC', side: 'buy', type: 'market', qty: 7, limitPrice: null, stopPrice: null,
       reason: 'entry', status: 'new', pickProfile: 'conservative', createdAt: clock.now(),
     });
     at('2017-03-03', '09:31');

@@ -7,6 +7,7 @@ import type { Instrument, RawCandle, TradingDay } from '../../domain/types.js';
 import type { MarketData } from '../../ports/market-data.port.js';
 import { addDays, tradingDayOf } from '../../market/market-time.js';
 import type { RequestPolicy } from './request-policy.js';
+import { withTimeout } from '../with-timeout.js';
 
 export interface AlpacaSettings {
   keyId: string | undefined;
@@ -45,16 +46,6 @@ function classify(err: unknown, what: string): Error {
   if (code >= 500 || /timed out|ECONNREFUSED|ECONNRESET|socket hang up/i.test(msg)) return new TemporaryError(text, { cause: err });
   if (code === 400 || code === 404 || code === 422) return new UserError(text);
   return new OperationalError(text, { cause: err });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new TemporaryError(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 export class AlpacaMarketData implements MarketData {

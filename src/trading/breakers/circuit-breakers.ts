@@ -1,0 +1,178 @@
+/** Circuit breakers, checked before every entry (and after the monitor's exits). Each has a soft stage
+ * (PAUSED: no new entries, open positions still managed) and a hard stage (HALTED: cancel open orders and
+ * flatten), with thresholds from config or /set_risk. A trip is persisted, metered and alerted, and shows in
+ * /status and /risk. How each clears (README, "Circuit breakers"):
+ * - daily_loss: soft clears at the next trading day; hard needs an operator's /resume;
+ * - max_drawdown: both stages need /resume; the peak then restarts from the equity at that moment;
+ * - consecutive_losses: soft clears at the next trading day, hard needs /resume; either way the count
+ *   restarts from the clearance;
+ * - cooldown (soft only): clears once the cooldown has passed since the last entry;
+ * - volatility: soft clears when the reading is back below the soft limit; hard needs /resume, after which it
+ *   is not re-checked for the rest of that day.
+ * After any clearance the breaker measures from that moment, so a cleared breaker does not trip again on the
+ * same old losses. */
+import type { BreakerClearance, BreakerName, BreakerStage, BreakerTrip, TradingDay } from '../../domain/types.js';
+import { breakerStage, breakerTripsTotal } from '../../../monitoring/metrics.js';
+import type { RiskLimits } from '../risk-limits.js';
+import type { TradingContext } from '../trading-context.js';
+
+export const BREAKER_REASON_PREFIX = 'breaker:';
+
+/** One breaker's current measurement against its limits. */
+export interface BreakerReading {
+  name: BreakerName;
+  /** null when it cannot be measured now (no data, or switched off). */
+  value: number | null;
+  soft: number | null;
+  hard: number | null;
+  /** Human-readable value, e.g. "2.10 %", "3 losses", "12 min since the last entry". */
+  shown: string;
+  tripped: BreakerStage | null;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+const severity = (s: BreakerStage | null) => (s === 'hard' ? 2 : s === 'soft' ? 1 : 0);
+
+/** Which stage a reading has reached; cooldown trips when the value is *below* its limit. */
+function stageOf(r: BreakerReading): BreakerStage | null {
+  if (r.value === null) return null;
+  if (r.name === 'cooldown') return r.soft !== null && r.value < r.soft ? 'soft' : null;
+  if (r.hard !== null && r.value >= r.hard) return 'hard';
+  if (r.soft !== null && r.value >= r.soft) return 'soft';
+  return null;
+}
+
+export class CircuitBreakers {
+  constructor(
+    private readonly ctx: TradingContext,
+    /** Moves to HALTED, cancels and flattens (the emergency stop's path). */
+    private readonly haltHard: (by: string, reason: string) => Promise<unknown>,
+  ) {}
+
+  /** Equity at the start of `day`: the last snapshot before it, else the starting cash. */
+  async startOfDayEquity(day: TradingDay): Promise<number> {
+    return (await this.ctx.repos.trading.snapshotBefore(day))?.equity ?? this.ctx.config.trading.startingCash;
+  }
+
+  /** Measure every breaker for `day` at the given equity. */
+  async readings(day: TradingDay, equityNow: number, limits?: RiskLimits): Promise<BreakerReading[]> {
+    const b = (limits ?? (await this.ctx.limits.current()).limits).breakers;
+    const repo = this.ctx.repos.trading;
+    const [clear, tripped] = await Promise.all([this.ctx.repos.state.clearances(), this.ctx.repos.state.trippedBreakers()]);
+    const stageNow = (n: BreakerName) => tripped.find((t) => t.name === n)?.stage ?? null;
+    const out: BreakerReading[] = [];
+
+    const cd = clear.get('daily_loss');
+    const ref = cd && cd.day === day ? cd.equity : await this.startOfDayEquity(day);
+    const loss = ref > 0 ? Math.max(0, (ref - equityNow) / ref) : 0;
+    out.push({ name: 'daily_loss', value: loss, soft: b.dailyLoss.soft, hard: b.dailyLoss.hard, shown: pct(loss), tripped: stageNow('daily_loss') });
+
+    const cm = clear.get('max_drawdown');
+    const peak = Math.max(cm ? cm.equity : this.ctx.config.trading.startingCash, (await repo.peakEquity(cm ? cm.day : null)) ?? 0, equityNow);
+    const dd = peak > 0 ? Math.max(0, 1 - equityNow / peak) : 0;
+    out.push({ name: 'max_drawdown', value: dd, soft: b.maxDrawdown.soft, hard: b.maxDrawdown.hard, shown: pct(dd), tripped: stageNow('max_drawdown') });
+
+    const trades = await repo.tradesClosedAfter(clear.get('consecutive_losses')?.at ?? null);
+    let streak = 0;
+    for (let i = trades.length - 1; i >= 0 && trades[i]!.pnl < 0; i--) streak++;
+    out.push({
+      name: 'consecutive_losses', value: streak, soft: b.consecutiveLosses.soft, hard: b.consecutiveLosses.hard,
+      shown: `${streak} loss${streak === 1 ? '' : 'es'} in a row`, tripped: stageNow('consecutive_losses'),
+    });
+
+    const last = b.cooldownMinutes > 0 ? await repo.lastEntryAt() : null;
+    const minutes = last ? (this.ctx.clock.now().getTime() - last.getTime()) / 60_000 : null;
+    out.push({
+      name: 'cooldown', value: minutes, soft: b.cooldownMinutes > 0 ? b.cooldownMinutes : null, hard: null,
+      shown: b.cooldownMinutes <= 0 ? 'off' : minutes === null ? 'no entry yet' : `${Math.floor(minutes)} min since the last entry`, tripped: stageNow('cooldown'),
+    });
+
+    const cv = clear.get('volatility');
+    const vol = await this.ctx.volatility.valueBefore(day);
+    const skipToday = cv && cv.day === day && cv.by !== 'system';
+    out.push({
+      name: 'volatility', value: vol && !skipToday ? vol.value : null, soft: b.volatility.soft, hard: b.volatility.hard,
+      shown: vol ? `${this.ctx.volatility.label} ${vol.value.toFixed(4)} (${vol.asOf})${skipToday ? ', cleared by an operator today' : ''}` : 'no reading',
+      tripped: stageNow('volatility'),
+    });
+    return out;
+  }
+
+  /**
+   * Before an entry: clear what has expired, then trip what has crossed a limit.
+   * @returns null when entries may go ahead, else why not.
+   */
+  async checkBeforeEntry(day: TradingDay, equityNow: number): Promise<string | null> {
+    await this.clearExpired(day, equityNow);
+    const trips = await this.tripCrossed(day, equityNow);
+    const state = await this.ctx.state.get();
+    if (state.status !== 'RUNNING') return `trading is ${state.status}: ${state.reason}`;
+    return trips.length > 0 ? `${trips.map((t) => t.name).join(', ')} tripped` : null;
+  }
+
+  /** Trip every breaker whose reading crossed a stage it is not already at. Returns the new trips. */
+  async tripCrossed(day: TradingDay, equityNow: number): Promise<BreakerTrip[]> {
+    const trips: BreakerTrip[] = [];
+    for (const r of await this.readings(day, equityNow)) {
+      const stage = stageOf(r);
+      if (!stage || severity(stage) <= severity(r.tripped)) continue;
+      const at = this.ctx.clock.now();
+      const trip: BreakerTrip = { name: r.name, stage, value: r.value!, limit: (stage === 'hard' ? r.hard : r.soft)!, day, at };
+      const action = stage === 'hard' ? 'HALTED' : 'PAUSED';
+      await this.ctx.repos.state.recordTrip(trip, action);
+      breakerTripsTotal.inc({ breaker: r.name, stage });
+      breakerStage.set({ breaker: r.name }, severity(stage));
+      await this.ctx.alerts.raise(
+        { type: 'breaker_tripped', breaker: r.name, stage, value: trip.value, limit: trip.limit, day },
+        `breaker_tripped:${r.name}:${stage}:${at.toISOString()}`,
+      );
+      const reason = `${BREAKER_REASON_PREFIX}${r.name}: ${r.shown} ${r.name === 'cooldown' ? '<' : '≥'} ${stage} limit ${r.name === 'daily_loss' || r.name === 'max_drawdown' ? pct(trip.limit) : trip.limit}`;
+      const state = await this.ctx.state.get();
+      if (stage === 'hard' && state.status !== 'HALTED') await this.haltHard('system', reason);
+      else if (stage === 'soft' && state.status === 'RUNNING') await this.ctx.state.set('PAUSED', 'system', reason);
+      this.ctx.log?.warn({ breaker: r.name, stage, value: trip.value, limit: trip.limit }, 'circuit breaker tripped');
+      trips.push(trip);
+    }
+    return trips;
+  }
+
+  /** Clear soft trips whose rule says so; back to RUNNING when no trip is left and breakers had paused. */
+  async clearExpired(day: TradingDay, equityNow: number): Promise<BreakerName[]> {
+    const tripped = await this.ctx.repos.state.trippedBreakers();
+    if (tripped.length === 0) return [];
+    const readings = await this.readings(day, equityNow);
+    const cleared: BreakerName[] = [];
+    for (const t of tripped) {
+      if (t.stage !== 'soft') continue;
+      const r = readings.find((x) => x.name === t.name)!;
+      const expired =
+        (t.name === 'daily_loss' || t.name === 'consecutive_losses') ? t.day < day
+          : t.name === 'cooldown' ? stageOf(r) === null
+            : t.name === 'volatility' ? r.value !== null && stageOf(r) === null
+              : false;
+      if (!expired) continue;
+      await this.clear(t.name, 'system', day, equityNow);
+      cleared.push(t.name);
+    }
+    if (cleared.length > 0 && tripped.length === cleared.length) {
+      const state = await this.ctx.state.get();
+      if (state.status === 'PAUSED' && state.changedBy === 'system' && state.reason.startsWith(BREAKER_REASON_PREFIX)) {
+        await this.ctx.state.set('RUNNING', 'system', `circuit breakers cleared for ${day}: ${cleared.join(', ')}`);
+      }
+    }
+    return cleared;
+  }
+
+  /** An operator's /resume: every trip clears and each breaker measures from now on. */
+  async clearAll(by: string, day: TradingDay, equityNow: number): Promise<BreakerName[]> {
+    const tripped = await this.ctx.repos.state.trippedBreakers();
+    for (const t of tripped) await this.clear(t.name, by, day, equityNow);
+    return tripped.map((t) => t.name);
+  }
+
+  private async clear(name: BreakerName, by: string, day: TradingDay, equity: number): Promise<void> {
+    const c: BreakerClearance = { name, at: this.ctx.clock.now(), day, by, equity };
+    await this.ctx.repos.state.clearBreaker(c);
+    breakerStage.set({ breaker: name }, 0);
+  }
+}
