@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/domain/errors.js';
-import { createApp } from '../../src/main.js';
+import { assertTradingMode, createApp } from '../../src/main.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { childEnv, eventually, freePort, ROOT, SP500_DIR } from '../helpers/tiller-process.js';
 
@@ -43,11 +43,18 @@ describe('tiller CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses live trading without the switch, and with it while no live broker exists', async () => {
+  it('refuses live trading without the switch, on the paper broker, and without credentials, and says why', async () => {
     const base = loadConfig({ env: {}, dotenvDir: null });
     const live = { ...base, trading: { ...base.trading, mode: 'live' as const } };
-    await expect(createApp(live)).rejects.toThrow(new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to start'));
-    await expect(createApp({ ...live, trading: { ...live.trading, liveSwitch: true } })).rejects.toThrow(/refuses to place live orders/);
+    await expect(createApp(live)).rejects.toThrow(new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to place live orders'));
+    const switched = { ...live, trading: { ...live.trading, liveSwitch: true } };
+    await expect(createApp(switched)).rejects.toThrow(/the paper broker cannot trade live/);
+    const alpaca = { ...switched, trading: { ...switched.trading, broker: 'alpaca' as const } };
+    await expect(createApp(alpaca)).rejects.toThrow(/ALPACA_KEY_ID \/ ALPACA_SECRET_KEY: live trading on Alpaca needs both; refusing to place live orders/);
+    const keyed = { ...alpaca, trading: { ...alpaca.trading, alpaca: { keyId: 'k', secretKey: 's', apiRoot: undefined } } };
+    expect(() => assertTradingMode(keyed)).not.toThrow();
+    // Paper mode on Alpaca's paper endpoint needs no switch.
+    expect(() => assertTradingMode({ ...base, trading: { ...base.trading, broker: 'alpaca' } })).not.toThrow();
   });
 
   it('after a hard kill, the next start reuses the orphaned embedded PostgreSQL and stops it on shutdown', async () => {

@@ -105,9 +105,9 @@ export class CircuitBreakers {
   async checkBeforeEntry(day: TradingDay, equityNow: number): Promise<string | null> {
     await this.clearExpired(day, equityNow);
     const trips = await this.tripCrossed(day, equityNow);
+    if (trips.length > 0) return `${trips.map((t) => t.name).join(', ')} tripped`;
     const state = await this.ctx.state.get();
-    if (state.status !== 'RUNNING') return `trading is ${state.status}: ${state.reason}`;
-    return trips.length > 0 ? `${trips.map((t) => t.name).join(', ')} tripped` : null;
+    return state.status === 'RUNNING' ? null : `trading is ${state.status}: ${state.reason}`;
   }
 
   /** Trip every breaker whose reading crossed a stage it is not already at. Returns the new trips. */
