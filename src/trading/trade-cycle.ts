@@ -35,8 +35,10 @@ export class TradeCycle {
     await this.ctx.announcer.announceDay(day);
     if (trading.exits.sellSignal) result.soldOnSignal = await this.sellOnSignal(day);
 
+    // Breakers are checked at every cycle start too, so a hard stage halts even while entries are paused.
     const v0 = await this.ctx.portfolio.value(this.ctx.clock.now());
     await this.breakers.clearExpired(day, v0.equity);
+    await this.breakers.tripCrossed(day, v0.equity);
     const state = await this.ctx.state.get();
     if (state.status !== 'RUNNING') {
       result.skipped = `trading is ${state.status}: ${state.reason}`;

@@ -56,9 +56,9 @@ describe('trade cycle and daily-loss breaker', () => {
     const trips = async () => (await breakerTripsTotal.get()).values.find((v) => v.labels.breaker === 'daily_loss' && v.labels.stage === 'soft')?.value ?? 0;
     const tripsBefore = await trips();
     at('2017-03-02', '09:30');
-    const result = (await app.handlers.trade('2017-03-02', 'test')) as { opened: unknown[]; notes: string[] };
+    const result = (await app.handlers.trade('2017-03-02', 'test')) as { opened: unknown[]; skipped: string };
     expect(result.opened).toEqual([]);
-    expect(result.notes).toContain('entries stopped: daily_loss tripped');
+    expect(result.skipped).toMatch(/^trading is PAUSED: breaker:daily_loss/);
     expect(await app.repos.trading.ordersOn('2017-03-02')).toEqual([]);
 
     const state = await app.state.get();
