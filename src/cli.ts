@@ -3,7 +3,9 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ProgressFn } from './pipeline/pipeline.service.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type AppConfig } from './config.js';
+import { instantAt, tradingDayOf } from './market/market-time.js';
+import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
 import { createApp, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
@@ -35,8 +37,7 @@ function terminalProgress(): ProgressFn | undefined {
   };
 }
 
-async function withApp<T>(clock: ManualClock | undefined, fn: (app: App) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+async function withApp<T>(clock: ManualClock | undefined, fn: (app: App) => Promise<T>, config: AppConfig = loadConfig()): Promise<T> {
   const app = await createApp(config, { clock, progress: terminalProgress() });
   try {
     return await fn(app);
@@ -90,10 +91,14 @@ program
   .command('run')
   .description(`run one job now: ${JOB_NAMES.join(', ')}`)
   .argument('<job>', 'the job to run')
-  .option('--day <date>', 'the trading day to run it for (default: today in the market time zone)', day)
+  .option('--day <date>', 'the trading day to run it for (default: today in the market time zone); a past day runs on a clock set to the job\'s scheduled time that day', day)
   .action(async (job: string, opts: { day?: string }) => {
     if (!isJobName(job)) throw new UserError(`unknown job "${job}"; jobs: ${JOB_NAMES.join(', ')}`);
-    const result = await withApp(undefined, (app) => runJobNow(app, job, opts.day));
+    const config = loadConfig();
+    const tz = config.market.timezone;
+    // A past day is run as replay would run it: at the job's scheduled time on that day.
+    const clock = opts.day && opts.day !== tradingDayOf(new Date(), tz) ? new ManualClock(instantAt(opts.day, cronTimeOfDay(config.schedule[job]), tz)) : undefined;
+    const result = await withApp(clock, (app) => runJobNow(app, job, opts.day), config);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   });
 program
