@@ -42,7 +42,10 @@ export function setRiskCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'set_risk', description: 'Change one risk limit (see /risk for the keys); stays until changed again', usage: '/set_risk KEY VALUE',
     minRole: 'admin', dangerous: true,
-    validate: (args) => void checkArgs(args),
+    validate: async (args) => {
+      const { key, raw } = checkArgs(args);
+      await s.limits.check(key, raw);
+    },
     async run({ actor, args }) {
       const { key, raw } = checkArgs(args);
       const r = await s.limits.set(key, raw, actorName(actor));

@@ -99,6 +99,13 @@ export class RiskLimitsService {
    * @returns the previous and the new value.
    */
   async set(key: string, raw: string, by: string): Promise<{ previous: number; value: number }> {
+    const r = await this.check(key, raw);
+    await this.repo.set(key, r.value, by, this.clock.now());
+    return r;
+  }
+
+  /** Everything `set` checks, without storing: the value, and soft stages against hard ones. */
+  async check(key: string, raw: string): Promise<{ previous: number; value: number }> {
     const value = parseRiskValue(key, raw);
     const { limits } = await this.current();
     const previous = RiskLimitsService.valueOf(limits, key);
@@ -108,7 +115,6 @@ export class RiskLimitsService {
       const h = RiskLimitsService.valueOf(limits, hard);
       if (s > h) throw new UserError(`${soft} (${s}) would be above ${hard} (${h}); change ${key === soft ? hard : soft} first`);
     }
-    await this.repo.set(key, value, by, this.clock.now());
     return { previous, value };
   }
 }

@@ -3,6 +3,7 @@ import type { Candle, ClosedTrade, Pick, Position } from '../../src/domain/types
 import { exitOnBar, initialLevels, trailAfter, type ExitRules } from '../../src/trading/exits.js';
 import { maxDrawdown, periodPerformance, sharpeRatio, tradeStats } from '../../src/trading/performance.js';
 import { parseRiskValue } from '../../src/trading/risk-limits.js';
+import { strongSellSignal } from '../../src/picks/momentum.strategy.js';
 
 const rules: ExitRules = { stops: 'atr', fixedStopPct: 0.05, fixedTargetPct: 0.1, trailingActivationPct: 0.05, trailingPct: 0.03, maxHoldingDays: 10, sellSignal: true };
 const pos: Position = { symbol: 'AAA', qty: 10, avgPrice: 100, stopLoss: 95, target: 115, openedDay: '2017-03-01', profile: 'conservative', highWater: 100, model: 'm' };
@@ -69,5 +70,16 @@ describe('risk values from chat', () => {
     expect(() => parseRiskValue('daily_loss_soft', '150%')).toThrow(/outside/);
     expect(() => parseRiskValue('no_such_key', '1')).toThrow(/unknown risk key/);
     expect(() => parseRiskValue('cooldown_minutes', '5%')).toThrow(/plain number/);
+  });
+});
+
+describe('strong sell signal', () => {
+  const row = (over: Record<string, number | null>) => ({ symbol: 'AAA', day: '2017-03-01', close: 95, sma50: 100, macd: -1, macdSignal: 0, rsi14: 35, ...over }) as never;
+  it('needs the close under SMA 50, MACD under its signal and RSI 14 under 40, all three', () => {
+    expect(strongSellSignal(row({}))).toBe(true);
+    expect(strongSellSignal(row({ close: 101 }))).toBe(false);
+    expect(strongSellSignal(row({ macd: 1 }))).toBe(false);
+    expect(strongSellSignal(row({ rsi14: 45 }))).toBe(false);
+    expect(strongSellSignal(row({ sma50: null }))).toBe(false);
   });
 });
