@@ -90,6 +90,8 @@ const fileSchema = z.object({
     profile: z.enum(['conservative', 'aggressive']),
     startingCash: z.number().positive(),
     maxOpenPositions: z.number().int().positive(),
+    /** Smallest order quantity increment: 1 (whole shares) or a fraction for crypto. */
+    quantityStep: z.number().positive().max(1),
     closePositionsOnHalt: z.boolean(),
     /** Milliseconds each broker call may take before it counts as failed (and is retried). */
     brokerTimeoutMs: z.number().int().positive(),

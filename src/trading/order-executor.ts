@@ -113,7 +113,7 @@ export class OrderExecutor {
   async cancelOpen(why: string): Promise<number> {
     const open = await this.repo.ordersWithStatus(['new', 'submitted']);
     for (const o of open) {
-      await withBrokerRetry(() => this.broker.cancel(o.clientOrderId));
+      await withBrokerRetry(() => this.broker.cancel(o));
       await this.repo.setOrderStatus(o.clientOrderId, 'cancelled', why);
     }
     return open.length;

@@ -40,7 +40,7 @@ export class Reconciler {
   async syncOrders(today: TradingDay): Promise<Pick<ReconcileReport, 'booked' | 'cancelled' | 'stillWorking'>> {
     const out = { booked: [] as string[], cancelled: [] as string[], stillWorking: [] as string[] };
     for (const o of await this.ctx.repos.trading.ordersWithStatus(['new', 'submitted'])) {
-      const st = await withBrokerRetry(() => this.broker.orderState(o.clientOrderId));
+      const st = await withBrokerRetry(() => this.broker.orderState(o));
       if (!st) {
         if (o.day < today) {
           await this.ctx.repos.trading.setOrderStatus(o.clientOrderId, 'cancelled', 'never reached the broker; expired');
@@ -72,8 +72,11 @@ export class Reconciler {
     await this.ctx.repos.trading.ensureAccount(this.ctx.config.trading.startingCash);
     const synced = await this.syncOrders(today);
     const foreignOrders: string[] = [];
+    const working = new Set((await this.ctx.repos.trading.ordersWithStatus(['new', 'submitted'])).map((o) => this.broker.orderKey(o.clientOrderId)));
     for (const o of await withBrokerRetry(() => this.broker.openOrders())) {
-      if (!(await this.ctx.repos.trading.getOrder(o.clientOrderId))) foreignOrders.push(`${o.clientOrderId} (${o.symbol})`);
+      if (working.has(o.clientOrderId)) continue;
+      if (o.clientOrderId && (await this.ctx.repos.trading.getOrder(o.clientOrderId))) continue;
+      foreignOrders.push(`${o.clientOrderId || o.brokerOrderId || '?'} (${o.symbol})`);
     }
 
     const ours = new Map((await this.ctx.repos.trading.positions()).map((p) => [p.symbol, p.qty]));

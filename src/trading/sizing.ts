@@ -1,6 +1,8 @@
 /** Position sizing. The method gives a budget (fixed fraction of equity, half-Kelly from the recorded win
  * rate and payoff, or volatility-scaled so the ATR stop risks a set share of equity); caps per position,
- * per sector and on gross exposure, and the buying power, then cut it. Whole units only. */
+ * per sector and on gross exposure, and the buying power, then cut it. Quantities are whole multiples of the market's
+ * quantity step (1 share for equities, a fraction of a coin for crypto). */
+import { Decimal } from 'decimal.js';
 import type { ClosedTrade } from '../domain/types.js';
 import type { RiskLimits } from './risk-limits.js';
 
@@ -20,6 +22,8 @@ export interface SizingInput {
   /** Costs that make a unit dearer than its price: slippage and proportional fees (bps), fixed fee. */
   costBps: number;
   feePerOrder: number;
+  /** Smallest tradable quantity increment: 1 for shares, e.g. 0.00001 for BTC. */
+  quantityStep: number;
 }
 
 export interface SizingResult {
@@ -75,6 +79,13 @@ export function sizePosition(i: SizingInput): SizingResult {
     if (b < budget) [limitedBy, budget] = [name, b];
   }
   const costPerUnit = i.price * (1 + i.costBps / 10_000);
-  const qty = budget <= 0 ? 0 : Math.max(0, Math.floor(budget / costPerUnit));
+  const qty = budget <= 0 ? 0 : floorToStep(budget / costPerUnit, i.quantityStep);
   return { qty, fraction, limitedBy, note };
+}
+
+/** The largest multiple of `step` not above `x`, exact in decimal (0.3 / 0.1 steps give 3 steps, not 2). */
+export function floorToStep(x: number, step: number): number {
+  if (!(x > 0)) return 0;
+  const d = new Decimal(step);
+  return new Decimal(x).dividedToIntegerBy(d).times(d).toNumber();
 }

@@ -98,9 +98,10 @@ export class TradeCycle {
       stopDistance: quote.price - levels.stopLoss, exposure: v.exposure,
       sectorExposure: v.positions.filter((p) => (sectorOf.get(p.symbol) ?? 'unknown') === sector).reduce((s, p) => s + p.value, 0),
       history, costBps: trading.paper.slippageBps + trading.paper.feeBps, feePerOrder: trading.paper.feePerOrder,
+      quantityStep: trading.quantityStep,
     });
     this.ctx.crash('after_sizing');
-    if (size.qty < 1) {
+    if (size.qty <= 0) {
       result.notes.push(`${pick.symbol}: size 0 (limited by ${size.limitedBy})${size.note ? `; ${size.note}` : ''}`);
       return false;
     }

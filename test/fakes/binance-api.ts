@@ -12,7 +12,8 @@ export class FakeBinance extends FakeHttpServer {
   rateLimitNext = 0;
   private readonly klines: Array<[number, string, string, string, string, string]>;
 
-  constructor(btcCsv: string) {
+  /** `markets`: [base, quote, status] of each market listed by exchangeInfo. */
+  constructor(btcCsv: string, private readonly markets: ReadonlyArray<readonly [string, string, string?]> = [['BTC', 'USDT'], ['ETH', 'BTC'], ['LUNA', 'USDT', 'BREAK']]) {
     super();
     this.klines = readFileSync(btcCsv, 'utf8').trim().split('\n').slice(1).map((l) => {
       const [d, o, h, lo, c, v] = l.split(',');
@@ -45,7 +46,7 @@ export class FakeBinance extends FakeHttpServer {
     const market = (base: string, quote: string, status = 'TRADING') => ({
       symbol: `${base}${quote}`, status, baseAsset: base, baseAssetPrecision: 8, quoteAsset: quote, quotePrecision: 8, quoteAssetPrecision: 8,
       baseCommissionPrecision: 8, quoteCommissionPrecision: 8,
-      orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT'],
+      orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'],
       icebergAllowed: true, ocoAllowed: true, otoAllowed: true, quoteOrderQtyMarketAllowed: true, allowTrailingStop: true, cancelReplaceAllowed: true,
       amendAllowed: true, isSpotTradingAllowed: true, isMarginTradingAllowed: false,
       filters: [
@@ -59,7 +60,7 @@ export class FakeBinance extends FakeHttpServer {
       timezone: 'UTC', serverTime: Date.now(),
       rateLimits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 }],
       exchangeFilters: [],
-      symbols: [market('BTC', 'USDT'), market('ETH', 'BTC'), market('LUNA', 'USDT', 'BREAK')],
+      symbols: this.markets.map(([b, q, status]) => market(b, q, status)),
     };
   }
 }

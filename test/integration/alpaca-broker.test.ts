@@ -64,17 +64,17 @@ describe('Alpaca broker (official SDK, fake Alpaca trading API)', () => {
     expect(await broker.submit(stop)).toMatchObject({ status: 'submitted' });
     expect(fake.orders.get(stop.clientOrderId)).toMatchObject({ type: 'stop', stop_price: '140', time_in_force: 'day' });
     expect((await broker.openOrders()).map((o) => o.clientOrderId)).toEqual([stop.clientOrderId]);
-    await broker.cancel(stop.clientOrderId);
-    expect(await broker.orderState(stop.clientOrderId)).toMatchObject({ status: 'cancelled', fill: null });
-    await broker.cancel(stop.clientOrderId); // finished: a no-op
+    await broker.cancel(stop);
+    expect(await broker.orderState(stop)).toMatchObject({ status: 'cancelled', fill: null });
+    await broker.cancel(stop); // finished: a no-op
 
     const limit = order({ clientOrderId: 'target:AAPL:2017-03-02:opened-2017-03-01', side: 'sell', type: 'limit', limitPrice: 160, reason: 'target', qty: 10 });
     expect(await broker.submit(limit)).toMatchObject({ status: 'submitted' });
     fake.fill(limit.clientOrderId, 160, 4);
-    expect(await broker.orderState(limit.clientOrderId)).toMatchObject({ status: 'open' }); // still working
-    await broker.cancel(limit.clientOrderId);
-    expect(await broker.orderState(limit.clientOrderId)).toMatchObject({ status: 'partially_filled', fill: { qty: 4, price: 160 } });
-    expect(await broker.orderState('never-sent')).toBeNull();
+    expect(await broker.orderState(limit)).toMatchObject({ status: 'open' }); // still working
+    await broker.cancel(limit);
+    expect(await broker.orderState(limit)).toMatchObject({ status: 'partially_filled', fill: { qty: 4, price: 160 } });
+    expect(await broker.orderState({ clientOrderId: 'never-sent', symbol: 'AAPL', day: '2017-03-02' })).toBeNull();
   });
 
   it('answers the health probe, and says so when the keys are wrong', async () => {

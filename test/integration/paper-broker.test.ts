@@ -104,7 +104,7 @@ describe('paper broker fills', () => {
     expect(await broker.submit(o)).toEqual({ status: 'submitted' });
     expect((await broker.openOrders()).map((x) => x.clientOrderId)).toContain('stop:AAA:2017-03-06');
     afterClose('2017-03-06');
-    expect(await broker.orderState('stop:AAA:2017-03-06')).toMatchObject({ status: 'filled', fill: { price: 101.949 } }); // 102 × 0.9995
+    expect(await broker.orderState({ clientOrderId: 'stop:AAA:2017-03-06', symbol: 'AAA', day: '2017-03-06' })).toMatchObject({ status: 'filled', fill: { price: 101.949 } }); // 102 × 0.9995
     expect((await broker.openOrders()).map((x) => x.clientOrderId)).not.toContain('stop:AAA:2017-03-06');
   });
 
@@ -135,8 +135,8 @@ describe('paper broker fills', () => {
     clock.set(instantAt('2017-03-02', '10:00', TZ));
     const restarted = new PaperBroker(prices, clock, settings, new PgPaperLedger(t.handle.db), account);
     expect(await restarted.submit({ ...o, day: '2017-03-02' })).toEqual(first);
-    expect(await restarted.orderState('entry:AAA:2017-03-01')).toMatchObject({ status: 'filled', fill: first.status === 'filled' ? first.fill : null });
-    expect(await restarted.orderState('never-sent')).toBeNull();
+    expect(await restarted.orderState({ clientOrderId: 'entry:AAA:2017-03-01', symbol: 'AAA', day: '2017-03-01' })).toMatchObject({ status: 'filled', fill: first.status === 'filled' ? first.fill : null });
+    expect(await restarted.orderState({ clientOrderId: 'never-sent', symbol: 'AAA', day: '2017-03-01' })).toBeNull();
     expect(await broker.submit(order({ qty: 0 }))).toEqual({ status: 'rejected', reason: 'quantity must be positive' });
     expect(await broker.submit(order({ type: 'limit', limitPrice: null }))).toMatchObject({ status: 'rejected', reason: 'limit order needs a positive limit price' });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { notional, roundMoney } from '../../src/domain/money.js';
 import type { ClosedTrade } from '../../src/domain/types.js';
-import { halfKelly, sizePosition, type SizingInput } from '../../src/trading/sizing.js';
+import { floorToStep, halfKelly, sizePosition, type SizingInput } from '../../src/trading/sizing.js';
 
 const trade = (pnl: number): ClosedTrade => ({
   symbol: 'X', qty: 1, entryPrice: 1, exitPrice: 1, pnl, reason: 'stop', openedDay: '2017-01-03', closedDay: '2017-01-04', profile: null, model: null, closedAt: new Date(0),
@@ -12,7 +12,7 @@ const base: SizingInput = {
     sizing: { method: 'fixed_fraction', positionFraction: 0.1, riskPerTradePct: 0.01, kellyMinTrades: 10, kellyMaxFraction: 0.25 },
     caps: { maxPositionPct: 0.2, maxSectorPct: 0.4, maxGrossExposurePct: 1, maxEntriesPerWeek: 20 },
   },
-  equity: 100_000, cash: 100_000, price: 50, stopDistance: 2, exposure: 0, sectorExposure: 0, history: [], costBps: 0, feePerOrder: 0,
+  equity: 100_000, cash: 100_000, price: 50, stopDistance: 2, exposure: 0, sectorExposure: 0, history: [], costBps: 0, feePerOrder: 0, quantityStep: 1,
 };
 const withSizing = (s: Partial<SizingInput['limits']['sizing']>): SizingInput => ({ ...base, limits: { ...base.limits, sizing: { ...base.limits.sizing, ...s } } });
 
@@ -24,6 +24,15 @@ describe('position sizing', () => {
     expect(sizePosition({ ...base, cash: 1_000, feePerOrder: 1 })).toMatchObject({ qty: 19, limitedBy: 'cash' }); // (1,000 - 1) / 50
     expect(sizePosition({ ...base, cash: 0.5 }).qty).toBe(0);
     expect(sizePosition({ ...base, price: 0 }).qty).toBe(0);
+  });
+
+  it('crypto sizes in fractions of a coin, floored to the quantity step in exact decimal', () => {
+    // 10 % of 100,000 at 43,210.55 per BTC = 0.231424... BTC → 0.23142 in 0.00001 steps
+    expect(sizePosition({ ...base, price: 43_210.55, quantityStep: 0.00001 }).qty).toBe(0.23142);
+    expect(sizePosition({ ...base, price: 43_210.55 }).qty).toBe(0); // whole units: not even one
+    expect(floorToStep(0.3, 0.1)).toBe(0.3); // binary floats would give 0.2
+    expect(floorToStep(7.99, 0.5)).toBe(7.5);
+    expect(floorToStep(-1, 0.1)).toBe(0);
   });
 
   it('atr sizing risks riskPerTradePct of equity at the stop', () => {

@@ -8,8 +8,9 @@
 import { createRequire } from 'node:module';
 import { ConfigError, OperationalError, RateLimitedError, TemporaryError } from '../../domain/errors.js';
 import type { Fill, Order } from '../../domain/types.js';
-import type { Broker, BrokerOrderResult, BrokerOrderState, BrokerPosition } from '../../ports/broker.port.js';
+import type { Broker, BrokerOrderResult, BrokerOrderState, BrokerPosition, OrderRef } from '../../ports/broker.port.js';
 import { withTimeout } from '../with-timeout.js';
+import { resultOfState } from './broker-result.js';
 
 export interface AlpacaBrokerSettings {
   keyId: string | undefined;
@@ -80,24 +81,13 @@ export function alpacaState(o: AlpacaOrder): BrokerOrderState {
   return { ...base, status: fill ? 'partially_filled' : 'cancelled', reason: `${o.status} at Alpaca` };
 }
 
-function toResult(st: BrokerOrderState): BrokerOrderResult {
-  const brokerOrderId = st.brokerOrderId ?? undefined;
-  switch (st.status) {
-    case 'filled':
-    case 'partially_filled':
-      return { status: st.status, fill: st.fill!, ...(brokerOrderId ? { brokerOrderId } : {}) };
-    case 'open':
-      return { status: 'submitted', ...(brokerOrderId ? { brokerOrderId } : {}) };
-    case 'rejected':
-      return { status: 'rejected', reason: st.reason ?? 'rejected by Alpaca' };
-    case 'cancelled':
-      return { status: 'cancelled', reason: st.reason ?? 'cancelled at Alpaca' };
-  }
-}
-
 export class AlpacaBroker implements Broker {
   readonly name = 'alpaca';
   readonly paper: boolean;
+
+  orderKey(clientOrderId: string): string {
+    return clientOrderId;
+  }
   private readonly client: AlpacaTradingClient;
 
   constructor(private readonly s: AlpacaBrokerSettings) {
@@ -119,21 +109,22 @@ export class AlpacaBroker implements Broker {
     if (order.stopPrice != null) body.stop_price = String(order.stopPrice);
     try {
       const created = await withTimeout(this.client.createOrder(body), this.s.timeoutMs, `alpaca order ${order.clientOrderId}`);
-      return toResult(alpacaState(created));
+      return resultOfState(alpacaState(created), 'Alpaca');
     } catch (err) {
       const f = failure(err);
       if (f.status === 422 && /client_order_id must be unique/i.test(f.message)) {
         // Sent before (a retry after a timeout, or a restart after a crash): the first order is the order.
-        const first = await this.orderState(order.clientOrderId);
-        if (first) return toResult(first);
+        const first = await this.orderState(order);
+        if (first) return resultOfState(first, 'Alpaca');
       }
       if (f.status === 403 || f.status === 422) return { status: 'rejected', reason: `Alpaca: ${f.message}` };
       return temporaryOrThrow(err, `alpaca order ${order.clientOrderId}`);
     }
   }
 
-  async cancel(clientOrderId: string): Promise<void> {
-    const st = await this.orderState(clientOrderId);
+  async cancel(ref: OrderRef): Promise<void> {
+    const clientOrderId = ref.clientOrderId;
+    const st = await this.orderState(ref);
     if (!st || st.status !== 'open' || !st.brokerOrderId) return;
     try {
       await withTimeout(this.client.cancelOrder(st.brokerOrderId), this.s.timeoutMs, `alpaca cancel ${clientOrderId}`);
@@ -143,7 +134,7 @@ export class AlpacaBroker implements Broker {
     }
   }
 
-  async orderState(clientOrderId: string): Promise<BrokerOrderState | null> {
+  async orderState({ clientOrderId }: OrderRef): Promise<BrokerOrderState | null> {
     try {
       return alpacaState(await withTimeout(this.client.getOrderByClientId(clientOrderId), this.s.timeoutMs, `alpaca order ${clientOrderId}`));
     } catch (err) {

@@ -13,7 +13,7 @@
  * first result: the paper broker never fills one client order id twice. */
 import { notional, roundMoney, roundPrice } from '../../domain/money.js';
 import type { Candle, Fill, Order, Position } from '../../domain/types.js';
-import type { Broker, BrokerOrderResult, BrokerOrderState, BrokerPosition } from '../../ports/broker.port.js';
+import type { Broker, BrokerOrderResult, BrokerOrderState, BrokerPosition, OrderRef } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { PaperLedger } from '../../ports/repositories.port.js';
 import type { PriceSource } from '../../market/price-source.js';
@@ -36,6 +36,10 @@ export class PaperBroker implements Broker {
   readonly name = 'paper';
   readonly paper = true;
 
+  orderKey(clientOrderId: string): string {
+    return clientOrderId;
+  }
+
   constructor(
     private readonly prices: PriceSource,
     private readonly clock: Clock,
@@ -52,12 +56,12 @@ export class PaperBroker implements Broker {
     return result;
   }
 
-  async cancel(clientOrderId: string): Promise<void> {
+  async cancel({ clientOrderId }: OrderRef): Promise<void> {
     const known = await this.ledger.get(clientOrderId);
     if (known?.result.status === 'submitted') await this.ledger.put(known.order, { status: 'cancelled', reason: 'cancelled on request' });
   }
 
-  async orderState(clientOrderId: string): Promise<BrokerOrderState | null> {
+  async orderState({ clientOrderId }: OrderRef): Promise<BrokerOrderState | null> {
     const known = await this.ledger.get(clientOrderId);
     if (!known) return null;
     let result = known.result;
@@ -70,7 +74,7 @@ export class PaperBroker implements Broker {
 
   async openOrders(): Promise<BrokerOrderState[]> {
     const open = await this.ledger.open();
-    const states = await Promise.all(open.map((o) => this.orderState(o.clientOrderId)));
+    const states = await Promise.all(open.map((o) => this.orderState(o)));
     return states.filter((s): s is BrokerOrderState => s !== null && s.status === 'open');
   }
 

@@ -33,7 +33,7 @@ function classify(err: unknown, what: string): Error {
 }
 
 /** Replace the origin of every URL in ccxt's `urls.api` (a nested map of strings). */
-function rerouted(api: unknown, root: string): unknown {
+export function rerouted(api: unknown, root: string): unknown {
   if (typeof api === 'string') return api.replace(/^https?:\/\/[^/]+/, root);
   if (api && typeof api === 'object') return Object.fromEntries(Object.entries(api).map(([k, v]) => [k, rerouted(v, root)]));
   return api;
