@@ -40,7 +40,7 @@ export class FakeBinanceSpot extends FakeBinance {
   }
 
   private error(res: ServerResponse, status: number, code: number, msg: string): void {
-    this.faults.answer(() => this.json(res, status, { code, msg }));
+    this.json(res, status, { code, msg });
   }
 
   private trade(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
@@ -54,7 +54,7 @@ export class FakeBinanceSpot extends FakeBinance {
     const fault = this.faults.take();
     if (fault === 'rate_limit') return this.json(res, 429, { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' }, { 'retry-after': '1' });
     if (fault === 'fail') return this.json(res, 500, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' });
-    const ok = (payload: unknown) => this.faults.answer(() => this.json(res, 200, payload));
+    const ok = (payload: unknown) => this.json(res, 200, payload);
     const symbol = params.get('symbol') ?? '';
 
     if (url.pathname === '/api/v3/order' && req.method === 'POST') {
@@ -68,7 +68,7 @@ export class FakeBinanceSpot extends FakeBinance {
       if (placed === 'unknown_symbol') return this.error(res, 400, -1121, 'Invalid symbol.');
       if (placed === 'bad_qty') return this.error(res, 400, -1013, 'Filter failure: LOT_SIZE');
       if (placed === 'insufficient_funds' || placed === 'insufficient_holdings') return this.error(res, 400, -2010, 'Account has insufficient balance for requested action.');
-      return ok({ ...this.view(placed), transactTime: placed.createdAt, fills: this.fills(placed) });
+      return this.faults.answerPlacement(() => ok({ ...this.view(placed), transactTime: placed.createdAt, fills: this.fills(placed) }));
     }
     if (url.pathname === '/api/v3/order' && (req.method === 'GET' || req.method === 'DELETE')) {
       const clientId = params.get('origClientOrderId');

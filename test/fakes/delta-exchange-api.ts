@@ -4,7 +4,7 @@
  * /v2/wallet/balances. Private calls must carry api-key, timestamp and an HMAC-SHA256 signature of
  * method + timestamp + path + query or body, as Delta checks. A client order id is unique per account:
  * a second order with it is refused. Fees 0.05 % of the notional in the quote asset. Faults on demand: 429
- * (with X-RATE-LIMIT-RESET), 503 "unavailable", stalled answers. */
+ * (with X-RATE-LIMIT-RESET), 503 "unavailable", a placement answered too late. */
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FakeHttpServer } from './fake-http-server.js';
@@ -41,7 +41,7 @@ export class FakeDeltaExchange extends FakeHttpServer {
   }
 
   private fail(res: ServerResponse, status: number, code: string, context?: unknown): void {
-    this.faults.answer(() => this.json(res, status, { success: false, error: context ? { code, context } : { code } }));
+    this.json(res, status, { success: false, error: context ? { code, context } : { code } });
   }
 
   private route(req: IncomingMessage, res: ServerResponse, body: string): void {
@@ -61,7 +61,7 @@ export class FakeDeltaExchange extends FakeHttpServer {
       return void res.end('Too Many Requests');
     }
     if (fault === 'fail') return this.json(res, 503, { success: false, error: { code: 'unavailable' } });
-    const ok = (result: unknown) => this.faults.answer(() => this.json(res, 200, { success: true, result }));
+    const ok = (result: unknown) => this.json(res, 200, { success: true, result });
     const args = body ? (JSON.parse(body) as Record<string, unknown>) : {};
 
     if (p === '/v2/orders' && req.method === 'POST') {
@@ -79,7 +79,7 @@ export class FakeDeltaExchange extends FakeHttpServer {
       if (placed === 'insufficient_funds' || placed === 'insufficient_holdings') {
         return this.fail(res, 400, 'insufficient_margin', { available_balance: String(this.book.balance(placed === 'insufficient_funds' ? 'USDT' : prod.base)), required_additional_balance: '1' });
       }
-      return ok(this.view(placed));
+      return this.faults.answerPlacement(() => ok(this.view(placed)));
     }
     if (p === '/v2/orders' && req.method === 'DELETE') {
       const o = this.book.byId(String(args.id));

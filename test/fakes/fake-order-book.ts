@@ -145,7 +145,8 @@ export class FakeOrderBook {
 export class FaultPlan {
   rateLimitNext = 0;
   failNext = 0;
-  /** Hold the next N answers this long (after acting on the request), so the client times out. */
+  /** Hold the answers to the next N order placements this long, after the order is made: the client times
+   * out although the order exists, the case a resend must not double. */
   stallNext = 0;
   stallMs = 0;
 
@@ -162,8 +163,8 @@ export class FaultPlan {
     return null;
   }
 
-  /** Run `answer` now, or later when a stall is planned. */
-  answer(answer: () => void): void {
+  /** Answer an order placement now, or later when a stall is planned. */
+  answerPlacement(answer: () => void): void {
     if (this.stallNext > 0) {
       this.stallNext--;
       setTimeout(answer, this.stallMs);

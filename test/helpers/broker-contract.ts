@@ -70,12 +70,14 @@ export function brokerContract(c: BrokerCase): void {
       expect(await broker.orderState(o)).toMatchObject({ status: 'filled', clientOrderId: broker.orderKey(o.clientOrderId), fill: { price: c.price } });
     });
 
-    it('after a timeout, the retried order is the same order: one order at the venue', async () => {
+    it('an order placed whose answer timed out is found by the retry: one order at the venue', async () => {
       const o = order({ clientOrderId: `entry:${c.other}:2017-03-01`, symbol: c.other });
       c.faults.stallNext = 1;
       c.faults.stallMs = 1_000;
-      await expect(broker.submit(o)).rejects.toBeInstanceOf(TemporaryError);
+      // The adapter may look the order up at once after the timeout, or throw a temporary error that the
+      // engine's retry answers: either way the retry finds the order instead of placing another.
       const r = await withBrokerRetry(() => broker.submit(o), 3, 10);
+      expect(c.faults.stallNext).toBe(0); // the placement's answer really was held past the timeout
       expect(r).toMatchObject({ status: 'filled', fill: { price: c.otherPrice } });
       expect(createdFor(o.clientOrderId)).toHaveLength(1);
     });

@@ -162,11 +162,12 @@ export class CcxtBroker implements Broker {
         this.s.timeoutMs, `${this.name} order ${order.clientOrderId}`,
       );
     } catch (err) {
-      if (isRejection(err)) {
-        // A duplicate-id refusal means the order exists after all (sent by a call that timed out).
+      if (!(err instanceof ccxt.OperationFailed)) {
+        // Our timeout, or a refusal: the order may exist after all (the answer was lost, or a duplicate-id
+        // refusal, in whatever words the exchange uses, of an order sent by a call that timed out).
         const first = await this.orderState(order);
         if (first) return resultOfState(first, this.name);
-        return { status: 'rejected', reason: `${this.name}: ${failureMessage(err)}` };
+        if (isRejection(err)) return { status: 'rejected', reason: `${this.name}: ${failureMessage(err)}` };
       }
       throw classify(err, `${this.name} order ${order.clientOrderId}`);
     }
