@@ -93,6 +93,8 @@ const fileSchema = z.object({
     /** Smallest order quantity increment: 1 (whole shares) or a fraction for crypto. */
     quantityStep: z.number().positive().max(1),
     closePositionsOnHalt: z.boolean(),
+    /** ccxt broker: the exchange to trade on; "" = the market-data exchange (CCXT_EXCHANGE). */
+    ccxt: z.object({ exchange: z.string().regex(/^[a-z0-9]*$/, 'a ccxt exchange id, e.g. binance') }),
     /** Milliseconds each broker call may take before it counts as failed (and is retried). */
     brokerTimeoutMs: z.number().int().positive(),
     paper: z.object({
@@ -179,6 +181,13 @@ const envSchema = z.object({
   LIVE_TRADING: boolEnv,
   BROKER: z.enum(['paper', 'alpaca', 'ccxt', 'kite']).optional(),
   ALPACA_TRADING_URL: z.string().url().optional(),
+  CCXT_API_KEY: z.string().optional(),
+  CCXT_SECRET: z.string().optional(),
+  CCXT_PASSWORD: z.string().optional(),
+  CCXT_TRADING_API_ROOT: z.string().url().optional(),
+  KITE_API_KEY: z.string().optional(),
+  KITE_ACCESS_TOKEN: z.string().optional(),
+  KITE_API_ROOT: z.string().url().optional(),
   TILLER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
 });
 
@@ -213,10 +222,18 @@ export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading'> {
     readonly alpacaSecretKey: string | undefined;
     readonly alpacaDataUrl: string | undefined;
   };
-  readonly trading: FileConfig['trading'] & {
+  readonly trading: Omit<FileConfig['trading'], 'ccxt'> & {
     readonly liveSwitch: boolean;
     /** Alpaca trading API credentials (the same key pair as market data) and an optional API root. */
     readonly alpaca: { readonly keyId: string | undefined; readonly secretKey: string | undefined; readonly apiRoot: string | undefined };
+    /** ccxt exchange trading: the exchange (`marketData.ccxt.exchange` unless `trading.ccxt.exchange` is set), its
+     * quote currency, API credentials and an optional API root. */
+    readonly ccxt: {
+      readonly exchange: string; readonly quote: string; readonly apiKey: string | undefined; readonly secret: string | undefined;
+      readonly password: string | undefined; readonly apiRoot: string | undefined;
+    };
+    /** Zerodha Kite Connect credentials (the access token is issued daily by Kite's login flow). */
+    readonly kite: { readonly apiKey: string | undefined; readonly accessToken: string | undefined; readonly apiRoot: string | undefined };
     readonly crashAt: CrashPoint | undefined;
   };
   readonly telegram: TelegramConfig | undefined;
@@ -329,6 +346,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
     trading: {
       ...file.trading, broker: env.BROKER ?? file.trading.broker, liveSwitch: env.LIVE_TRADING,
       alpaca: { keyId: env.ALPACA_KEY_ID, secretKey: env.ALPACA_SECRET_KEY, apiRoot: env.ALPACA_TRADING_URL },
+      ccxt: {
+        exchange: file.trading.ccxt.exchange || (env.CCXT_EXCHANGE ?? file.marketData.ccxt.exchange), quote: file.marketData.ccxt.quote,
+        apiKey: env.CCXT_API_KEY, secret: env.CCXT_SECRET, password: env.CCXT_PASSWORD, apiRoot: env.CCXT_TRADING_API_ROOT,
+      },
+      kite: { apiKey: env.KITE_API_KEY, accessToken: env.KITE_ACCESS_TOKEN, apiRoot: env.KITE_API_ROOT },
       crashAt: env.TILLER_CRASH_AT,
     },
     telegram,
@@ -346,6 +368,11 @@ export function redactConfig(config: AppConfig): unknown {
     redisUrl: hideUrl(config.redisUrl),
     telegram: config.telegram ? { ...config.telegram, token: '***' } : undefined,
     marketData: { ...config.marketData, alpacaSecretKey: config.marketData.alpacaSecretKey ? '***' : undefined },
-    trading: { ...config.trading, alpaca: { ...config.trading.alpaca, secretKey: config.trading.alpaca.secretKey ? '***' : undefined } },
+    trading: {
+      ...config.trading,
+      alpaca: { ...config.trading.alpaca, secretKey: config.trading.alpaca.secretKey ? '***' : undefined },
+      ccxt: { ...config.trading.ccxt, secret: config.trading.ccxt.secret ? '***' : undefined, password: config.trading.ccxt.password ? '***' : undefined },
+      kite: { ...config.trading.kite, accessToken: config.trading.kite.accessToken ? '***' : undefined },
+    },
   };
 }

@@ -49,6 +49,8 @@ import { DailyReport } from './trading/daily-report.js';
 import { HaltService } from './trading/halt.service.js';
 import { OrderExecutor, type CrashHook } from './trading/order-executor.js';
 import { AlpacaBroker } from './adapters/brokers/alpaca.broker.js';
+import { CcxtBroker } from './adapters/brokers/ccxt.broker.js';
+import { KiteBroker } from './adapters/brokers/kite.broker.js';
 import { CsvIndexGauge } from './adapters/volatility/csv-index.gauge.js';
 import { MedianAtrGauge } from './trading/breakers/atr.gauge.js';
 import { CircuitBreakers } from './trading/breakers/circuit-breakers.js';
@@ -106,25 +108,34 @@ function createMarketData(config: AppConfig): MarketData {
  */
 export function assertTradingMode(config: AppConfig): void {
   const t = config.trading;
-  if (t.mode !== 'live') return;
-  if (!t.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to place live orders');
-  if (t.broker === 'paper') throw new ConfigError('trading.broker: the paper broker cannot trade live; choose a live broker (alpaca)');
-  if (t.broker === 'alpaca' && (!t.alpaca.keyId || !t.alpaca.secretKey)) {
-    throw new ConfigError('ALPACA_KEY_ID / ALPACA_SECRET_KEY: live trading on Alpaca needs both; refusing to place live orders');
+  if (t.mode !== 'live') {
+    if (t.broker === 'kite') throw new ConfigError('trading.broker: Kite has no paper endpoint; paper trade NSE with BROKER=paper, or trade live (trading.mode: live, LIVE_TRADING=true)');
+    return;
   }
-  if (t.broker === 'ccxt' || t.broker === 'kite') throw new ConfigError(`trading.broker: ${t.broker} is not available in this version`);
+  if (!t.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to place live orders');
+  const missing: Record<Exclude<typeof t.broker, 'paper'>, string | null> = {
+    alpaca: !t.alpaca.keyId || !t.alpaca.secretKey ? 'ALPACA_KEY_ID / ALPACA_SECRET_KEY' : null,
+    ccxt: !t.ccxt.apiKey || !t.ccxt.secret ? 'CCXT_API_KEY / CCXT_SECRET' : null,
+    kite: !t.kite.apiKey || !t.kite.accessToken ? 'KITE_API_KEY / KITE_ACCESS_TOKEN' : null,
+  };
+  if (t.broker === 'paper') throw new ConfigError('trading.broker: the paper broker cannot trade live; choose a live broker (alpaca, ccxt or kite)');
+  const keys = missing[t.broker];
+  if (keys) throw new ConfigError(`${keys}: live trading on ${t.broker} needs them; refusing to place live orders`);
 }
 
-function createBroker(config: AppConfig, prices: PriceSource, clock: Clock, repos: Repositories): Broker {
+/** A broker that is not the paper broker, built before anything opens so a bad setting fails clean. */
+function createRemoteBroker(config: AppConfig): Broker | null {
   const t = config.trading;
+  const live = t.mode === 'live';
   switch (t.broker) {
     case 'paper':
-      return new PaperBroker(prices, clock, t.paper, repos.paperLedger, repos.trading);
+      return null;
     case 'alpaca':
-      return new AlpacaBroker({ keyId: t.alpaca.keyId, secretKey: t.alpaca.secretKey, apiRoot: t.alpaca.apiRoot, live: t.mode === 'live', timeoutMs: t.brokerTimeoutMs });
+      return new AlpacaBroker({ keyId: t.alpaca.keyId, secretKey: t.alpaca.secretKey, apiRoot: t.alpaca.apiRoot, live, timeoutMs: t.brokerTimeoutMs });
     case 'ccxt':
+      return new CcxtBroker({ ...t.ccxt, live, timeoutMs: t.brokerTimeoutMs });
     case 'kite':
-      throw new ConfigError(`trading.broker: ${t.broker} is not available in this version`);
+      return new KiteBroker({ ...t.kite, live, timeoutMs: t.brokerTimeoutMs });
   }
 }
 
@@ -159,6 +170,7 @@ function logProgress(log: Logger): ProgressFn {
 export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: Logger; progress?: ProgressFn } = {}): Promise<App> {
   assertTradingMode(config);
   const market = createMarketData(config); // before anything is opened: a bad provider setting fails clean
+  const remoteBroker = createRemoteBroker(config);
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   let embedded: EmbeddedDatabase | null = null;
@@ -179,7 +191,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const state = new TradingStateService(repos.state, alerts, clock);
   const calendar = new MarketCalendar(config.market);
   const prices = new PriceSource(market, repos.candles, config.market);
-  const broker = createBroker(config, prices, clock, repos);
+  const broker = remoteBroker ?? new PaperBroker(prices, clock, config.trading.paper, repos.paperLedger, repos.trading);
   const crash = crashHook(config);
   const announcer = new FillAnnouncer(repos.trading, alerts);
   const executor = new OrderExecutor(repos.trading, broker, new FillBooking(repos, config.trading.exits), alerts, clock, crash);
