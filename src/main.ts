@@ -243,6 +243,16 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
 }
 
+/** What /health checks (the transports add their own): storage, the market data provider and the broker. */
+export function healthChecks(app: Pick<App, 'repos' | 'cache' | 'market' | 'broker'>): HealthCheck[] {
+  return [
+    { name: 'database', check: () => app.repos.probe() },
+    { name: 'cache', check: () => app.cache.probe() },
+    { name: 'market_data', check: () => app.market.probe() },
+    { name: 'broker', check: () => app.broker.probe() },
+  ];
+}
+
 /** A started process; stop() shuts it down gracefully. */
 export interface RunningProcess {
   http: FastifyInstance | null;
@@ -266,11 +276,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev) => telegram.sendAlert(chat, ev));
     if (consoleBot) app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
 
-    const checks: HealthCheck[] = [
-      { name: 'database', check: () => app.repos.probe() },
-      { name: 'cache', check: () => app.cache.probe() },
-      { name: 'market_data', check: () => app.market.probe() },
-    ];
+    const checks = healthChecks(app);
     if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
     http = buildHttpServer(checks);
     await http.listen({ port: config.http.port, host: config.http.host });
