@@ -20,8 +20,13 @@ export class Scheduler {
   private readonly agenda: Agenda;
 
   constructor(pool: pg.Pool, private readonly handlers: Record<JobName, JobHandler>, private readonly deps: JobRunnerDeps, private readonly opts: SchedulerOptions) {
+    const backend = new PostgresBackend({ pool, ensureSchema: false });
+    // The LISTEN connection reports a lost connection as an 'error' event, and nothing in Agenda listens: at
+    // shutdown (PostgreSQL stopping first, or terminating the connection) that would crash the process. The
+    // channel reconnects by itself; the event is only logged.
+    backend.notificationChannel?.on('error', (err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler notification channel error'));
     this.agenda = new Agenda({
-      backend: new PostgresBackend({ pool, ensureSchema: false }),
+      backend,
       name: `tiller-${process.pid}`,
       processEvery: opts.processEveryMs ?? 5_000,
       defaultLockLifetime: opts.lockLifetimeMs ?? 30 * 60_000,

@@ -13,12 +13,6 @@ const TYPES: Record<string, BookOrderType> = { MARKET: 'market', LIMIT: 'limit',
 const BINANCE_TYPE: Record<BookOrderType, string> = { market: 'MARKET', limit: 'LIMIT', stop: 'STOP_LOSS', stop_limit: 'STOP_LOSS_LIMIT' };
 const STATUS: Record<BookOrder['status'], string> = { open: 'NEW', filled: 'FILLED', canceled: 'CANCELED' };
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 const fixed = (x: number | null) => (x ?? 0).toFixed(8);
 
 export class FakeBinanceSpot extends FakeBinance {
@@ -36,7 +30,7 @@ export class FakeBinanceSpot extends FakeBinance {
     const url = new URL(req.url ?? '/', 'http://fake');
     const signed = ['/api/v3/order', '/api/v3/openOrders', '/api/v3/myTrades', '/api/v3/account'].includes(url.pathname);
     if (!signed) return super.handle(req, res);
-    void readBody(req).then((body) => this.trade(req, res, url, body));
+    void this.readBody(req).then((body) => this.trade(req, res, url, body));
   }
 
   private error(res: ServerResponse, status: number, code: number, msg: string): void {

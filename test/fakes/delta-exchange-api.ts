@@ -18,12 +18,6 @@ const PRODUCTS = [
   { id: 14_971, symbol: 'SOL_USDT', base: 'SOL', state: 'expired' },
 ];
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export class FakeDeltaExchange extends FakeHttpServer {
   readonly book: FakeOrderBook;
   readonly faults = new FaultPlan();
@@ -37,7 +31,7 @@ export class FakeDeltaExchange extends FakeHttpServer {
   }
 
   protected handle(req: IncomingMessage, res: ServerResponse): void {
-    void readBody(req).then((body) => this.route(req, res, body));
+    void this.readBody(req).then((body) => this.route(req, res, body));
   }
 
   private fail(res: ServerResponse, status: number, code: string, context?: unknown): void {

@@ -1,4 +1,4 @@
-/** The plumbing every fake server shares: listen on a free loopback port, close, answer JSON. */
+/** The plumbing every fake server shares: listen on a free loopback port, close, read a body, answer JSON. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +15,13 @@ export abstract class FakeHttpServer {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** The request body as text. */
+  protected async readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   protected json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

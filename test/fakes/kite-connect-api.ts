@@ -13,12 +13,6 @@ import { FakeOrderBook, FaultPlan, type BookOrder, type BookOrderType } from './
 const TYPES: Record<string, BookOrderType> = { MARKET: 'market', LIMIT: 'limit', 'SL-M': 'stop', SL: 'stop_limit' };
 const KITE_TYPE: Record<BookOrderType, string> = { market: 'MARKET', limit: 'LIMIT', stop: 'SL-M', stop_limit: 'SL' };
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** India time as Kite writes it: `YYYY-MM-DD HH:mm:ss`. */
 function ist(ms: number): string {
   return new Date(ms + 5.5 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -41,7 +35,7 @@ export class FakeKite extends FakeHttpServer {
   }
 
   protected handle(req: IncomingMessage, res: ServerResponse): void {
-    void readBody(req).then((body) => this.route(req, res, body));
+    void this.readBody(req).then((body) => this.route(req, res, body));
   }
 
   private error(res: ServerResponse, status: number, errorType: string, message: string): void {
