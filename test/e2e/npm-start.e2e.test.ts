@@ -35,7 +35,7 @@ describe('npm start on embedded defaults', () => {
       const r = await fetch(`http://127.0.0.1:${port}/health`);
       return r.status === 200 ? ((await r.json()) as { status: string; checks: Record<string, string> }) : undefined;
     }, 60_000, `/health (stderr: ${err})`);
-    expect(health).toEqual({ status: 'ok', down: [], checks: { database: 'ok', cache: 'ok', market_data: 'ok' } });
+    expect(health).toEqual({ status: 'ok', down: [], checks: { database: 'ok', cache: 'ok', market_data: 'ok', broker: 'ok' } });
 
     child.stdin!.write('/status\n');
     await eventually(() => (out.includes('Status: RUNNING') ? true : undefined), 15_000, `console /status (stdout: ${out})`);

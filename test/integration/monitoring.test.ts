@@ -58,7 +58,9 @@ describe('monitoring', () => {
     }, 180_000);
 
     afterAll(async () => {
-      prom?.kill('SIGTERM');
+      // Only a Prometheus that really started: a ChildProcess whose spawn failed can end up signalling pid 0,
+      // the whole process group (the test runner and its shell), where prometheus is not installed.
+      if (prom?.pid && prom.exitCode === null) prom.kill('SIGTERM');
       await proc?.stop();
       await app?.close();
       await tg?.stop();
