@@ -47,7 +47,11 @@ export interface PaperOrdersTable { client_order_id: string; result: JSONColumnT
 export interface AlertOutboxTable { id: Generated<number>; dedupe_key: string; type: string; payload: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
 export interface AlertDeliveriesTable {
   id: Generated<number>; outbox_id: number; transport: string; chat_id: string; status: string; attempts: number;
-  last_error: string | null; next_attempt_at: Timestamp; delivered_at: Timestamp | null;
+  last_error: string | null; next_attempt_at: Timestamp; delivered_at: Timestamp | null; silent: Generated<boolean>;
+}
+export interface AlertSubscriptionsTable { transport: string; chat_id: string; type: string; mode: string; changed_by: string; changed_at: Timestamp }
+export interface JobRunsTable {
+  id: Generated<number>; job: string; day: string; trigger: string; started_at: Timestamp; finished_at: Timestamp | null; outcome: Generated<string>; error: string | null;
 }
 export interface AuditLogTable {
   id: Generated<number>; at: Timestamp; transport: string; user_id: string; chat_id: string; command: string; args: string;
@@ -87,6 +91,8 @@ export interface Database {
   paper_orders: PaperOrdersTable;
   alert_outbox: AlertOutboxTable;
   alert_deliveries: AlertDeliveriesTable;
+  alert_subscriptions: AlertSubscriptionsTable;
+  job_runs: JobRunsTable;
   audit_log: AuditLogTable;
   fundamentals: FundamentalsTable;
   instrument_metrics: InstrumentMetricsTable;

@@ -1,8 +1,10 @@
-/** Runs one job for one trading day with metrics, a log line, and a job_failed alert on failure. */
+/** Runs one job for one trading day with metrics, a log line, a record in job_runs (wall time), and a
+ * job_failed alert on failure. */
 import type { AlertService } from '../src/alerts/alert.service.js';
 import type { TradingDay } from '../src/domain/types.js';
 import type { Logger } from '../src/logger.js';
 import type { Clock } from '../src/ports/clock.port.js';
+import type { JobRunRepository } from '../src/ports/repositories.port.js';
 import { jobDuration, jobLastSuccess, jobRunsTotal } from '../monitoring/metrics.js';
 import type { JobHandler, JobName } from './daily-jobs.js';
 
@@ -10,12 +12,16 @@ export interface JobRunnerDeps {
   alerts: AlertService;
   log: Logger;
   clock: Clock;
+  /** Where each run is recorded (for /jobs). */
+  runs: JobRunRepository;
 }
 
 export async function runJob(deps: JobRunnerDeps, name: JobName, day: TradingDay, handler: JobHandler, trigger: string): Promise<unknown> {
   const end = jobDuration.startTimer({ job: name });
+  const runId = await deps.runs.start(name, day, trigger, new Date());
   try {
     const result = await handler(day, trigger);
+    await deps.runs.finish(runId, 'success', null, new Date());
     jobRunsTotal.inc({ job: name, outcome: 'success' });
     jobLastSuccess.set({ job: name }, Date.now() / 1000);
     deps.log.info({ job: name, day, trigger, result }, 'job done');
@@ -23,6 +29,7 @@ export async function runJob(deps: JobRunnerDeps, name: JobName, day: TradingDay
   } catch (err) {
     jobRunsTotal.inc({ job: name, outcome: 'failure' });
     const message = err instanceof Error ? err.message : String(err);
+    await deps.runs.finish(runId, 'failure', message, new Date());
     deps.log.error({ job: name, day, trigger, err: message }, 'job failed');
     const at = deps.clock.now().toISOString();
     await deps.alerts.raise({ type: 'job_failed', job: name, error: message, at }, `job_failed:${name}:${day}:${at}`);

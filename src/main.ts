@@ -187,7 +187,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const bus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new MemoryEventBus();
   const repos = createRepositories(db.db, db.pool);
 
-  const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config));
+  const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config), repos.subscriptions);
   const state = new TradingStateService(repos.state, alerts, clock);
   const calendar = new MarketCalendar(config.market);
   const prices = new PriceSource(market, repos.candles, config.market);
@@ -232,7 +232,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 
   return {
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state,
-    jobDeps: { alerts, log, clock },
+    jobDeps: { alerts, log, clock, runs: repos.jobRuns },
     async close() {
       await dispatcher.stop();
       await cache.close();
@@ -273,7 +273,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   if (mode !== 'worker') {
     const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, log) : null;
     const consoleBot = config.consoleChat ? new ConsoleBot(app.core, config.market.currency) : null;
-    if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev) => telegram.sendAlert(chat, ev));
+    if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts));
     if (consoleBot) app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
 
     const checks = healthChecks(app);
@@ -332,7 +332,7 @@ export async function runReplay(app: App, from: TradingDay, to: TradingDay, onPr
   if (!(app.clock instanceof ManualClock)) throw new Error('replay needs a ManualClock');
   const { config } = app;
   const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, app.log) : null;
-  if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev) => telegram.sendAlert(chat, ev));
+  if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts));
   if (config.consoleChat) {
     const consoleBot = new ConsoleBot(app.core, config.market.currency);
     app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));

@@ -6,6 +6,7 @@ import type { Actor, CommandResult } from '../../src/commands/command.types.js';
 import type { TelegramConfig } from '../../src/config.js';
 import { RateLimitedError, TemporaryError } from '../../src/domain/errors.js';
 import type { BotEvent } from '../../src/domain/types.js';
+import type { DeliveryOptions } from '../../src/alerts/alert-dispatcher.js';
 import type { Logger } from '../../src/logger.js';
 import { telegramHtml } from '../shared/markup.js';
 import { parseCommand } from '../shared/parse-command.js';
@@ -78,11 +79,11 @@ export class TelegramBot {
   }
 
   /** Alert sender for the dispatcher: 429 becomes RateLimitedError with Telegram's retry_after. */
-  async sendAlert(chatId: string, event: BotEvent): Promise<void> {
+  async sendAlert(chatId: string, event: BotEvent, opts: DeliveryOptions = { silent: false }): Promise<void> {
     try {
       await this.bot.telegram.callApi(
         'sendMessage',
-        { chat_id: chatId, text: renderAlert(event, telegramHtml, this.currency), parse_mode: 'HTML' },
+        { chat_id: chatId, text: renderAlert(event, telegramHtml, this.currency), parse_mode: 'HTML', disable_notification: opts.silent },
         { signal: AbortSignal.timeout(this.sendTimeoutMs) as unknown as CallSignal },
       );
     } catch (err) {

@@ -11,6 +11,8 @@ import { PgPipelineRepository } from './pipeline.repository.js';
 import { PgRiskSettingsRepository } from './risk-settings.repository.js';
 import { PgStateRepository } from './state.repository.js';
 import { PgTradingRepository } from './trading.repository.js';
+import { PgSubscriptionRepository } from './subscriptions.repository.js';
+import { PgJobRunRepository } from './job-runs.repository.js';
 
 /** All PostgreSQL repositories over one kysely instance. */
 export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Repositories {
@@ -26,6 +28,8 @@ export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Reposit
     audit: new PgAuditRepository(db),
     riskSettings: new PgRiskSettingsRepository(db),
     paperLedger: new PgPaperLedger(db),
+    subscriptions: new PgSubscriptionRepository(db),
+    jobRuns: new PgJobRunRepository(db),
     probe: async () => {
       await sql`select 1`.execute(db);
     },

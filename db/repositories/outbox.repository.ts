@@ -1,20 +1,20 @@
 /** The alert outbox: one row per event (unique dedupe key), one delivery row per target chat. */
 import { sql, type Kysely } from 'kysely';
 import type { BotEvent } from '../../src/domain/types.js';
-import type { OutboxRepository, PendingDelivery } from '../../src/ports/repositories.port.js';
+import type { DeliveryTarget, OutboxRepository, PendingDelivery } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 
 export class PgOutboxRepository implements OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async enqueue(event: BotEvent, dedupeKey: string, targets: Array<{ transport: string; chatId: string }>): Promise<boolean> {
+  async enqueue(event: BotEvent, dedupeKey: string, targets: readonly DeliveryTarget[]): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const row = await tx.insertInto('alert_outbox').values({ dedupe_key: dedupeKey, type: event.type, payload: JSON.stringify(event) })
         .onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst();
       if (!row) return false;
       if (targets.length > 0) {
         await tx.insertInto('alert_deliveries')
-          .values(targets.map((t) => ({ outbox_id: row.id, transport: t.transport, chat_id: t.chatId, status: 'pending', attempts: 0 })))
+          .values(targets.map((t) => ({ outbox_id: row.id, transport: t.transport, chat_id: t.chatId, status: 'pending', attempts: 0, silent: t.silent ?? false })))
           .execute();
       }
       return true;
@@ -23,14 +23,14 @@ export class PgOutboxRepository implements OutboxRepository {
 
   async due(now: Date, limit: number): Promise<PendingDelivery[]> {
     // The oldest pending delivery of each chat, if it is due: later alerts of a chat wait for earlier ones.
-    const rows = await sql<{ id: number; transport: string; chat_id: string; attempts: number; payload: BotEvent }>`
-      select d.id, d.transport, d.chat_id, d.attempts, o.payload
-      from (select distinct on (transport, chat_id) id, transport, chat_id, attempts, outbox_id, next_attempt_at
+    const rows = await sql<{ id: number; transport: string; chat_id: string; attempts: number; silent: boolean; payload: BotEvent }>`
+      select d.id, d.transport, d.chat_id, d.attempts, d.silent, o.payload
+      from (select distinct on (transport, chat_id) id, transport, chat_id, attempts, silent, outbox_id, next_attempt_at
             from alert_deliveries where status = 'pending' order by transport, chat_id, id) d
       join alert_outbox o on o.id = d.outbox_id
       where d.next_attempt_at <= ${now}
       order by d.id limit ${limit}`.execute(this.db);
-    return rows.rows.map((r) => ({ id: r.id, transport: r.transport, chatId: r.chat_id, attempts: r.attempts, event: r.payload }));
+    return rows.rows.map((r) => ({ id: r.id, transport: r.transport, chatId: r.chat_id, attempts: r.attempts, silent: r.silent, event: r.payload }));
   }
 
   async markDelivered(id: number, at: Date): Promise<void> {

@@ -8,8 +8,13 @@ import { ALERTS_TOPIC, type EventBus } from '../ports/event-bus.port.js';
 import type { OutboxRepository } from '../ports/repositories.port.js';
 import { alertsDeliveredTotal } from '../../monitoring/metrics.js';
 
+/** How to deliver one alert: `silent` = without a notification sound. */
+export interface DeliveryOptions {
+  silent: boolean;
+}
+
 /** Sends one alert to one chat of a transport; throws on failure. */
-export type AlertSender = (chatId: string, event: BotEvent) => Promise<void>;
+export type AlertSender = (chatId: string, event: BotEvent, opts: DeliveryOptions) => Promise<void>;
 
 export interface DispatcherLogger {
   warn(obj: object, msg: string): void;
@@ -86,7 +91,7 @@ export class AlertDispatcher {
     await Promise.all(due.map(async (d) => {
       const send = this.senders.get(d.transport)!;
       try {
-        await send(d.chatId, d.event);
+        await send(d.chatId, d.event, { silent: d.silent });
         await this.outbox.markDelivered(d.id, new Date());
         alertsDeliveredTotal.inc({ transport: d.transport, result: 'delivered' });
         delivered++;

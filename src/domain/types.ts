@@ -204,3 +204,6 @@ export type BotEvent =
   | { type: 'daily_report'; day: TradingDay; equity: number; cash: number; dayPnl: number; openPositions: number; tradesClosed: number; realizedPnl: number };
 
 export type BotEventType = BotEvent['type'];
+
+/** Every alert type, in the order /alerts lists them. */
+export const ALERT_TYPES = ['trade_opened', 'trade_closed', 'order_rejected', 'breaker_tripped', 'reconciliation', 'state_changed', 'job_failed', 'daily_report'] as const satisfies readonly BotEventType[];

@@ -174,12 +174,53 @@ export interface PendingDelivery {
   chatId: string;
   event: BotEvent;
   attempts: number;
+  /** Deliver without a notification sound (the chat set this alert type to `silent`). */
+  silent: boolean;
+}
+
+/** One chat that receives an alert; `silent` delivers it without a notification. */
+export interface DeliveryTarget {
+  transport: string;
+  chatId: string;
+  silent?: boolean;
+}
+
+/** How a chat receives one type of alert. */
+export type AlertMode = 'on' | 'silent' | 'off';
+
+/** Alert subscriptions per chat and alert type; a type a chat never set is `on`. */
+export interface SubscriptionRepository {
+  /** The modes a chat has set, by alert type. */
+  forChat(transport: string, chatId: string): Promise<Map<string, AlertMode>>;
+  /** Set the mode of these alert types for one chat. */
+  set(transport: string, chatId: string, types: readonly string[], mode: AlertMode, by: string, at: Date): Promise<void>;
+  /** Every chat's setting for one alert type, keyed `transport:chatId` (chats that never set it are absent). */
+  forType(type: string): Promise<Map<string, AlertMode>>;
+}
+
+/** One run of a daily job, as /jobs shows it. */
+export interface JobRunInfo {
+  job: string;
+  day: TradingDay;
+  trigger: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: 'running' | 'success' | 'failure';
+  error: string | null;
+}
+
+/** Every job run is recorded: when, why (schedule, manual, chat), how it ended. */
+export interface JobRunRepository {
+  start(job: string, day: TradingDay, trigger: string, at: Date): Promise<number>;
+  finish(id: number, outcome: 'success' | 'failure', error: string | null, at: Date): Promise<void>;
+  /** The latest run of each job that has run. */
+  latest(): Promise<JobRunInfo[]>;
 }
 
 /** Alerts are written here first and delivered from here: at least once, deduplicated by key. */
 export interface OutboxRepository {
   /** Store an event for the given targets; false when the dedupe key exists (nothing stored). */
-  enqueue(event: BotEvent, dedupeKey: string, targets: Array<{ transport: string; chatId: string }>): Promise<boolean>;
+  enqueue(event: BotEvent, dedupeKey: string, targets: readonly DeliveryTarget[]): Promise<boolean>;
   /** Deliveries due now, oldest first, at most one per chat to keep order. */
   due(now: Date, limit: number): Promise<PendingDelivery[]>;
   markDelivered(id: number, at: Date): Promise<void>;
@@ -217,6 +258,8 @@ export interface Repositories {
   audit: AuditRepository;
   riskSettings: RiskSettingsRepository;
   paperLedger: PaperLedger;
+  subscriptions: SubscriptionRepository;
+  jobRuns: JobRunRepository;
   /** Resolves when the database answers. */
   probe(): Promise<void>;
 }

@@ -16,6 +16,8 @@ export interface SentMessage {
   messageId: number;
   text: string;
   replyMarkup?: { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
+  /** sendMessage's disable_notification (a silent alert). */
+  silent: boolean;
   at: number;
 }
 
@@ -151,7 +153,10 @@ export class FakeTelegram {
         const chatId = String(body.chat_id);
         const messageId = method === 'editMessageText' ? Number(body.message_id) : this.nextMessageId++;
         const markup = typeof body.reply_markup === 'string' ? JSON.parse(body.reply_markup) : body.reply_markup;
-        this.sent.push({ method, chatId, messageId, text: String(body.text ?? ''), replyMarkup: markup as SentMessage['replyMarkup'], at: Date.now() });
+        this.sent.push({
+          method, chatId, messageId, text: String(body.text ?? ''), replyMarkup: markup as SentMessage['replyMarkup'],
+          silent: body.disable_notification === true || body.disable_notification === 'true', at: Date.now(),
+        });
         return this.reply(res, 200, {
           ok: true,
           result: { message_id: messageId, date: Math.floor(Date.now() / 1000), text: body.text, from: BOT_USER, chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'group' : 'private' } },

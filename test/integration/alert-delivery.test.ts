@@ -41,7 +41,7 @@ describe('alert delivery to Telegram', () => {
   });
 
   it('delivers every alert once, in order per chat, through 429s with retry_after', async () => {
-    const alerts = new AlertService(repos.outbox, bus, () => [{ transport: 'telegram', chatId: '-1' }, { transport: 'telegram', chatId: '-2' }]);
+    const alerts = new AlertService(repos.outbox, bus, () => [{ transport: 'telegram', chatId: '-1' }, { transport: 'telegram', chatId: '-2' }], repos.subscriptions);
     for (let i = 1; i <= 5; i++) {
       await alerts.raise({ type: 'job_failed', job: `job${i}`, error: 'boom', at: '2026-01-01T00:00:00Z' }, `k${i}`);
     }
@@ -51,13 +51,13 @@ describe('alert delivery to Telegram', () => {
     tg.retryAfter = 1;
 
     const first = new AlertDispatcher(repos.outbox, bus, { pollMs: 100, maxAttempts: 10 }, log);
-    first.register('telegram', (chat, ev) => bot.sendAlert(chat, ev));
+    first.register('telegram', (chat, ev, o) => bot.sendAlert(chat, ev, o));
     await first.start();
     await eventually(() => (tg.sent.length >= 2 ? true : undefined), 10_000, 'first deliveries');
     await first.stop(); // a restart in the middle
 
     const second = new AlertDispatcher(repos.outbox, bus, { pollMs: 100, maxAttempts: 10 }, log);
-    second.register('telegram', (chat, ev) => bot.sendAlert(chat, ev));
+    second.register('telegram', (chat, ev, o) => bot.sendAlert(chat, ev, o));
     await second.start();
     expect(await second.flush(15_000)).toBe(0);
     await second.stop();
@@ -70,6 +70,25 @@ describe('alert delivery to Telegram', () => {
     expect(retried.length).toBeGreaterThanOrEqual(1);
     expect(retried[0]!.last_error).toMatch(/Too Many Requests/);
   }, 40_000);
+
+  it('respects each chat\'s subscriptions: off is not sent, silent is sent without a notification', async () => {
+    const targets = [{ transport: 'telegram', chatId: '-1' }, { transport: 'telegram', chatId: '-2' }];
+    const alerts = new AlertService(repos.outbox, bus, () => targets, repos.subscriptions);
+    await repos.subscriptions.set('telegram', '-1', ['daily_report'], 'off', 'test', new Date());
+    await repos.subscriptions.set('telegram', '-2', ['daily_report'], 'silent', 'test', new Date());
+    await repos.subscriptions.set('telegram', '-2', ['job_failed'], 'off', 'test', new Date());
+    const report = { type: 'daily_report', day: '2017-03-01', equity: 100_500, cash: 50_000, dayPnl: 500, openPositions: 2, tradesClosed: 0, realizedPnl: 0 } as const;
+    await alerts.raise(report, 'sub:report');
+    await alerts.raise({ type: 'job_failed', job: 'subscribed', error: 'boom', at: '2026-01-01T00:00:00Z' }, 'sub:job');
+    const before = tg.sent.length;
+    const d = new AlertDispatcher(repos.outbox, bus, { pollMs: 100, maxAttempts: 10 }, log);
+    d.register('telegram', (chat, ev, o) => bot.sendAlert(chat, ev, o));
+    await d.start();
+    expect(await d.flush(10_000)).toBe(0);
+    await d.stop();
+    const sent = tg.sent.slice(before).map((m) => [m.chatId, /Daily report|subscribed/.exec(m.text)?.[0], m.silent]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(sent).toEqual([['-1', 'subscribed', false], ['-2', 'Daily report', true]]);
+  });
 
   it('gives a stalled send up after its timeout as a temporary error, so it is retried', async () => {
     const impatient = new TelegramBot({ token: '42:abc', apiRoot: tgRoot, admins: [], operators: [], viewers: [], alertChats: [] },

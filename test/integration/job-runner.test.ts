@@ -24,7 +24,7 @@ describe('job runner', () => {
 
   it('alerts job_failed to every target, meters the failure and rethrows', async () => {
     const clock = new ManualClock(new Date('2017-03-01T13:00:00Z'));
-    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [{ transport: 'telegram', chatId: '-5' }]), log: createLogger('silent'), clock };
+    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [{ transport: 'telegram', chatId: '-5' }], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns };
     const before = await failures('pipeline');
     await expect(runJob(deps, 'pipeline', '2017-03-01', async () => { throw new OperationalError('provider has no data for 2017-02-28'); }, 'schedule'))
       .rejects.toThrow('provider has no data for 2017-02-28');
@@ -34,5 +34,11 @@ describe('job runner', () => {
       ['-5', { type: 'job_failed', job: 'pipeline', error: 'provider has no data for 2017-02-28', at: '2017-03-01T13:00:00.000Z' }],
     ]);
     await expect(runJob(deps, 'report', '2017-03-01', async () => ({ ok: 1 }), 'schedule')).resolves.toEqual({ ok: 1 });
+    const runs = await repos.jobRuns.latest();
+    expect(runs.map((r) => [r.job, r.day, r.trigger, r.outcome, r.error])).toEqual([
+      ['pipeline', '2017-03-01', 'schedule', 'failure', 'provider has no data for 2017-02-28'],
+      ['report', '2017-03-01', 'schedule', 'success', null],
+    ]);
+    expect(runs.every((r) => r.finishedAt !== null && r.finishedAt >= r.startedAt)).toBe(true);
   });
 });

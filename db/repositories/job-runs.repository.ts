@@ -1,0 +1,26 @@
+/** The record of every job run, for /jobs. */
+import { sql, type Kysely } from 'kysely';
+import type { JobRunInfo, JobRunRepository } from '../../src/ports/repositories.port.js';
+import type { Database } from '../schema.js';
+
+export class PgJobRunRepository implements JobRunRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async start(job: string, day: string, trigger: string, at: Date): Promise<number> {
+    const row = await this.db.insertInto('job_runs').values({ job, day, trigger, started_at: at }).returning('id').executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async finish(id: number, outcome: 'success' | 'failure', error: string | null, at: Date): Promise<void> {
+    await this.db.updateTable('job_runs').set({ outcome, error: error?.slice(0, 500) ?? null, finished_at: at }).where('id', '=', id).execute();
+  }
+
+  async latest(): Promise<JobRunInfo[]> {
+    const rows = await sql<{ job: string; day: string; trigger: string; started_at: Date; finished_at: Date | null; outcome: string; error: string | null }>`
+      select distinct on (job) job, to_char(day, 'YYYY-MM-DD') as day, trigger, started_at, finished_at, outcome, error
+      from job_runs order by job, id desc`.execute(this.db);
+    return rows.rows.map((r) => ({
+      job: r.job, day: r.day, trigger: r.trigger, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome as JobRunInfo['outcome'], error: r.error,
+    }));
+  }
+}
