@@ -29,6 +29,7 @@ import { AlertService, type AlertTarget } from './alerts/alert.service.js';
 import { Authorizer, type RoleLists } from './commands/auth.js';
 import { CommandCore } from './commands/command-core.js';
 import { buildCommands } from './commands/registry.js';
+import type { JobControl } from './commands/command-services.js';
 import type { AppConfig } from './config.js';
 import { ConfigError } from './domain/errors.js';
 import { BREAKER_NAMES, type TradingDay } from './domain/types.js';
@@ -220,11 +221,26 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     report: new DailyReport(ctx), reconciler,
   });
 
+  const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns };
+  const chatJobs = new Set<Promise<unknown>>();
+  const jobs: JobControl = {
+    names: JOB_NAMES,
+    schedule: config.schedule,
+    async trigger(name, by) {
+      const day = tradingDayOf(clock.now(), config.market.timezone);
+      // A failure is recorded and alerted by runJob; the chat only hears that the job started.
+      const run = runJob(jobDeps, name as JobName, day, handlers[name as JobName], by).catch(() => undefined);
+      chatJobs.add(run);
+      void run.finally(() => chatJobs.delete(run));
+      return { day };
+    },
+  };
+
   const roles: Record<string, RoleLists | 'local-admin'> = {};
   if (config.telegram) roles[TELEGRAM] = config.telegram;
   if (config.consoleChat) roles[CONSOLE] = 'local-admin';
   const core = new CommandCore(
-    buildCommands({ config, repos, clock, portfolio, state, halt, breakers, limits }),
+    buildCommands({ config, repos, clock, portfolio, state, halt, breakers, limits, jobs, alertChats: () => alertTargets(config) }),
     new Authorizer(roles), repos.audit, cache, clock, config.chat.confirmTtlSeconds, log,
   );
   initMetricLabels({ jobs: JOB_NAMES, breakers: BREAKER_NAMES, transports: alertTargets(config).map((t) => t.transport) });
@@ -232,8 +248,9 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 
   return {
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state,
-    jobDeps: { alerts, log, clock, runs: repos.jobRuns },
+    jobDeps,
     async close() {
+      await Promise.all([...chatJobs]); // jobs started from chat finish before the database closes
       await dispatcher.stop();
       await cache.close();
       await bus.close();

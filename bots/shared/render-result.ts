@@ -123,6 +123,31 @@ export function renderResult(r: CommandResult, m: Markup): string {
       group('By model', r.byModel);
       return lines.join('\n');
     }
+    case 'whoami':
+      return [
+        `${m.bold('You')}: ${r.displayName ? `${e(r.displayName)}, ` : ''}user id ${m.code(r.userId)} on ${r.transport}`,
+        `This chat: ${m.code(r.chatId)}`,
+        r.role ? `Role: ${m.bold(r.role)}` : 'Role: none. Ask an admin to add your user id to the viewers, operators or admins in config.',
+      ].join('\n');
+    case 'alerts': {
+      const lines = [`${m.bold('Alerts')} in this chat (${m.code(r.chatId)})`];
+      if (r.changed) lines.push(`Set ${r.changed.types.length === r.modes.length ? 'every type' : r.changed.types.join(', ')} to ${m.bold(r.changed.mode)}.`);
+      if (!r.receivesAlerts) lines.push('This chat is not an alert chat, so it receives none of these; add it to the alert chats in config.');
+      for (const t of r.modes) lines.push(`${t.mode === 'on' ? '🔔' : t.mode === 'silent' ? '🔕' : '✖'} ${t.type}: ${t.mode}`);
+      lines.push('', 'Change with /alerts TYPE|all on|silent|off.');
+      return lines.join('\n');
+    }
+    case 'jobs': {
+      const lines = [`${m.bold('Jobs')} (schedules in ${r.timezone})`];
+      for (const j of r.jobs) {
+        const last = j.last;
+        const when = last ? `${last.outcome} for ${last.day} (${e(last.trigger)}), started ${last.startedAt.toISOString()}${last.finishedAt ? `, took ${((last.finishedAt.getTime() - last.startedAt.getTime()) / 1000).toFixed(1)} s` : ''}${last.error ? `: ${e(last.error)}` : ''}` : 'never run';
+        lines.push(`${m.code(j.name)} ${m.code(j.schedule)}: ${when}`);
+      }
+      return lines.join('\n');
+    }
+    case 'job_started':
+      return `Started ${m.code(r.job)} for ${r.day}. /jobs shows when it ends; a failure is alerted.`;
     case 'help':
       return [`${m.bold('Commands')} (your role: ${r.role})`, ...r.commands.map((c) => `${e(c.usage)}: ${e(c.description)}`)].join('\n');
     case 'confirm':

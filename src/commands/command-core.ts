@@ -54,6 +54,8 @@ export class CommandCore {
     if (!cmd) {
       result = { kind: 'error', message: `Unknown command /${name}. Send /help for the list.` };
       outcome = 'error';
+    } else if (cmd.public) {
+      result = await this.run(cmd, actor, role, args);
     } else if (!role) {
       result = { kind: 'refused', reason: `You are not authorised to use this bot (user id ${actor.userId}).` };
       outcome = 'refused';
@@ -124,7 +126,7 @@ export class CommandCore {
     return result;
   }
 
-  private async run(cmd: CommandDefinition, actor: Actor, role: Role, args: string[]): Promise<CommandResult> {
+  private async run(cmd: CommandDefinition, actor: Actor, role: Role | null, args: string[]): Promise<CommandResult> {
     try {
       return await cmd.run({ actor, role, args });
     } catch (err) {

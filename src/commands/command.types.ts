@@ -1,5 +1,5 @@
 /** Types of the command core. A command is written once here and rendered by every transport. */
-import type { PipelineRunInfo } from '../ports/repositories.port.js';
+import type { AlertMode, JobRunInfo, PipelineRunInfo } from '../ports/repositories.port.js';
 import type { BreakerReading } from '../trading/breakers/circuit-breakers.js';
 import type { CloseResult, HaltResult } from '../trading/halt.service.js';
 import type { PeriodPerformance, TradeStats } from '../trading/performance.js';
@@ -57,6 +57,24 @@ export interface PerformanceResult {
   currency: string;
 }
 
+/** A chat's alert subscriptions; `receivesAlerts` is false for a chat that is not an alert chat in config. */
+export interface AlertsResult {
+  kind: 'alerts';
+  transport: string;
+  chatId: string;
+  receivesAlerts: boolean;
+  modes: Array<{ type: string; mode: AlertMode }>;
+  /** What this call changed, when it changed anything. */
+  changed: { types: string[]; mode: AlertMode } | null;
+}
+
+/** Each job: its schedule and its latest run. */
+export interface JobsResult {
+  kind: 'jobs';
+  timezone: string;
+  jobs: Array<{ name: string; schedule: string; last: JobRunInfo | null }>;
+}
+
 export type CommandResult =
   | StatusResult
   | { kind: 'picks'; day: TradingDay | null; byProfile: Record<RiskProfile, Pick[]>; currency: string }
@@ -71,15 +89,19 @@ export type CommandResult =
   | { kind: 'trades'; trades: ClosedTrade[]; currency: string }
   | PerformanceResult
   | { kind: 'help'; role: Role; commands: Array<{ name: string; description: string; usage: string; minRole: Role }> }
+  | { kind: 'whoami'; transport: string; userId: string; chatId: string; displayName: string | null; role: Role | null }
+  | AlertsResult
+  | JobsResult
+  | { kind: 'job_started'; job: string; day: TradingDay }
   | { kind: 'confirm'; token: string; command: string; prompt: string; expiresInSeconds: number }
   | { kind: 'cancelled'; command: string }
   | { kind: 'refused'; reason: string }
   | { kind: 'error'; message: string };
 
-/** What a command's body gets. */
+/** What a command's body gets. `role` is null only for a public command called by someone without one. */
 export interface CommandInput {
   actor: Actor;
-  role: Role;
+  role: Role | null;
   args: string[];
 }
 
@@ -91,6 +113,8 @@ export interface CommandDefinition {
   minRole: Role;
   /** Needs a confirmation button before it runs. */
   dangerous: boolean;
+  /** Anyone may run it, even without a role (only /whoami: it tells a stranger the id to ask for). */
+  public?: boolean;
   /** Checks the arguments before a confirmation is asked for; throws UserError when they are bad. */
   validate?(args: string[]): Promise<void> | void;
   run(input: CommandInput): Promise<CommandResult>;

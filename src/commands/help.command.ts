@@ -5,10 +5,11 @@ export function helpCommand(all: () => CommandDefinition[]): CommandDefinition {
   return {
     name: 'help', description: 'The commands you may use', usage: '/help', minRole: 'viewer', dangerous: false,
     async run({ role }) {
+      const rank = role ? ROLE_RANK[role] : 0;
       const commands = all()
-        .filter((c) => ROLE_RANK[c.minRole] <= ROLE_RANK[role])
+        .filter((c) => c.public || ROLE_RANK[c.minRole] <= rank)
         .map((c) => ({ name: c.name, description: c.description, usage: c.usage, minRole: c.minRole }));
-      return { kind: 'help', role, commands };
+      return { kind: 'help', role: role ?? 'viewer', commands };
     },
   };
 }

@@ -10,11 +10,15 @@ import { emergencyStopCommand, pauseCommand, resumeCommand } from './trading-sta
 import { closeAllCommand, closeCommand } from './close.commands.js';
 import { ordersCommand, performanceCommand, tradesCommand } from './history.commands.js';
 import { riskCommand, setRiskCommand } from './risk.commands.js';
+import { alertsCommand } from './alerts.command.js';
+import { jobsCommand, runCommand } from './jobs.commands.js';
+import { whoamiCommand } from './whoami.command.js';
 
 export function buildCommands(s: CommandServices): CommandDefinition[] {
   const list: CommandDefinition[] = [
     statusCommand(s), picksCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), riskCommand(s),
-    pipelineCommand(s), pauseCommand(s), resumeCommand(s), setRiskCommand(s), closeCommand(s), closeAllCommand(s), emergencyStopCommand(s),
+    pipelineCommand(s), jobsCommand(s), runCommand(s), alertsCommand(s), pauseCommand(s), resumeCommand(s), setRiskCommand(s), closeCommand(s),
+    closeAllCommand(s), emergencyStopCommand(s), whoamiCommand(),
   ];
   list.push(helpCommand(() => list));
   return list;

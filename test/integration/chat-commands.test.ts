@@ -1,0 +1,82 @@
+/** /whoami, /alerts, /jobs and /run through the real command registry and composition root, on real
+ * PostgreSQL: who may do what, the errors for bad input, and what each changes. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { Actor, JobsResult } from '../../src/commands/command.types.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp, type App } from '../../src/main.js';
+import { ManualClock } from '../../src/ports/clock.port.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { eventually, SP500_DIR } from '../helpers/tiller-process.js';
+
+const viewer: Actor = { transport: 'telegram', userId: '3', chatId: '-10', displayName: 'vic' };
+const operator: Actor = { transport: 'telegram', userId: '2', chatId: '-10' };
+const stranger: Actor = { transport: 'telegram', userId: '99', chatId: '-10' };
+
+describe('chat commands: whoami, alerts, jobs, run', () => {
+  let db: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = loadConfig({
+      env: {
+        DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TELEGRAM_BOT_TOKEN: '1:x',
+        TELEGRAM_OPERATORS: '2', TELEGRAM_VIEWERS: '3', TELEGRAM_ALERT_CHATS: '-10',
+      },
+      dotenvDir: null,
+    });
+    app = await createApp(config, { clock: new ManualClock(new Date('2017-03-01T22:00:00Z')), log: createLogger('silent') });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('/whoami answers anyone, a stranger too, with the ids and the role', async () => {
+    expect(await app.core.handle(stranger, 'whoami', [])).toEqual({ kind: 'whoami', transport: 'telegram', userId: '99', chatId: '-10', displayName: null, role: null });
+    expect(await app.core.handle(viewer, 'whoami', [])).toMatchObject({ userId: '3', displayName: 'vic', role: 'viewer' });
+    expect(await app.core.handle(stranger, 'status', [])).toMatchObject({ kind: 'refused' });
+    const audit = (await app.repos.audit.recent(3)).reverse().map((a) => [a.userId, a.command, a.outcome]);
+    expect(audit).toEqual([['99', 'whoami', 'ok'], ['3', 'whoami', 'ok'], ['99', 'status', 'refused']]);
+  });
+
+  it('/alerts shows the chat\'s subscriptions; an operator changes them; bad input and other chats get clear errors', async () => {
+    const shown = await app.core.handle(viewer, 'alerts', []);
+    expect(shown).toMatchObject({ kind: 'alerts', receivesAlerts: true, changed: null });
+    expect(shown.kind === 'alerts' && shown.modes.every((m) => m.mode === 'on')).toBe(true);
+    expect(await app.core.handle(viewer, 'alerts', ['daily_report', 'off'])).toEqual({ kind: 'error', message: 'Changing alert subscriptions needs the operator role; /alerts alone shows them.' });
+    const set = await app.core.handle(operator, 'alerts', ['daily_report', 'silent']);
+    expect(set).toMatchObject({ changed: { types: ['daily_report'], mode: 'silent' } });
+    expect(set.kind === 'alerts' && set.modes.find((m) => m.type === 'daily_report')?.mode).toBe('silent');
+    expect(await app.core.handle(operator, 'alerts', ['all', 'off'])).toMatchObject({ changed: { mode: 'off' } });
+    expect([...(await app.repos.subscriptions.forChat('telegram', '-10')).values()].every((m) => m === 'off')).toBe(true);
+    expect(await app.core.handle(operator, 'alerts', ['trades', 'on'])).toMatchObject({ kind: 'error', message: expect.stringContaining('"trades" is not an alert type') as unknown });
+    expect(await app.core.handle(operator, 'alerts', ['job_failed', 'loud'])).toEqual({ kind: 'error', message: '"loud" is not a mode: use on, silent or off' });
+    expect(await app.core.handle(operator, 'alerts', ['job_failed'])).toEqual({ kind: 'error', message: 'Usage: /alerts [TYPE|all on|silent|off]' });
+    expect(await app.core.handle({ ...operator, chatId: '2' }, 'alerts', ['job_failed', 'on'])).toEqual({ kind: 'error', message: 'This chat (2) is not an alert chat; add it to the alert chats in config first.' });
+  });
+
+  it('/run starts a job for an operator (not a viewer); /jobs shows its schedule and how it ended', async () => {
+    expect(await app.core.handle(viewer, 'run', ['report'])).toEqual({ kind: 'refused', reason: '/run needs the operator role; you are viewer.' });
+    expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of pipeline, picks, trade, monitor, report' });
+    expect(await app.core.handle(operator, 'run', ['report'])).toEqual({ kind: 'job_started', job: 'report', day: '2017-03-01' });
+    const jobs = await eventually(async () => {
+      const r = (await app.core.handle(viewer, 'jobs', [])) as JobsResult;
+      return r.jobs.find((j) => j.name === 'report')?.last?.finishedAt ? r : undefined;
+    }, 10_000, 'the report run to finish');
+    expect(jobs.timezone).toBe('America/New_York');
+    expect(jobs.jobs.map((j) => [j.name, j.schedule])).toEqual([
+      ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'],
+    ]);
+    expect(jobs.jobs.find((j) => j.name === 'report')!.last).toMatchObject({ day: '2017-03-01', trigger: 'chat:telegram:2', outcome: 'success', error: null });
+    expect(jobs.jobs.find((j) => j.name === 'pipeline')!.last).toBeNull();
+  });
+
+  it('/help lists /whoami, /alerts and /jobs to a viewer, not /run', async () => {
+    const help = await app.core.handle(viewer, 'help', []);
+    const names = help.kind === 'help' ? help.commands.map((c) => c.name) : [];
+    expect(names).toEqual(expect.arrayContaining(['whoami', 'alerts', 'jobs']));
+    expect(names).not.toContain('run');
+  });
+});
