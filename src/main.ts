@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConsoleBot, CONSOLE } from '../bots/console/console.bot.js';
 import { buildHttpServer, type HealthCheck } from '../bots/http/http.server.js';
-import { TelegramBot, TELEGRAM } from '../bots/telegram/telegram.bot.js';
+import { TelegramBot, TELEGRAM, TELEGRAM_RATE_LIMITS } from '../bots/telegram/telegram.bot.js';
 import { openDatabase, type DbHandle } from '../db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -290,7 +290,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   if (mode !== 'worker') {
     const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, log) : null;
     const consoleBot = config.consoleChat ? new ConsoleBot(app.core, config.market.currency) : null;
-    if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts));
+    if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
     if (consoleBot) app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
 
     const checks = healthChecks(app);
@@ -349,7 +349,7 @@ export async function runReplay(app: App, from: TradingDay, to: TradingDay, onPr
   if (!(app.clock instanceof ManualClock)) throw new Error('replay needs a ManualClock');
   const { config } = app;
   const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, app.log) : null;
-  if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts));
+  if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
   if (config.consoleChat) {
     const consoleBot = new ConsoleBot(app.core, config.market.currency);
     app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));

@@ -7,6 +7,7 @@ import type { TelegramConfig } from '../../src/config.js';
 import { RateLimitedError, TemporaryError } from '../../src/domain/errors.js';
 import type { BotEvent } from '../../src/domain/types.js';
 import type { DeliveryOptions } from '../../src/alerts/alert-dispatcher.js';
+import type { RateLimits } from '../../src/alerts/rate-gate.js';
 import type { Logger } from '../../src/logger.js';
 import { telegramHtml } from '../shared/markup.js';
 import { parseCommand } from '../shared/parse-command.js';
@@ -14,6 +15,11 @@ import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
 
 export const TELEGRAM = 'telegram';
+
+/** Telegram's sending limits as Tiller paces itself: about 30 messages a second overall and one a second in a
+ * chat. Groups also have a limit of about 20 a minute; a burst beyond it is answered with 429 and
+ * retry_after, which the dispatcher honours. */
+export const TELEGRAM_RATE_LIMITS: RateLimits = { perSecond: 30, perChatMs: 1_000 };
 /** telegraf types its abort signal with a polyfill's type; Node's AbortSignal is what it uses at run time. */
 type CallSignal = NonNullable<Parameters<Telegraf['telegram']['callApi']>[2]>['signal'];
 

@@ -21,12 +21,13 @@ export class PgOutboxRepository implements OutboxRepository {
     });
   }
 
-  async due(now: Date, limit: number): Promise<PendingDelivery[]> {
+  async due(now: Date, limit: number, transport?: string): Promise<PendingDelivery[]> {
     // The oldest pending delivery of each chat, if it is due: later alerts of a chat wait for earlier ones.
     const rows = await sql<{ id: number; transport: string; chat_id: string; attempts: number; silent: boolean; payload: BotEvent }>`
       select d.id, d.transport, d.chat_id, d.attempts, d.silent, o.payload
       from (select distinct on (transport, chat_id) id, transport, chat_id, attempts, silent, outbox_id, next_attempt_at
-            from alert_deliveries where status = 'pending' order by transport, chat_id, id) d
+            from alert_deliveries where status = 'pending' ${transport === undefined ? sql`` : sql`and transport = ${transport}`}
+            order by transport, chat_id, id) d
       join alert_outbox o on o.id = d.outbox_id
       where d.next_attempt_at <= ${now}
       order by d.id limit ${limit}`.execute(this.db);

@@ -1,12 +1,14 @@
 /** Delivers alerts from the outbox to chats: at least once, in order per chat, with retries and backoff.
  * Woken by the event bus when an alert is raised and by a poll timer (for alerts raised by other
- * processes, and for retries). Each transport registers a sender. Delivery runs in wall time, also during
- * a replay: the chats live in real time. */
+ * processes, and for retries). Each transport registers a sender and gets a lane of its own, with its own
+ * rate limits, so a transport that is down or slow never delays another. Delivery runs in wall time, also
+ * during a replay: the chats live in real time. */
 import { RateLimitedError } from '../domain/errors.js';
 import type { BotEvent } from '../domain/types.js';
 import { ALERTS_TOPIC, type EventBus } from '../ports/event-bus.port.js';
 import type { OutboxRepository } from '../ports/repositories.port.js';
 import { alertsDeliveredTotal } from '../../monitoring/metrics.js';
+import { RateGate, type RateLimits } from './rate-gate.js';
 
 /** How to deliver one alert: `silent` = without a notification sound. */
 export interface DeliveryOptions {
@@ -20,28 +22,21 @@ export interface DispatcherLogger {
   warn(obj: object, msg: string): void;
 }
 
-export class AlertDispatcher {
-  private readonly senders = new Map<string, AlertSender>();
-  private timer: NodeJS.Timeout | null = null;
-  private unsubscribe: (() => Promise<void>) | null = null;
+/** One transport's delivery loop. */
+class Lane {
   private running: Promise<void> | null = null;
   private again = false;
+  private readonly gate: RateGate;
 
   constructor(
+    private readonly transport: string,
+    private readonly send: AlertSender,
+    limits: RateLimits,
     private readonly outbox: OutboxRepository,
-    private readonly bus: EventBus,
-    private readonly opts: { pollMs: number; maxAttempts: number },
+    private readonly maxAttempts: number,
     private readonly log: DispatcherLogger,
-  ) {}
-
-  register(transport: string, sender: AlertSender): void {
-    this.senders.set(transport, sender);
-  }
-
-  async start(): Promise<void> {
-    this.unsubscribe = await this.bus.subscribe(ALERTS_TOPIC, () => void this.kick());
-    this.timer = setInterval(() => void this.kick(), this.opts.pollMs);
-    void this.kick();
+  ) {
+    this.gate = new RateGate(limits);
   }
 
   /** Run a delivery pass now (or right after the current one). */
@@ -57,7 +52,7 @@ export class AlertDispatcher {
           while ((await this.pass()) > 0);
         } while (this.again);
       } catch (err) {
-        this.log.warn({ err }, 'alert delivery pass failed');
+        this.log.warn({ err, transport: this.transport }, 'alert delivery pass failed');
       } finally {
         this.running = null;
       }
@@ -65,11 +60,69 @@ export class AlertDispatcher {
     return this.running;
   }
 
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /** One pass over this transport's due deliveries (one per chat); returns how many were delivered. */
+  private async pass(): Promise<number> {
+    const due = await this.outbox.due(new Date(), 50, this.transport);
+    let delivered = 0;
+    await Promise.all(due.map(async (d) => {
+      try {
+        await this.gate.wait(d.chatId);
+        await this.send(d.chatId, d.event, { silent: d.silent });
+        await this.outbox.markDelivered(d.id, new Date());
+        alertsDeliveredTotal.inc({ transport: d.transport, result: 'delivered' });
+        delivered++;
+      } catch (err) {
+        const attempt = d.attempts + 1;
+        const retryAfterSeconds = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
+        const backoff = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.min(60_000, 500 * 2 ** (attempt - 1));
+        const next = attempt >= this.maxAttempts ? null : new Date(new Date().getTime() + backoff);
+        await this.outbox.markFailed(d.id, err instanceof Error ? err.message : String(err), next);
+        alertsDeliveredTotal.inc({ transport: d.transport, result: next ? 'retry' : 'failed' });
+        this.log.warn({ transport: d.transport, chatId: d.chatId, attempt, err: err instanceof Error ? err.message : String(err) }, 'alert delivery failed');
+      }
+    }));
+    return delivered;
+  }
+}
+
+export class AlertDispatcher {
+  private readonly lanes = new Map<string, Lane>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly bus: EventBus,
+    private readonly opts: { pollMs: number; maxAttempts: number },
+    private readonly log: DispatcherLogger,
+  ) {}
+
+  /** Deliver `transport`'s alerts with `send`, spaced to the platform's `limits` (none by default). */
+  register(transport: string, send: AlertSender, limits: RateLimits = { perSecond: 0, perChatMs: 0 }): void {
+    this.lanes.set(transport, new Lane(transport, send, limits, this.outbox, this.opts.maxAttempts, this.log));
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.bus.subscribe(ALERTS_TOPIC, () => void this.kick());
+    this.timer = setInterval(() => void this.kick(), this.opts.pollMs);
+    void this.kick();
+  }
+
+  /** Run a delivery pass of every lane now; resolves when all have finished. */
+  async kick(): Promise<void> {
+    await Promise.all([...this.lanes.values()].map((l) => l.kick()));
+  }
+
   /** Deliver until nothing is due or `timeoutMs` passes; returns the number still pending. */
   async flush(timeoutMs: number): Promise<number> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
-      await this.kick();
+      // A lane stuck on a slow transport must not hold the flush past its deadline.
+      await Promise.race([this.kick(), new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())))]);
       const pending = await this.outbox.countPending();
       if (pending === 0) return 0;
       await new Promise((r) => setTimeout(r, 100));
@@ -81,30 +134,6 @@ export class AlertDispatcher {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.unsubscribe) await this.unsubscribe();
-    if (this.running) await this.running;
-  }
-
-  /** One pass over due deliveries; returns how many were delivered. */
-  private async pass(): Promise<number> {
-    const due = (await this.outbox.due(new Date(), 50)).filter((d) => this.senders.has(d.transport));
-    let delivered = 0;
-    await Promise.all(due.map(async (d) => {
-      const send = this.senders.get(d.transport)!;
-      try {
-        await send(d.chatId, d.event, { silent: d.silent });
-        await this.outbox.markDelivered(d.id, new Date());
-        alertsDeliveredTotal.inc({ transport: d.transport, result: 'delivered' });
-        delivered++;
-      } catch (err) {
-        const attempt = d.attempts + 1;
-        const retryAfterSeconds = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
-        const backoff = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.min(60_000, 500 * 2 ** (attempt - 1));
-        const next = attempt >= this.opts.maxAttempts ? null : new Date(new Date().getTime() + backoff);
-        await this.outbox.markFailed(d.id, err instanceof Error ? err.message : String(err), next);
-        alertsDeliveredTotal.inc({ transport: d.transport, result: next ? 'retry' : 'failed' });
-        this.log.warn({ transport: d.transport, chatId: d.chatId, attempt, err: err instanceof Error ? err.message : String(err) }, 'alert delivery failed');
-      }
-    }));
-    return delivered;
+    await Promise.all([...this.lanes.values()].map((l) => l.idle()));
   }
 }

@@ -221,8 +221,8 @@ export interface JobRunRepository {
 export interface OutboxRepository {
   /** Store an event for the given targets; false when the dedupe key exists (nothing stored). */
   enqueue(event: BotEvent, dedupeKey: string, targets: readonly DeliveryTarget[]): Promise<boolean>;
-  /** Deliveries due now, oldest first, at most one per chat to keep order. */
-  due(now: Date, limit: number): Promise<PendingDelivery[]>;
+  /** Deliveries due now, oldest first, at most one per chat to keep order; only `transport`'s when given. */
+  due(now: Date, limit: number, transport?: string): Promise<PendingDelivery[]>;
   markDelivered(id: number, at: Date): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: Date | null): Promise<void>;
   countPending(): Promise<number>;

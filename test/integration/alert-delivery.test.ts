@@ -1,7 +1,7 @@
 /** Alert delivery from the outbox through the real telegraf client to the fake Bot API: rate limits are
  * honoured, order per chat is kept, nothing is sent twice; a dispatcher that restarts sends the rest. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TelegramBot } from '../../bots/telegram/telegram.bot.js';
+import { TELEGRAM_RATE_LIMITS, TelegramBot } from '../../bots/telegram/telegram.bot.js';
 import { createRepositories } from '../../db/repositories/index.js';
 import { MemoryCache } from '../../src/adapters/memory/memory-cache.js';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
@@ -88,6 +88,27 @@ describe('alert delivery to Telegram', () => {
     await d.stop();
     const sent = tg.sent.slice(before).map((m) => [m.chatId, /Daily report|subscribed/.exec(m.text)?.[0], m.silent]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(sent).toEqual([['-1', 'subscribed', false], ['-2', 'Daily report', true]]);
+  });
+
+  it('paces a chat to one message a second, and a transport that hangs never delays another', async () => {
+    const alerts = new AlertService(repos.outbox, bus, () => [{ transport: 'telegram', chatId: '-1' }, { transport: 'stuck', chatId: 's1' }], repos.subscriptions);
+    for (let i = 1; i <= 3; i++) await alerts.raise({ type: 'job_failed', job: `paced${i}`, error: 'x', at: '2026-01-01T00:00:00Z' }, `paced${i}`);
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((r) => (release = r));
+    const d = new AlertDispatcher(repos.outbox, bus, { pollMs: 100, maxAttempts: 10 }, log);
+    d.register('telegram', (chat, ev, o) => bot.sendAlert(chat, ev, o), TELEGRAM_RATE_LIMITS);
+    d.register('stuck', () => stuck); // a transport whose every send hangs
+    const before = tg.sent.length;
+    await d.start();
+    await eventually(() => (tg.sent.slice(before).length === 3 ? true : undefined), 10_000, 'three Telegram alerts while the other transport hangs');
+    const at = tg.sent.slice(before).map((m) => m.at);
+    expect(tg.sent.slice(before).map((m) => /paced\d/.exec(m.text)![0])).toEqual(['paced1', 'paced2', 'paced3']);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(950); // one a second in a chat, as Telegram asks
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(950);
+    expect(await repos.outbox.countPending()).toBe(3); // the stuck transport's three are still pending
+    release();
+    expect(await d.flush(10_000)).toBe(0);
+    await d.stop();
   });
 
   it('gives a stalled send up after its timeout as a temporary error, so it is retried', async () => {
