@@ -177,6 +177,8 @@ const envSchema = z.object({
   TELEGRAM_OPERATORS: idList,
   TELEGRAM_VIEWERS: idList,
   TELEGRAM_ALERT_CHATS: idList,
+  TELEGRAM_WEBHOOK_URL: z.string().url().refine((u) => /^https?:/.test(u), 'an http(s) URL').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16 to 256 characters of A-Z, a-z, 0-9, _ and -').optional(),
   CONSOLE_CHAT: z.enum(['auto', 'on', 'off']).default('auto'),
   LIVE_TRADING: boolEnv,
   BROKER: z.enum(['paper', 'alpaca', 'ccxt', 'kite']).optional(),
@@ -203,6 +205,8 @@ export interface TelegramConfig {
   readonly operators: readonly string[];
   readonly viewers: readonly string[];
   readonly alertChats: readonly string[];
+  /** Webhook mode: the public URL Telegram posts updates to, and the secret it must send; absent = long polling. */
+  readonly webhook?: { readonly url: string; readonly secret: string } | undefined;
 }
 
 /** The whole, validated, frozen configuration of one Tiller process. */
@@ -327,8 +331,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
         operators: env.TELEGRAM_OPERATORS,
         viewers: env.TELEGRAM_VIEWERS,
         alertChats: env.TELEGRAM_ALERT_CHATS,
+        webhook: env.TELEGRAM_WEBHOOK_URL ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET! } : undefined,
       }
     : undefined;
+  if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET: webhook mode needs a secret, so that only Telegram can post updates');
+  }
 
   const config: AppConfig = {
     ...file,
@@ -366,7 +374,7 @@ export function redactConfig(config: AppConfig): unknown {
     ...config,
     databaseUrl: hideUrl(config.databaseUrl),
     redisUrl: hideUrl(config.redisUrl),
-    telegram: config.telegram ? { ...config.telegram, token: '***' } : undefined,
+    telegram: config.telegram ? { ...config.telegram, token: '***', webhook: config.telegram.webhook ? { ...config.telegram.webhook, secret: '***' } : undefined } : undefined,
     marketData: { ...config.marketData, alpacaSecretKey: config.marketData.alpacaSecretKey ? '***' : undefined },
     trading: {
       ...config.trading,

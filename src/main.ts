@@ -295,7 +295,8 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
 
     const checks = healthChecks(app);
     if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
-    http = buildHttpServer(checks);
+    const hook = telegram?.webhookRoute();
+    http = buildHttpServer(checks, hook ? [hook] : []);
     await http.listen({ port: config.http.port, host: config.http.host });
     port = (http.server.address() as AddressInfo).port;
     log.info({ port }, 'http listening');

@@ -1,4 +1,6 @@
-/** The HTTP server (fastify): GET /health (200, or 503 naming what is down) and GET /metrics. */
+/** The HTTP server (fastify): GET /health (200, or 503 naming what is down), GET /metrics, and the routes
+ * transports serve (the Telegram webhook). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registry } from '../../monitoring/metrics.js';
 
@@ -27,8 +29,21 @@ async function runCheck(c: HealthCheck): Promise<string | null> {
   }
 }
 
-export function buildHttpServer(checks: HealthCheck[]): FastifyInstance {
-  const app = Fastify({ logger: false });
+/** A route a transport serves on the same HTTP server (the Telegram webhook). The handler gets Node's
+ * request with the parsed JSON body and writes the response itself. */
+export interface RawPostRoute {
+  path: string;
+  handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void>;
+}
+
+export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = []): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
+  for (const route of posts) {
+    app.post(route.path, async (req, reply) => {
+      reply.hijack();
+      await route.handle(Object.assign(req.raw, { body: req.body }), reply.raw);
+    });
+  }
   app.get('/health', async (_req, reply) => {
     const results = await Promise.all(checks.map(async (c) => [c.name, await runCheck(c)] as const));
     const down = results.filter(([, e]) => e !== null);

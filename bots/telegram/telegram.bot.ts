@@ -1,5 +1,6 @@
-/** The Telegram transport (telegraf, long polling): parses commands, calls the command core, renders HTML,
+/** The Telegram transport (telegraf; long polling, or a webhook served by the HTTP server): parses commands, calls the command core, renders HTML,
  * shows confirmation buttons, and delivers alerts. The sender's user id decides the role, never the chat. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Markup as TgMarkup, Telegraf, TelegramError } from 'telegraf';
 import type { CommandCore } from '../../src/commands/command-core.js';
 import type { Actor, CommandResult } from '../../src/commands/command.types.js';
@@ -43,7 +44,8 @@ export class TelegramBot {
     private readonly log: Logger,
     private readonly sendTimeoutMs = 15_000,
   ) {
-    this.bot = new Telegraf(cfg.token, { telegram: cfg.apiRoot ? { apiRoot: cfg.apiRoot } : {}, handlerTimeout: 60_000 });
+    // webhookReply off: replies are API calls of their own, never folded into the webhook's HTTP answer.
+    this.bot = new Telegraf(cfg.token, { telegram: { ...(cfg.apiRoot ? { apiRoot: cfg.apiRoot } : {}), webhookReply: false }, handlerTimeout: 60_000 });
     this.bot.catch((err) => this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'telegram update failed'));
 
     this.bot.on('text', async (ctx) => {
@@ -71,9 +73,27 @@ export class TelegramBot {
     });
   }
 
-  /** Register the command menu and start long polling. Resolves once polling has started. */
+  /** In webhook mode: the path to serve and the handler for Telegram's POSTs (it checks the secret header and
+   * answers 403 without it). Null in long-polling mode. */
+  webhookRoute(): { path: string; handle: (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void> } | null {
+    const hook = this.cfg.webhook;
+    if (!hook) return null;
+    const path = new URL(hook.url).pathname;
+    const callback = this.bot.webhookCallback(path, { secretToken: hook.secret });
+    // The body is Telegram's update as JSON; telegraf checks the path and the secret before it reads it.
+    return { path, handle: (req, res) => callback(req as Parameters<typeof callback>[0], res) };
+  }
+
+  /** Register the command menu, then either tell Telegram where to post updates (webhook mode) or start long
+   * polling. Resolves once updates can arrive. */
   async start(): Promise<void> {
     await this.bot.telegram.setMyCommands(this.core.list().map((c) => ({ command: c.name, description: c.description.slice(0, 256) })));
+    if (this.cfg.webhook) {
+      this.bot.botInfo ??= await this.bot.telegram.getMe();
+      await this.bot.telegram.setWebhook(this.cfg.webhook.url, { secret_token: this.cfg.webhook.secret, allowed_updates: ['message', 'callback_query'] });
+      this.log.info({ url: this.cfg.webhook.url }, 'telegram webhook set');
+      return;
+    }
     await new Promise<void>((resolve, reject) => {
       this.launched = this.bot.launch({ allowedUpdates: ['message', 'callback_query'] }, () => resolve());
       this.launched.catch((err: unknown) => {

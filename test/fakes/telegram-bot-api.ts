@@ -38,6 +38,10 @@ export class FakeTelegram {
   retryAfter = 1;
   /** sendMessage hangs this long before answering (a slow or stuck server). */
   stallMs = 0;
+  /** Set by setWebhook: updates are then POSTed there (with the secret header) instead of waiting for getUpdates. */
+  webhook: { url: string; secret: string | undefined } | null = null;
+  /** The HTTP status of each webhook delivery, in order. */
+  readonly webhookStatuses: number[] = [];
 
   constructor(readonly token: string) {}
 
@@ -104,7 +108,16 @@ export class FakeTelegram {
   }
 
   private push(body: Record<string, unknown>): void {
-    this.updates.push({ update_id: this.nextUpdateId++, ...body });
+    const update = { update_id: this.nextUpdateId++, ...body };
+    if (this.webhook) {
+      const { url, secret } = this.webhook;
+      void fetch(url, {
+        method: 'POST', body: JSON.stringify(update),
+        headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+      }).then((r) => this.webhookStatuses.push(r.status), () => this.webhookStatuses.push(0));
+      return;
+    }
+    this.updates.push(update);
     const w = this.waiting;
     this.waiting = [];
     for (const f of w) f();
@@ -136,7 +149,12 @@ export class FakeTelegram {
     switch (method) {
       case 'getMe':
         return this.reply(res, 200, { ok: true, result: { ...BOT_USER, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
+      case 'setWebhook':
+        this.webhook = { url: String(body.url), secret: body.secret_token === undefined ? undefined : String(body.secret_token) };
+        return this.reply(res, 200, { ok: true, result: true, description: 'Webhook was set' });
       case 'deleteWebhook':
+        this.webhook = null;
+        return this.reply(res, 200, { ok: true, result: true });
       case 'setMyCommands':
       case 'answerCallbackQuery':
         return this.reply(res, 200, { ok: true, result: true });

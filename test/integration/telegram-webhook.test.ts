@@ -1,0 +1,72 @@
+/** Telegram in webhook mode: Tiller registers its URL and secret with setWebhook, the fake Bot API posts
+ * updates there as Telegram does, the real telegraf client answers through the Bot API, and a post without
+ * the secret is refused. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/domain/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp, startProcess, type App, type RunningProcess } from '../../src/main.js';
+import { FakeTelegram } from '../fakes/telegram-bot-api.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { eventually, freePort, SP500_DIR } from '../helpers/tiller-process.js';
+
+const SECRET = 'hook-secret-0123456789';
+const VIEWER = { id: 3, username: 'vic' };
+
+describe('Telegram webhook mode', () => {
+  const tg = new FakeTelegram('7:hook');
+  let db: TestDatabase;
+  let app: App;
+  let proc: RunningProcess;
+  let hookUrl = '';
+
+  beforeAll(async () => {
+    const apiRoot = await tg.start();
+    db = await createTestDatabase();
+    const port = await freePort();
+    hookUrl = `http://127.0.0.1:${port}/telegram/hook`;
+    app = await createApp(loadConfig({
+      env: {
+        DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(port), HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: '7:hook',
+        TELEGRAM_API_ROOT: apiRoot, TELEGRAM_VIEWERS: String(VIEWER.id), TELEGRAM_WEBHOOK_URL: hookUrl, TELEGRAM_WEBHOOK_SECRET: SECRET,
+      },
+      dotenvDir: null,
+    }), { log: createLogger('silent') });
+    proc = await startProcess(app, 'bot');
+  });
+  afterAll(async () => {
+    await proc?.stop();
+    await app?.close();
+    await tg.stop();
+    await db?.drop();
+  });
+
+  it('registers the webhook with its secret and never polls', () => {
+    expect(tg.webhook).toEqual({ url: hookUrl, secret: SECRET });
+    expect(tg.calls.filter((c) => c.method === 'getUpdates')).toEqual([]);
+    expect(tg.calls.find((c) => c.method === 'setWebhook')?.body).toMatchObject({ allowed_updates: ['message', 'callback_query'] });
+  });
+
+  it('answers a command posted to the webhook', async () => {
+    const reply = await tg.ask(VIEWER, VIEWER.id, '/status');
+    expect(reply.text).toContain('Status');
+    expect(reply.text).toContain('RUNNING');
+    await eventually(() => (tg.webhookStatuses.length > 0 ? true : undefined), 5_000, 'the webhook answer');
+    expect(tg.webhookStatuses).toEqual([200]);
+  });
+
+  it('refuses posts without the secret or with a wrong one, and handles nothing', async () => {
+    const before = tg.sent.length;
+    const update = { update_id: 999, message: { message_id: 1, date: 0, text: '/status', from: { id: 3, is_bot: false, first_name: 'x' }, chat: { id: 3, type: 'private' } } };
+    const post = (headers: Record<string, string>) => fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
+    expect((await post({})).status).toBe(403);
+    expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong-secret-0123456789' })).status).toBe(403);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tg.sent.length).toBe(before);
+  });
+
+  it('refuses a webhook URL without a secret at start-up', () => {
+    expect(() => loadConfig({ env: { TELEGRAM_BOT_TOKEN: '7:x', TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook' }, dotenvDir: null }))
+      .toThrow(new ConfigError('TELEGRAM_WEBHOOK_SECRET: webhook mode needs a secret, so that only Telegram can post updates'));
+  });
+});
