@@ -179,6 +179,17 @@ const envSchema = z.object({
   TELEGRAM_ALERT_CHATS: idList,
   TELEGRAM_WEBHOOK_URL: z.string().url().refine((u) => /^https?:/.test(u), 'an http(s) URL').optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16 to 256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+  DISCORD_BOT_TOKEN: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'a numeric application id').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'a numeric guild (server) id').optional(),
+  DISCORD_API_ROOT: z.string().url().optional(),
+  DISCORD_ADMINS: idList,
+  DISCORD_OPERATORS: idList,
+  DISCORD_VIEWERS: idList,
+  DISCORD_ADMIN_ROLES: idList,
+  DISCORD_OPERATOR_ROLES: idList,
+  DISCORD_VIEWER_ROLES: idList,
+  DISCORD_ALERT_CHANNELS: idList,
   CONSOLE_CHAT: z.enum(['auto', 'on', 'off']).default('auto'),
   LIVE_TRADING: boolEnv,
   BROKER: z.enum(['paper', 'alpaca', 'ccxt', 'kite']).optional(),
@@ -207,6 +218,20 @@ export interface TelegramConfig {
   readonly alertChats: readonly string[];
   /** Webhook mode: the public URL Telegram posts updates to, and the secret it must send; absent = long polling. */
   readonly webhook?: { readonly url: string; readonly secret: string } | undefined;
+}
+
+/** Discord transport settings; absent when no bot token is set. Roles go by user id or by Discord role id. */
+export interface DiscordConfig {
+  readonly token: string;
+  readonly applicationId: string;
+  /** Slash commands are registered in this guild (at once); without it, globally (Discord may take up to an hour). */
+  readonly guildId: string | undefined;
+  readonly apiRoot: string | undefined;
+  readonly admins: readonly string[];
+  readonly operators: readonly string[];
+  readonly viewers: readonly string[];
+  readonly roleIds: { readonly admins: readonly string[]; readonly operators: readonly string[]; readonly viewers: readonly string[] };
+  readonly alertChannels: readonly string[];
 }
 
 /** The whole, validated, frozen configuration of one Tiller process. */
@@ -241,6 +266,7 @@ export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading'> {
     readonly crashAt: CrashPoint | undefined;
   };
   readonly telegram: TelegramConfig | undefined;
+  readonly discord: DiscordConfig | undefined;
   readonly consoleChat: boolean;
 }
 
@@ -338,6 +364,16 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
     throw new ConfigError('TELEGRAM_WEBHOOK_SECRET: webhook mode needs a secret, so that only Telegram can post updates');
   }
 
+  if (env.DISCORD_BOT_TOKEN && !env.DISCORD_APPLICATION_ID) throw new ConfigError('DISCORD_APPLICATION_ID: required with DISCORD_BOT_TOKEN (the application the slash commands belong to)');
+  const discord: DiscordConfig | undefined = env.DISCORD_BOT_TOKEN
+    ? {
+        token: env.DISCORD_BOT_TOKEN, applicationId: env.DISCORD_APPLICATION_ID!, guildId: env.DISCORD_GUILD_ID, apiRoot: env.DISCORD_API_ROOT,
+        admins: env.DISCORD_ADMINS, operators: env.DISCORD_OPERATORS, viewers: env.DISCORD_VIEWERS,
+        roleIds: { admins: env.DISCORD_ADMIN_ROLES, operators: env.DISCORD_OPERATOR_ROLES, viewers: env.DISCORD_VIEWER_ROLES },
+        alertChannels: env.DISCORD_ALERT_CHANNELS,
+      }
+    : undefined;
+
   const config: AppConfig = {
     ...file,
     http: { port: env.PORT, host: env.HOST },
@@ -362,7 +398,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
       crashAt: env.TILLER_CRASH_AT,
     },
     telegram,
-    consoleChat: env.CONSOLE_CHAT === 'on' || (env.CONSOLE_CHAT === 'auto' && !telegram),
+    discord,
+    consoleChat: env.CONSOLE_CHAT === 'on' || (env.CONSOLE_CHAT === 'auto' && !telegram && !discord),
   };
   return deepFreeze(config);
 }
@@ -374,6 +411,7 @@ export function redactConfig(config: AppConfig): unknown {
     ...config,
     databaseUrl: hideUrl(config.databaseUrl),
     redisUrl: hideUrl(config.redisUrl),
+    discord: config.discord ? { ...config.discord, token: '***' } : undefined,
     telegram: config.telegram ? { ...config.telegram, token: '***', webhook: config.telegram.webhook ? { ...config.telegram.webhook, secret: '***' } : undefined } : undefined,
     marketData: { ...config.marketData, alpacaSecretKey: config.marketData.alpacaSecretKey ? '***' : undefined },
     trading: {

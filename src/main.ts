@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConsoleBot, CONSOLE } from '../bots/console/console.bot.js';
 import { buildHttpServer, type HealthCheck } from '../bots/http/http.server.js';
 import { TelegramBot, TELEGRAM, TELEGRAM_RATE_LIMITS } from '../bots/telegram/telegram.bot.js';
+import { DiscordBot, DISCORD, DISCORD_RATE_LIMITS, type SymbolSuggester } from '../bots/discord/discord.bot.js';
 import { openDatabase, type DbHandle } from '../db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -151,6 +152,7 @@ function crashHook(config: AppConfig): CrashHook {
 
 function alertTargets(config: AppConfig): AlertTarget[] {
   const t: AlertTarget[] = (config.telegram?.alertChats ?? []).map((chatId) => ({ transport: TELEGRAM, chatId }));
+  for (const chatId of config.discord?.alertChannels ?? []) t.push({ transport: DISCORD, chatId });
   if (config.consoleChat) t.push({ transport: CONSOLE, chatId: 'console' });
   return t;
 }
@@ -238,6 +240,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 
   const roles: Record<string, RoleLists | 'local-admin'> = {};
   if (config.telegram) roles[TELEGRAM] = config.telegram;
+  if (config.discord) roles[DISCORD] = config.discord;
   if (config.consoleChat) roles[CONSOLE] = 'local-admin';
   const core = new CommandCore(
     buildCommands({ config, repos, clock, portfolio, state, halt, breakers, limits, jobs, alertChats: () => alertTargets(config) }),
@@ -270,6 +273,17 @@ export function healthChecks(app: Pick<App, 'repos' | 'cache' | 'market' | 'brok
   ];
 }
 
+/** The Discord transport when configured; symbol autocomplete comes from the instruments and positions. */
+function discordBot(app: App): DiscordBot | null {
+  const cfg = app.config.discord;
+  if (!cfg) return null;
+  const suggest: SymbolSuggester = async (source, prefix) => {
+    const symbols = source === 'held_symbol' ? (await app.repos.trading.positions()).map((p) => p.symbol) : (await app.repos.instruments.list()).map((i) => i.symbol);
+    return symbols.filter((s) => s.startsWith(prefix)).sort();
+  };
+  return new DiscordBot(cfg, app.core, app.config.market.currency, suggest, app.log);
+}
+
 /** A started process; stop() shuts it down gracefully. */
 export interface RunningProcess {
   http: FastifyInstance | null;
@@ -290,11 +304,14 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   if (mode !== 'worker') {
     const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, log) : null;
     const consoleBot = config.consoleChat ? new ConsoleBot(app.core, config.market.currency) : null;
+    const discord = discordBot(app);
     if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
+    if (discord) app.dispatcher.register(DISCORD, (chat, ev, opts) => discord.sendAlert(chat, ev, opts), DISCORD_RATE_LIMITS);
     if (consoleBot) app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
 
     const checks = healthChecks(app);
     if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
+    if (discord) checks.push({ name: 'discord', check: async () => { if (!discord.client.isReady()) throw new Error('not connected to the Discord gateway'); } });
     const hook = telegram?.webhookRoute();
     http = buildHttpServer(checks, hook ? [hook] : []);
     await http.listen({ port: config.http.port, host: config.http.host });
@@ -306,6 +323,10 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     if (telegram) {
       await telegram.start();
       stops.push(() => telegram.stop());
+    }
+    if (discord) {
+      await discord.start();
+      stops.push(() => discord.stop());
     }
     if (consoleBot) {
       consoleBot.start();
@@ -351,6 +372,8 @@ export async function runReplay(app: App, from: TradingDay, to: TradingDay, onPr
   const { config } = app;
   const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, app.log) : null;
   if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
+  const discord = discordBot(app); // sending alerts needs only Discord's REST API, no gateway login
+  if (discord) app.dispatcher.register(DISCORD, (chat, ev, opts) => discord.sendAlert(chat, ev, opts), DISCORD_RATE_LIMITS);
   if (config.consoleChat) {
     const consoleBot = new ConsoleBot(app.core, config.market.currency);
     app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));

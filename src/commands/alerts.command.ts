@@ -22,6 +22,10 @@ export function alertsCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'alerts', description: 'This chat\'s alert subscriptions (on, silent or off per type)', usage: '/alerts [TYPE|all on|silent|off]',
     minRole: 'viewer', dangerous: false,
+    options: [
+      { name: 'type', description: 'The alert type, or all', type: 'string', required: false, choices: ['all', ...ALERT_TYPES] },
+      { name: 'mode', description: 'on, silent (no sound) or off', type: 'string', required: false, choices: MODES },
+    ],
     async run({ actor, role, args }) {
       const change = parse(args);
       const receivesAlerts = s.alertChats().some((c) => c.transport === actor.transport && c.chatId === actor.chatId);

@@ -18,6 +18,7 @@ async function checkSymbol(s: CommandServices, args: string[]): Promise<string> 
 export function closeCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'close', description: 'Close one position at market', usage: '/close SYMBOL', minRole: 'admin', dangerous: true,
+    options: [{ name: 'symbol', description: 'A symbol Tiller holds', type: 'string', required: true, autocomplete: 'held_symbol' }],
     validate: async (args) => void (await checkSymbol(s, args)),
     async run({ args }) {
       const result = await s.halt.close(await checkSymbol(s, args));

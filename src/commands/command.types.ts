@@ -16,6 +16,8 @@ export interface Actor {
   userId: string;
   chatId: string;
   displayName?: string;
+  /** Platform role ids the sender holds in this chat (Discord guild roles); never the chat's own identity. */
+  roles?: readonly string[];
 }
 
 export interface StatusResult {
@@ -105,6 +107,21 @@ export interface CommandInput {
   args: string[];
 }
 
+/** One argument of a command, in order: transports with typed options (Discord slash commands) build them
+ * from this; text transports take the words after the command in the same order. */
+export interface CommandOption {
+  name: string;
+  description: string;
+  type: 'string' | 'integer' | 'number';
+  required: boolean;
+  /** The only values allowed, offered as a list. */
+  choices?: readonly string[];
+  /** Suggest values while the user types: any known symbol, or a symbol Tiller holds. */
+  autocomplete?: 'symbol' | 'held_symbol';
+  /** Takes the rest of the words (a free-text reason). */
+  rest?: boolean;
+}
+
 /** One chat command. */
 export interface CommandDefinition {
   name: string;
@@ -113,6 +130,8 @@ export interface CommandDefinition {
   minRole: Role;
   /** Needs a confirmation button before it runs. */
   dangerous: boolean;
+  /** Its arguments, in order (none when absent). */
+  options?: readonly CommandOption[];
   /** Anyone may run it, even without a role (only /whoami: it tells a stranger the id to ask for). */
   public?: boolean;
   /** Checks the arguments before a confirmation is asked for; throws UserError when they are bad. */

@@ -17,6 +17,7 @@ function countArg(args: string[], def: number, max: number, usage: string): numb
 export function ordersCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'orders', description: 'The latest orders with their status', usage: '/orders [N]', minRole: 'viewer', dangerous: false,
+    options: [{ name: 'n', description: 'How many (default 15)', type: 'integer', required: false }],
     async run({ args }) {
       return { kind: 'orders', orders: await s.repos.trading.recentOrders(countArg(args, 15, 100, '/orders [N]')) };
     },
@@ -26,6 +27,7 @@ export function ordersCommand(s: CommandServices): CommandDefinition {
 export function tradesCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'trades', description: 'The latest closed trades with their P&L, exit reason and pick', usage: '/trades [N]', minRole: 'viewer', dangerous: false,
+    options: [{ name: 'n', description: 'How many (default 15)', type: 'integer', required: false }],
     async run({ args }) {
       const n = countArg(args, 15, 100, '/trades [N]');
       const all = await s.repos.trading.tradesClosedAfter(null);

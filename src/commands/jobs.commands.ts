@@ -27,6 +27,7 @@ export function runCommand(s: CommandServices): CommandDefinition {
   };
   return {
     name: 'run', description: 'Run a daily job now', usage: `/run ${s.jobs.names.join('|')}`, minRole: 'operator', dangerous: false,
+    options: [{ name: 'job', description: 'The job to run now', type: 'string', required: true, choices: s.jobs.names }],
     async run({ actor, args }) {
       const job = check(args);
       const { day } = await s.jobs.trigger(job, `chat:${actor.transport}:${actor.userId}`);

@@ -7,6 +7,7 @@ import type { CommandDefinition } from './command.types.js';
 export function picksCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'picks', description: 'The latest daily picks for both risk profiles (or one)', usage: '/picks [conservative|aggressive]', minRole: 'viewer', dangerous: false,
+    options: [{ name: 'profile', description: 'One risk profile only', type: 'string', required: false, choices: ['conservative', 'aggressive'] }],
     async run({ args }) {
       const wanted = args[0]?.toLowerCase();
       if (wanted && !PROFILES.includes(wanted as RiskProfile)) {

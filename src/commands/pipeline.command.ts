@@ -7,6 +7,7 @@ export function pipelineCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'pipeline', description: 'The last data pipeline runs: steps, rows, timings, quarantined rows', usage: '/pipeline [runs, 1-10]',
     minRole: 'operator', dangerous: false,
+    options: [{ name: 'runs', description: 'How many runs (1-10, default 3)', type: 'integer', required: false }],
     async run({ args }) {
       const n = args[0] === undefined ? 3 : Number(args[0]);
       if (!Number.isInteger(n) || n < 1 || n > 10) throw new UserError(`"${args[0]}" is not a number of runs from 1 to 10.`);

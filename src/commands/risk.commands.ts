@@ -42,6 +42,10 @@ export function setRiskCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'set_risk', description: 'Change one risk limit (see /risk for the keys); stays until changed again', usage: '/set_risk KEY VALUE',
     minRole: 'admin', dangerous: true,
+    options: [
+      { name: 'key', description: 'The limit to change', type: 'string', required: true, choices: Object.keys(RISK_KEYS) },
+      { name: 'value', description: 'New value: a number, a fraction like 0.03, or a percentage like 3%', type: 'string', required: true },
+    ],
     validate: async (args) => {
       const { key, raw } = checkArgs(args);
       await s.limits.check(key, raw);

@@ -2,13 +2,15 @@
 import type { TradingStatus } from '../domain/types.js';
 import { tradingDayOf } from '../market/market-time.js';
 import type { CommandServices } from './command-services.js';
-import type { CommandDefinition } from './command.types.js';
+import type { CommandDefinition, CommandOption } from './command.types.js';
 import { actorName as who } from './risk.commands.js';
+
+const REASON: CommandOption = { name: 'reason', description: 'Why (shown in /status and the audit log)', type: 'string', required: false, rest: true };
 
 /** A command that moves trading to `to`, recording who and why (the reason is the arguments, if any). */
 function stateCommand(s: CommandServices, name: string, to: TradingStatus, description: string, defaultReason: string): CommandDefinition {
   return {
-    name, description, usage: `/${name} [reason]`, minRole: 'operator', dangerous: false,
+    name, description, usage: `/${name} [reason]`, minRole: 'operator', dangerous: false, options: [REASON],
     async run({ actor, args }) {
       let reason = args.join(' ') || defaultReason;
       const prev = await s.state.set(to, who(actor), reason);
@@ -35,7 +37,7 @@ export function emergencyStopCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'emergency_stop',
     description: 'HALT trading: cancel open orders and close every position at market. Stays halted until /resume.',
-    usage: '/emergency_stop [reason]', minRole: 'admin', dangerous: true,
+    usage: '/emergency_stop [reason]', minRole: 'admin', dangerous: true, options: [REASON],
     async run({ actor, args }) {
       const result = await s.halt.halt(who(actor), args.join(' ') || 'emergency stop');
       return { kind: 'halted', result, currency: s.config.market.currency };
