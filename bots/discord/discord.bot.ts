@@ -3,7 +3,7 @@
  * replies are embeds, refusals and errors are ephemeral (only the sender sees them), confirmations are
  * buttons that only the requester can press. The sender's user id and guild roles decide, never the channel. */
 import {
-  ActionRowBuilder, ButtonBuilder, ButtonStyle, Client, DiscordAPIError, EmbedBuilder, Events, GatewayIntentBits, HTTPError, MessageFlags, RateLimitError,
+  ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, Client, DiscordAPIError, EmbedBuilder, Events, GatewayIntentBits, HTTPError, MessageFlags, RateLimitError,
   REST, Routes, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction,
 } from 'discord.js';
 import type { DeliveryOptions } from '../../src/alerts/alert-dispatcher.js';
@@ -17,6 +17,7 @@ import type { Logger } from '../../src/logger.js';
 import type { Markup } from '../shared/markup.js';
 import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
+import { CHART_FILE, chartOfEvent, chartOfResult } from '../shared/report-image.js';
 
 export const DISCORD = 'discord';
 
@@ -129,12 +130,19 @@ export class DiscordBot {
     const title = `/${i.commandName}`;
     const quick = await Promise.race([work, new Promise<null>((r) => setTimeout(() => r(null), REPLY_WITHIN_MS))]);
     if (quick) {
-      await i.reply({ embeds: [embedOf(title, quick)], components: confirmButtons(quick), ...(isPrivate(quick) ? { flags: MessageFlags.Ephemeral } : {}) });
+      await i.reply({ ...this.message(title, quick), ...(isPrivate(quick) ? { flags: MessageFlags.Ephemeral } : {}) });
       return;
     }
     await i.deferReply();
-    const r = await work;
-    await i.editReply({ embeds: [embedOf(title, r)], components: confirmButtons(r) });
+    await i.editReply(this.message(title, await work));
+  }
+
+  /** A result as an embed with its buttons, and its chart attached (shown in the embed) for reports. */
+  private message(title: string, r: CommandResult) {
+    const embed = embedOf(title, r);
+    const chart = chartOfResult(r, this.currency);
+    if (chart) embed.setImage(`attachment://${CHART_FILE}`);
+    return { embeds: [embed], components: confirmButtons(r), files: chart ? [new AttachmentBuilder(chart, { name: CHART_FILE })] : [] };
   }
 
   private async onButton(i: ButtonInteraction): Promise<void> {
@@ -168,8 +176,14 @@ export class DiscordBot {
   /** Alert sender for the dispatcher: an embed in the channel; `silent` suppresses the notification. */
   async sendAlert(channelId: string, event: BotEvent, opts: DeliveryOptions = { silent: false }): Promise<void> {
     const embed = new EmbedBuilder().setDescription(renderAlert(event, discordMarkdown, this.currency)).setColor(event.type === 'breaker_tripped' || event.type === 'job_failed' ? COLORS.bad : COLORS.ok);
+    const chart = chartOfEvent(event, this.currency);
+    if (chart) embed.setImage(`attachment://${CHART_FILE}`);
+    const body = {
+      embeds: [embed.toJSON()], ...(opts.silent ? { flags: MessageFlags.SuppressNotifications } : {}),
+      ...(chart ? { attachments: [{ id: 0, filename: CHART_FILE }] } : {}),
+    };
     try {
-      await this.rest.post(Routes.channelMessages(channelId), { body: { embeds: [embed.toJSON()], ...(opts.silent ? { flags: MessageFlags.SuppressNotifications } : {}) } });
+      await this.rest.post(Routes.channelMessages(channelId), { body, ...(chart ? { files: [{ name: CHART_FILE, data: chart, contentType: 'image/png' }] } : {}) });
     } catch (err) {
       if (err instanceof RateLimitError) throw new RateLimitedError(`Discord rate limit on ${err.route}`, Math.max(1, Math.ceil(err.timeToReset / 1000)));
       if (err instanceof DiscordAPIError && err.status >= 500) throw new TemporaryError(`Discord answered ${err.status}`);

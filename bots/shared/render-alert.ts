@@ -34,5 +34,12 @@ export function renderAlert(ev: BotEvent, m: Markup, currency: string): string {
         `Day P&L ${signedMoney(ev.dayPnl, currency)}, realized ${signedMoney(ev.realizedPnl, currency)} from ${ev.tradesClosed} closed trade(s)`,
         `Open positions: ${ev.openPositions}`,
       ].join('\n');
+    case 'weekly_report':
+      return [
+        `📅 ${m.bold('Weekly report')} ${ev.from} to ${ev.to}`,
+        `Equity ${money(ev.equity, currency)}, cash ${money(ev.cash, currency)}, open positions ${ev.openPositions}`,
+        `Week P&L ${signedMoney(ev.pnl, currency)} (${(ev.returnPct * 100).toFixed(2)} %), max drawdown ${(ev.maxDrawdown * 100).toFixed(2)} %`,
+        `Closed trades ${ev.tradesClosed}, win rate ${ev.winRate === null ? '–' : `${(ev.winRate * 100).toFixed(1)} %`}, realized ${signedMoney(ev.realizedPnl, currency)}`,
+      ].join('\n');
   }
 }

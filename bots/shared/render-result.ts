@@ -148,6 +148,18 @@ export function renderResult(r: CommandResult, m: Markup): string {
     }
     case 'job_started':
       return `Started ${m.code(r.job)} for ${r.day}. /jobs shows when it ends; a failure is alerted.`;
+    case 'report': {
+      const p = r.report.performance;
+      const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
+      const title = r.report.period === 'day' ? `${m.bold('Daily report')} ${p.to}` : `${m.bold('Weekly report')} ${p.from} to ${p.to}`;
+      return [
+        `📊 ${title}`,
+        `Equity ${money(r.report.equity, r.currency)}, cash ${money(r.report.cash, r.currency)}, open positions ${r.report.openPositions}`,
+        `P&L ${signedMoney(p.pnl, r.currency)} (${(p.returnPct * 100).toFixed(2)} %), max drawdown ${(p.maxDrawdown * 100).toFixed(2)} %`,
+        `Closed trades ${p.trades}, win rate ${pct(p.winRate)}, realized ${signedMoney(p.realizedPnl, r.currency)}, profit factor ${p.profitFactor === null ? '–' : p.profitFactor.toFixed(2)}, Sharpe ${p.sharpe === null ? '–' : p.sharpe.toFixed(2)}`,
+        r.report.curve.length > 0 ? `Chart: equity and drawdown, ${r.report.curve[0]!.day} to ${r.report.curve.at(-1)!.day}` : 'No end-of-day snapshot yet, so no chart.',
+      ].join('\n');
+    }
     case 'help':
       return [`${m.bold('Commands')} (your role: ${r.role})`, ...r.commands.map((c) => `${e(c.usage)}: ${e(c.description)}`)].join('\n');
     case 'confirm':

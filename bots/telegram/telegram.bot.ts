@@ -14,6 +14,7 @@ import { telegramHtml } from '../shared/markup.js';
 import { parseCommand } from '../shared/parse-command.js';
 import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
+import { CHART_FILE, chartOfEvent, chartOfResult } from '../shared/report-image.js';
 
 export const TELEGRAM = 'telegram';
 
@@ -53,6 +54,11 @@ export class TelegramBot {
       if (!parsed) return;
       const actor: Actor = { transport: TELEGRAM, userId: String(ctx.from.id), chatId: String(ctx.chat.id), displayName: ctx.from.username ?? ctx.from.first_name };
       const result = await this.core.handle(actor, parsed.name, parsed.args);
+      const chart = chartOfResult(result, this.currency);
+      if (chart) {
+        await ctx.replyWithPhoto({ source: chart, filename: CHART_FILE }, { caption: renderResult(result, telegramHtml), parse_mode: 'HTML' });
+        return;
+      }
       await ctx.reply(renderResult(result, telegramHtml), { parse_mode: 'HTML', ...(replyMarkup(result) ? replyMarkup(result) : {}) });
     });
 
@@ -107,11 +113,15 @@ export class TelegramBot {
   /** Alert sender for the dispatcher: 429 becomes RateLimitedError with Telegram's retry_after. */
   async sendAlert(chatId: string, event: BotEvent, opts: DeliveryOptions = { silent: false }): Promise<void> {
     try {
-      await this.bot.telegram.callApi(
-        'sendMessage',
-        { chat_id: chatId, text: renderAlert(event, telegramHtml, this.currency), parse_mode: 'HTML', disable_notification: opts.silent },
-        { signal: AbortSignal.timeout(this.sendTimeoutMs) as unknown as CallSignal },
-      );
+      const text = renderAlert(event, telegramHtml, this.currency);
+      const signal = { signal: AbortSignal.timeout(this.sendTimeoutMs) as unknown as CallSignal };
+      const chart = chartOfEvent(event, this.currency);
+      if (chart) {
+        // The report alerts go out as a photo of the chart with the report as its caption.
+        await this.bot.telegram.callApi('sendPhoto', { chat_id: chatId, photo: { source: chart, filename: CHART_FILE }, caption: text, parse_mode: 'HTML', disable_notification: opts.silent }, signal);
+      } else {
+        await this.bot.telegram.callApi('sendMessage', { chat_id: chatId, text, parse_mode: 'HTML', disable_notification: opts.silent }, signal);
+      }
     } catch (err) {
       if (err instanceof TelegramError && err.code === 429) {
         throw new RateLimitedError(err.description, err.parameters?.retry_after ?? 1);

@@ -4,6 +4,7 @@ import type { BreakerReading } from '../trading/breakers/circuit-breakers.js';
 import type { CloseResult, HaltResult } from '../trading/halt.service.js';
 import type { PeriodPerformance, TradeStats } from '../trading/performance.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
+import type { PeriodReport } from '../trading/period-report.js';
 import type { ValuedPosition } from '../trading/portfolio.js';
 import type { BreakerTrip, ClosedTrade, Order, Pick, RiskProfile, TradingDay, TradingState, TradingStatus } from '../domain/types.js';
 
@@ -95,6 +96,7 @@ export type CommandResult =
   | AlertsResult
   | JobsResult
   | { kind: 'job_started'; job: string; day: TradingDay }
+  | { kind: 'report'; report: PeriodReport; currency: string }
   | { kind: 'confirm'; token: string; command: string; prompt: string; expiresInSeconds: number }
   | { kind: 'cancelled'; command: string }
   | { kind: 'refused'; reason: string }

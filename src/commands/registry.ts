@@ -13,10 +13,11 @@ import { riskCommand, setRiskCommand } from './risk.commands.js';
 import { alertsCommand } from './alerts.command.js';
 import { jobsCommand, runCommand } from './jobs.commands.js';
 import { whoamiCommand } from './whoami.command.js';
+import { dailyCommand, weeklyCommand } from './report.commands.js';
 
 export function buildCommands(s: CommandServices): CommandDefinition[] {
   const list: CommandDefinition[] = [
-    statusCommand(s), picksCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), riskCommand(s),
+    statusCommand(s), picksCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), dailyCommand(s), weeklyCommand(s), riskCommand(s),
     pipelineCommand(s), jobsCommand(s), runCommand(s), alertsCommand(s), pauseCommand(s), resumeCommand(s), setRiskCommand(s), closeCommand(s),
     closeAllCommand(s), emergencyStopCommand(s), whoamiCommand(),
   ];

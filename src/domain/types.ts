@@ -193,6 +193,13 @@ export interface BreakerClearance {
 }
 
 /** Events pushed to chats. Each has a dedupe key so delivery is at least once, never doubled. */
+/** One point of a report chart: end-of-day equity and its drawdown from the peak (a fraction). */
+export interface CurvePoint {
+  day: TradingDay;
+  equity: number;
+  drawdown: number;
+}
+
 export type BotEvent =
   | { type: 'trade_opened'; symbol: string; qty: number; price: number; stopLoss: number; target: number; day: TradingDay }
   | { type: 'trade_closed'; symbol: string; qty: number; entryPrice: number; exitPrice: number; pnl: number; reason: OrderReason; day: TradingDay }
@@ -201,9 +208,13 @@ export type BotEvent =
   | { type: 'reconciliation'; differences: string[]; action: string; at: string }
   | { type: 'state_changed'; from: TradingStatus; to: TradingStatus; by: string; reason: string; at: string }
   | { type: 'job_failed'; job: string; error: string; at: string }
-  | { type: 'daily_report'; day: TradingDay; equity: number; cash: number; dayPnl: number; openPositions: number; tradesClosed: number; realizedPnl: number };
+  | { type: 'daily_report'; day: TradingDay; equity: number; cash: number; dayPnl: number; openPositions: number; tradesClosed: number; realizedPnl: number; curve?: CurvePoint[] }
+  | {
+      type: 'weekly_report'; from: TradingDay; to: TradingDay; equity: number; cash: number; pnl: number; returnPct: number; openPositions: number;
+      tradesClosed: number; winRate: number | null; realizedPnl: number; maxDrawdown: number; curve: CurvePoint[];
+    };
 
 export type BotEventType = BotEvent['type'];
 
 /** Every alert type, in the order /alerts lists them. */
-export const ALERT_TYPES = ['trade_opened', 'trade_closed', 'order_rejected', 'breaker_tripped', 'reconciliation', 'state_changed', 'job_failed', 'daily_report'] as const satisfies readonly BotEventType[];
+export const ALERT_TYPES = ['trade_opened', 'trade_closed', 'order_rejected', 'breaker_tripped', 'reconciliation', 'state_changed', 'job_failed', 'daily_report', 'weekly_report'] as const satisfies readonly BotEventType[];

@@ -1,6 +1,10 @@
-/** The daily report after the close: equity, cash, the day's P&L and closed trades, pushed to chats. */
+/** The reports after the close, pushed to chats: the daily report every trading day, and the weekly report on
+ * the last trading day of a calendar week; each carries the equity and drawdown curve for its chart. */
 import { roundMoney } from '../domain/money.js';
 import type { BotEvent, TradingDay } from '../domain/types.js';
+import { addDays } from '../market/market-time.js';
+import { periodReport } from './period-report.js';
+import { weekStart } from './trade-cycle.js';
 import type { TradingContext } from './trading-context.js';
 
 export class DailyReport {
@@ -13,11 +17,31 @@ export class DailyReport {
     const realized = trades.reduce((s, x) => s + x.pnl, 0);
     const snap = await this.ctx.portfolio.snapshot(day, this.ctx.clock.now(), realized);
     const prev = (await t.snapshotBefore(day))?.equity ?? this.ctx.config.trading.startingCash;
+    const inputs = {
+      trading: t, startingCash: this.ctx.config.trading.startingCash, periodsPerYear: this.ctx.config.market.kind === 'crypto' ? 365 : 252,
+      now: { equity: snap.equity, cash: snap.cash },
+    };
+    const daily = await periodReport('day', day, inputs);
     const event: Extract<BotEvent, { type: 'daily_report' }> = {
       type: 'daily_report', day, equity: snap.equity, cash: snap.cash, dayPnl: roundMoney(snap.equity - prev),
-      openPositions: (await t.positions()).length, tradesClosed: trades.length, realizedPnl: roundMoney(realized),
+      openPositions: daily.openPositions, tradesClosed: trades.length, realizedPnl: roundMoney(realized), curve: daily.curve,
     };
     await this.ctx.alerts.raise(event, `daily_report:${day}`);
+    if (this.lastOfWeek(day)) {
+      const w = await periodReport('week', day, inputs);
+      const p = w.performance;
+      await this.ctx.alerts.raise({
+        type: 'weekly_report', from: p.from, to: day, equity: w.equity, cash: w.cash, pnl: p.pnl, returnPct: p.returnPct, openPositions: w.openPositions,
+        tradesClosed: p.trades, winRate: p.winRate, realizedPnl: p.realizedPnl, maxDrawdown: p.maxDrawdown, curve: w.curve,
+      }, `weekly_report:${day}`);
+    }
     return event;
+  }
+
+  /** True when the next trading day falls in another calendar week. */
+  private lastOfWeek(day: TradingDay): boolean {
+    let next = addDays(day, 1);
+    for (let i = 0; i < 14 && !this.ctx.calendar.isTradingDay(next); i++) next = addDays(next, 1);
+    return weekStart(next) !== weekStart(day);
   }
 }

@@ -22,10 +22,12 @@ export interface DiscordOutput {
   interactionId?: string;
   channelId?: string;
   content: string;
-  embeds: Array<{ title?: string; description?: string; color?: number; fields?: Array<{ name: string; value: string }> }>;
+  embeds: Array<{ title?: string; description?: string; color?: number; image?: { url: string }; fields?: Array<{ name: string; value: string }> }>;
   components: Array<{ type: number; components: Array<{ type: number; custom_id?: string; label?: string; style?: number }> }>;
   flags: number;
   choices?: Array<{ name: string; value: string }>;
+  /** Attached files (a report's chart). */
+  files: Array<{ name: string; bytes: Buffer }>;
   at: number;
 }
 
@@ -163,8 +165,18 @@ export class FakeDiscord {
     const path = url.pathname.replace(/^\/api\/v10/, '');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const bytes = Buffer.concat(chunks);
+    const type = req.headers['content-type'] ?? '';
+    let body: Record<string, unknown> = {};
+    const files: Array<{ name: string; bytes: Buffer }> = [];
+    if (type.includes('multipart/form-data')) {
+      // Messages with attachments: the JSON in payload_json, each file in files[n].
+      const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: bytes }).formData();
+      for (const [k, v] of form.entries()) {
+        if (k === 'payload_json' && typeof v === 'string') body = JSON.parse(v) as Record<string, unknown>;
+        else if (typeof v !== 'string') files.push({ name: v.name, bytes: Buffer.from(await v.arrayBuffer()) });
+      }
+    } else if (bytes.length > 0) body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
@@ -189,14 +201,14 @@ export class FakeDiscord {
       const type = Number(body.type);
       const data = (body.data ?? {}) as Record<string, unknown>;
       const kind = type === 4 ? 'reply' : type === 7 ? 'update' : type === 8 ? 'autocomplete' : 'deferred';
-      this.record(kind, data, { interactionId: callback[1]! });
+      this.record(kind, data, { interactionId: callback[1]! }, files);
       res.writeHead(204);
       return void res.end();
     }
     if (original && req.method === 'PATCH') {
       const interactionId = [...this.tokens.entries()].find(([, t]) => t === original[2])?.[0];
       if (!interactionId) return json(404, { message: 'Unknown Webhook', code: 10015 });
-      this.record('edit', body, { interactionId });
+      this.record('edit', body, { interactionId }, files);
       return json(200, this.message(String(nextId()), body));
     }
     const channelMessages = /^\/channels\/(\d+)\/messages$/.exec(path);
@@ -212,14 +224,15 @@ export class FakeDiscord {
         this.failNext--;
         return json(500, { message: '500: Internal Server Error', code: 0 });
       }
-      this.record('channel_message', body, { channelId: channelMessages[1]! });
+      this.record('channel_message', body, { channelId: channelMessages[1]! }, files);
       return json(200, this.message(channelMessages[1]!, body));
     }
     json(404, { message: '404: Not Found', code: 0 });
   }
 
-  private record(kind: DiscordOutput['kind'], data: Record<string, unknown>, where: { interactionId?: string; channelId?: string }): void {
+  private record(kind: DiscordOutput['kind'], data: Record<string, unknown>, where: { interactionId?: string; channelId?: string }, files: DiscordOutput['files'] = []): void {
     this.outputs.push({
+      files,
       kind, ...where, content: String(data.content ?? ''), embeds: (data.embeds ?? []) as DiscordOutput['embeds'],
       components: (data.components ?? []) as DiscordOutput['components'], flags: Number(data.flags ?? 0),
       ...(data.choices ? { choices: data.choices as DiscordOutput['choices'] } : {}), at: Date.now(),

@@ -18,6 +18,8 @@ export interface SentMessage {
   replyMarkup?: { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
   /** sendMessage's disable_notification (a silent alert). */
   silent: boolean;
+  /** sendPhoto's image (its caption is `text`). */
+  photo?: Buffer;
   at: number;
 }
 
@@ -36,6 +38,8 @@ export class FakeTelegram {
   /** sendMessage answers 429 with this retry_after for the next `rateLimitCount` calls. */
   rateLimitCount = 0;
   retryAfter = 1;
+  /** sendMessage and sendPhoto answer 500 for the next `failCount` calls. */
+  failCount = 0;
   /** sendMessage hangs this long before answering (a slow or stuck server). */
   stallMs = 0;
   /** Set by setWebhook: updates are then POSTed there (with the secret header) instead of waiting for getUpdates. */
@@ -126,9 +130,17 @@ export class FakeTelegram {
   private async readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     if (!raw) return {};
     const type = req.headers['content-type'] ?? '';
+    if (type.includes('multipart/form-data')) {
+      // A file upload (sendPhoto with a buffer): fields as text, files as bytes.
+      const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: bytes }).formData();
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of form.entries()) out[k] = typeof v === 'string' ? v : Buffer.from(await v.arrayBuffer());
+      return out;
+    }
     if (type.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
     if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
     return {};
@@ -161,10 +173,16 @@ export class FakeTelegram {
       case 'getUpdates':
         return this.getUpdates(req, res, body);
       case 'sendMessage':
+      case 'sendPhoto':
       case 'editMessageText': {
-        if (method === 'sendMessage' && this.stallMs > 0) await new Promise((r) => setTimeout(r, this.stallMs));
+        const send = method !== 'editMessageText';
+        if (send && this.stallMs > 0) await new Promise((r) => setTimeout(r, this.stallMs));
         if (res.destroyed) return;
-        if (method === 'sendMessage' && this.rateLimitCount > 0) {
+        if (send && this.failCount > 0) {
+          this.failCount--;
+          return this.reply(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
+        }
+        if (send && this.rateLimitCount > 0) {
           this.rateLimitCount--;
           return this.reply(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.retryAfter}`, parameters: { retry_after: this.retryAfter } });
         }
@@ -172,7 +190,8 @@ export class FakeTelegram {
         const messageId = method === 'editMessageText' ? Number(body.message_id) : this.nextMessageId++;
         const markup = typeof body.reply_markup === 'string' ? JSON.parse(body.reply_markup) : body.reply_markup;
         this.sent.push({
-          method, chatId, messageId, text: String(body.text ?? ''), replyMarkup: markup as SentMessage['replyMarkup'],
+          method, chatId, messageId, text: String(body.text ?? body.caption ?? ''), replyMarkup: markup as SentMessage['replyMarkup'],
+          ...(Buffer.isBuffer(body.photo) ? { photo: body.photo } : {}),
           silent: body.disable_notification === true || body.disable_notification === 'true', at: Date.now(),
         });
         return this.reply(res, 200, {

@@ -77,7 +77,8 @@ describe('alert delivery to Telegram', () => {
     await repos.subscriptions.set('telegram', '-1', ['daily_report'], 'off', 'test', new Date());
     await repos.subscriptions.set('telegram', '-2', ['daily_report'], 'silent', 'test', new Date());
     await repos.subscriptions.set('telegram', '-2', ['job_failed'], 'off', 'test', new Date());
-    const report = { type: 'daily_report', day: '2017-03-01', equity: 100_500, cash: 50_000, dayPnl: 500, openPositions: 2, tradesClosed: 0, realizedPnl: 0 } as const;
+    const curve = [{ day: '2017-02-28', equity: 100_000, drawdown: 0 }, { day: '2017-03-01', equity: 100_500, drawdown: 0 }];
+    const report = { type: 'daily_report', day: '2017-03-01', equity: 100_500, cash: 50_000, dayPnl: 500, openPositions: 2, tradesClosed: 0, realizedPnl: 0, curve } as const;
     await alerts.raise(report, 'sub:report');
     await alerts.raise({ type: 'job_failed', job: 'subscribed', error: 'boom', at: '2026-01-01T00:00:00Z' }, 'sub:job');
     const before = tg.sent.length;
@@ -86,8 +87,12 @@ describe('alert delivery to Telegram', () => {
     await d.start();
     expect(await d.flush(10_000)).toBe(0);
     await d.stop();
-    const sent = tg.sent.slice(before).map((m) => [m.chatId, /Daily report|subscribed/.exec(m.text)?.[0], m.silent]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    expect(sent).toEqual([['-1', 'subscribed', false], ['-2', 'Daily report', true]]);
+    const sent = tg.sent.slice(before).map((m) => [m.chatId, m.method, /Daily report|subscribed/.exec(m.text)?.[0], m.silent]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    // The report goes out as a photo of its chart, with the report as the caption.
+    expect(sent).toEqual([['-1', 'sendMessage', 'subscribed', false], ['-2', 'sendPhoto', 'Daily report', true]]);
+    const photo = tg.sent.slice(before).find((m) => m.method === 'sendPhoto')!.photo!;
+    expect(photo.subarray(1, 4).toString()).toBe('PNG');
+    expect(photo.length).toBeGreaterThan(5_000);
   });
 
   it('paces a chat to one message a second, and a transport that hangs never delays another', async () => {
@@ -105,7 +110,8 @@ describe('alert delivery to Telegram', () => {
     expect(tg.sent.slice(before).map((m) => /paced\d/.exec(m.text)![0])).toEqual(['paced1', 'paced2', 'paced3']);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(950); // one a second in a chat, as Telegram asks
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(950);
-    expect(await repos.outbox.countPending()).toBe(3); // the stuck transport's three are still pending
+    const stuckPending = await t.handle.db.selectFrom('alert_deliveries').select('id').where('transport', '=', 'stuck').where('status', '=', 'pending').execute();
+    expect(stuckPending).toHaveLength(3); // the hung transport's three are still pending
     release();
     expect(await d.flush(10_000)).toBe(0);
     await d.stop();

@@ -73,6 +73,26 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
     expect(jobs.jobs.find((j) => j.name === 'pipeline')!.last).toBeNull();
   });
 
+  it('the report job raises the daily report with its chart curve, and on the week\'s last trading day the weekly report', async () => {
+    const clock = app.clock as ManualClock;
+    for (const [day, equity] of [['2017-02-27', 100_000], ['2017-02-28', 101_000], ['2017-03-01', 99_990], ['2017-03-02', 100_400]] as const) {
+      await app.repos.trading.upsertSnapshot({ day, cash: equity, equity, exposure: 0, realizedPnl: 0, unrealizedPnl: 0, drawdown: Math.max(0, 1 - equity / 101_000) });
+    }
+    clock.set(new Date('2017-03-02T21:35:00Z')); // Thursday: not the week's last trading day
+    await app.handlers.report('2017-03-02', 'test');
+    clock.set(new Date('2017-03-03T21:35:00Z')); // Friday
+    await app.handlers.report('2017-03-03', 'test');
+    const events = await app.db.db.selectFrom('alert_outbox').select(['type', 'dedupe_key', 'payload']).where('type', 'in', ['daily_report', 'weekly_report']).where('dedupe_key', 'not like', '%2017-03-01').orderBy('id').execute();
+    expect(events.map((e) => e.dedupe_key)).toEqual(['daily_report:2017-03-02', 'daily_report:2017-03-03', 'weekly_report:2017-03-03']);
+    const weekly = events[2]!.payload as { from: string; to: string; curve: Array<{ day: string; equity: number; drawdown: number }>; maxDrawdown: number };
+    expect(weekly).toMatchObject({ from: '2017-02-27', to: '2017-03-03' });
+    expect(weekly.curve.map((p) => p.day)).toEqual(['2017-02-27', '2017-02-28', '2017-03-01', '2017-03-02', '2017-03-03']);
+    expect(weekly.curve[2]!.drawdown).toBeCloseTo(1 - 99_990 / 101_000, 6);
+    expect(weekly.maxDrawdown).toBeGreaterThan(0.0099);
+    const daily = await app.core.handle(viewer, 'daily', []);
+    expect(daily).toMatchObject({ kind: 'report', report: { period: 'day', openPositions: 0 } });
+  });
+
   it('/help lists /whoami, /alerts and /jobs to a viewer, not /run', async () => {
     const help = await app.core.handle(viewer, 'help', []);
     const names = help.kind === 'help' ? help.commands.map((c) => c.name) : [];

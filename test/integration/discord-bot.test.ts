@@ -115,6 +115,18 @@ describe('Discord transport (discord.js against a fake Discord)', () => {
     expect(r.choices).toEqual([{ name: 'AAPL', value: 'AAPL' }]);
   });
 
+  it('/weekly answers with the report and its chart attached to the embed', async () => {
+    for (let i = 0; i < 5; i++) {
+      const day = `2026-11-${String(23 + i).padStart(2, '0')}`;
+      await app.repos.trading.upsertSnapshot({ day, cash: 100_000, equity: 100_000 + i * 250, exposure: 0, realizedPnl: 0, unrealizedPnl: 0, drawdown: 0 });
+    }
+    const r = await discord.ask(VIEWER, CHANNEL, 'weekly');
+    expect(r.embeds[0]!.description).toContain('**Weekly report**');
+    expect(r.embeds[0]!.image?.url).toBe('attachment://report.png');
+    expect(r.files.map((f) => f.name)).toEqual(['report.png']);
+    expect(r.files[0]!.bytes.subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('posts alerts to the alert channel, silently where the channel asked, through a 429', async () => {
     await app.repos.subscriptions.set('discord', CHANNEL, ['daily_report'], 'silent', 'test', new Date());
     discord.rateLimitNext = 1;

@@ -55,6 +55,14 @@ describe('Telegram webhook mode', () => {
     expect(tg.webhookStatuses).toEqual([200]);
   });
 
+  it('answers /weekly with a photo of the chart, the report as its caption', async () => {
+    const before = tg.sent.length;
+    tg.sendText(VIEWER, VIEWER.id, '/weekly');
+    const photo = await tg.waitFor((m) => m.method === 'sendPhoto', 10_000, before);
+    expect(photo.text).toContain('<b>Weekly report</b>');
+    expect(photo.photo!.subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('refuses posts without the secret or with a wrong one, and handles nothing', async () => {
     const before = tg.sent.length;
     const update = { update_id: 999, message: { message_id: 1, date: 0, text: '/status', from: { id: 3, is_bot: false, first_name: 'x' }, chat: { id: 3, type: 'private' } } };

@@ -1,0 +1,29 @@
+import { tradingDayOf } from '../market/market-time.js';
+import { periodReport, type ReportPeriod } from '../trading/period-report.js';
+import type { CommandServices } from './command-services.js';
+import type { CommandDefinition } from './command.types.js';
+
+function reportCommand(s: CommandServices, name: string, period: ReportPeriod, description: string): CommandDefinition {
+  return {
+    name, description, usage: `/${name}`, minRole: 'viewer', dangerous: false,
+    async run() {
+      const now = s.clock.now();
+      const v = await s.portfolio.value(now);
+      const report = await periodReport(period, tradingDayOf(now, s.config.market.timezone), {
+        trading: s.repos.trading, startingCash: s.config.trading.startingCash, periodsPerYear: s.config.market.kind === 'crypto' ? 365 : 252,
+        now: { equity: v.equity, cash: v.cash },
+      });
+      return { kind: 'report', report, currency: s.config.market.currency };
+    },
+  };
+}
+
+/** /daily: today's report with the equity and drawdown chart of the last 30 sessions. */
+export function dailyCommand(s: CommandServices): CommandDefinition {
+  return reportCommand(s, 'daily', 'day', 'Today\'s report with an equity and drawdown chart');
+}
+
+/** /weekly: this week's report with the chart of the last 130 sessions (about half a year). */
+export function weeklyCommand(s: CommandServices): CommandDefinition {
+  return reportCommand(s, 'weekly', 'week', 'This week\'s report with an equity and drawdown chart');
+}
