@@ -35,7 +35,7 @@ export class FakeTelegram {
   private nextMessageId = 1000;
   private waiting: Array<() => void> = [];
   private server: Server | null = null;
-  /** sendMessage answers 429 with this retry_after for the next `rateLimitCount` calls. */
+  /** sendMessage and sendPhoto answer 429 with this retry_after for the next `rateLimitCount` calls. */
   rateLimitCount = 0;
   retryAfter = 1;
   /** sendMessage and sendPhoto answer 500 for the next `failCount` calls. */
