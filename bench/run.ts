@@ -12,6 +12,7 @@ import { createLogger } from '../src/logger.js';
 import { createApp, runReplay, startProcess } from '../src/main.js';
 import { ManualClock } from '../src/ports/clock.port.js';
 import { copyBaseline } from './copy-baseline.js';
+import { chatLoad } from './chat-load.js';
 import { FakeTelegram } from '../test/fakes/telegram-bot-api.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { childEnv, freePort, ROOT, SP500_DIR } from '../test/helpers/tiller-process.js';
@@ -144,8 +145,19 @@ async function benchPipeline(): Promise<void> {
   console.log(`  the ${f.symbols}-symbol run with V8's heap capped at 256 MB: completes in ${capped.fullSeconds.toFixed(1)} s, peak RSS ${capped.maxRssMb.toFixed(0)} MB`);
 }
 
+async function benchChatLoad(): Promise<void> {
+  const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+  const figures = await chatLoad([10, 30], seconds);
+  console.log(`chat load through Telegram (fake Bot API, telegraf long polling), 100 viewer chats, /status /positions /picks in turn, 505-symbol database, ${seconds} s per rate`);
+  for (const f of figures) {
+    console.log(`  ${f.rate} commands/s: ${f.sent} sent, ${f.answered} answered, ${f.errors} errors; reply p50 ${ms(f.replyP50)}, p99 ${ms(f.replyP99)}`);
+    console.log(`    alerts (one every 2 s, to 5 chats): ${f.alertsReceived}/${f.alertsRaised} received; event → fake server p50 ${ms(f.alertP50)}, p99 ${ms(f.alertP99)}`);
+  }
+}
+
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
 if (!only || only === 'replay') await benchReplayAndCommands();
 if (!only || only === 'pipeline') await benchPipeline();
+if (!only || only === 'chat') await benchChatLoad();
 process.exit(0);
