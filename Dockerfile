@@ -2,6 +2,8 @@
 FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production TILLER_VAR_DIR=/app/var
+# A font for the text of the report charts (resvg renders with the system's fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY config ./config

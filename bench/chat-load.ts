@@ -3,6 +3,7 @@
  * steady total rate for a fixed time, while an alert every 2 s is raised to 5 alert chats; prints reply latency, errors
  * and the alert latency from raising the event to the fake server receiving it. Figures, never assertions. */
 import { loadConfig } from '../src/config.js';
+import { pct } from './percentile.js';
 import { createLogger } from '../src/logger.js';
 import { createApp, runReplay, startProcess } from '../src/main.js';
 import { ManualClock } from '../src/ports/clock.port.js';
@@ -15,10 +16,6 @@ const ALERT_CHATS = 5;
 const COMMANDS = ['/status', '/positions', '/picks'];
 const ALERT_EVERY_MS = 2_000;
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-}
 
 export interface LoadFigures {
   rate: number;

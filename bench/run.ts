@@ -8,6 +8,7 @@ import path from 'node:path';
 import { telegramHtml } from '../bots/shared/markup.js';
 import { renderResult } from '../bots/shared/render-result.js';
 import { loadConfig } from '../src/config.js';
+import { pct } from './percentile.js';
 import { createLogger } from '../src/logger.js';
 import { createApp, runReplay, startProcess } from '../src/main.js';
 import { ManualClock } from '../src/ports/clock.port.js';
@@ -20,10 +21,6 @@ import { childEnv, freePort, ROOT, SP500_DIR } from '../test/helpers/tiller-proc
 const FROM = process.env.BENCH_FROM ?? '2017-01-03';
 const TO = process.env.BENCH_TO ?? '2017-02-01';
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 async function benchReplayAndCommands(): Promise<void> {

@@ -49,6 +49,10 @@ const SCRIPT: Step[] = [
   { user: OPERATOR, text: '/set_risk max_positions 5' },
   { user: ADMIN, text: '/set_risk daily_loss_soft lots' },
   { user: ADMIN, text: '/close ZZZZ' },
+  { user: ADMIN, text: '/close' }, // a required option left out
+  { user: OPERATOR, text: '/run' },
+  { user: OPERATOR, text: '/run backtest' },
+  { user: VIEWER, text: '/picks bogus' },
   { user: ADMIN, text: '/set_risk max_positions 5', presses: [{ user: VIEWER, accept: true }, { user: ADMIN, accept: true }] },
   { user: ADMIN, text: '/risk' },
   { user: ADMIN, text: '/close_all' }, // nothing held: refused before any confirmation
