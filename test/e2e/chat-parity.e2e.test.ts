@@ -110,12 +110,12 @@ describe('the same conversation on Telegram and on Discord', () => {
     const CHAT = -600;
     let lastTg: SentMessage | null = null;
     const tgAnswer = (m: SentMessage): Answer => ({ text: plain(m.text), private: false, buttons: m.replyMarkup?.inline_keyboard?.flat().length ?? 0 });
-    const reply = (from: number) => (m: SentMessage) => m.chatId === String(CHAT) && m.method !== 'editMessageText';
+    const isReply = (m: SentMessage) => m.chatId === String(CHAT) && m.method !== 'editMessageText';
     telegram = {
       async send(user, text) {
         const before = tg.sent.length;
         tg.sendText({ id: Number(user), username: `u${user}` }, CHAT, text);
-        lastTg = await tg.waitFor(reply(before), 15_000, before);
+        lastTg = await tg.waitFor(isReply, 15_000, before);
         return tgAnswer(lastTg);
       },
       async press(user, accept) {
