@@ -86,9 +86,14 @@ describe('replay and Telegram, end to end', () => {
     // One alert per trade reached the alert chat through the Bot API.
     const alerts = tg.sent.filter((m) => m.chatId === String(ALERT_CHAT));
     for (const f of buys) expect(alerts.filter((m) => m.text.includes('Opened') && m.text.includes(`<code>${f.symbol}</code>`)).length).toBeGreaterThanOrEqual(1);
-    expect(alerts.filter((m) => m.text.includes('Opened')).length).toBe(buys.length);
-    expect(alerts.filter((m) => m.text.includes('Closed')).length).toBe(sells.length);
-    expect(alerts.filter((m) => m.text.includes('Daily report')).length).toBe(20);
+    expect(alerts.filter((m) => m.text.includes('<b>Opened</b>')).length).toBe(buys.length);
+    expect(alerts.filter((m) => m.text.includes('<b>Closed</b>')).length).toBe(sells.length);
+    // The reports come as photos of their chart: one a day, and one a week on the week's last trading day
+    // (January 6, 13, 20 and 27; the 31st is a Tuesday).
+    const reports = alerts.filter((m) => /Daily report|Weekly report/.test(m.text));
+    expect(reports.filter((m) => m.text.includes('Daily report')).length).toBe(20);
+    expect(reports.filter((m) => m.text.includes('Weekly report')).map((m) => /to (\d{4}-\d{2}-\d{2})/.exec(m.text)?.[1])).toEqual(['2017-01-06', '2017-01-13', '2017-01-20', '2017-01-27']);
+    expect(reports.every((m) => m.method === 'sendPhoto' && m.photo!.subarray(1, 4).toString() === 'PNG')).toBe(true);
   }, 480_000);
 
   it('answers /status, /picks and /positions with the real numbers; refuses and audits strangers', async () => {
