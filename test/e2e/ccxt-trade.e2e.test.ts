@@ -3,7 +3,6 @@
  * exchange took the order, and is run again. The exchange ends with one order; Tiller's position is the BTC the
  * exchange really holds (the fee Binance kept in BTC deducted) and Tiller's cash is the exchange's USDT, so the
  * next process's start-up reconciliation finds nothing to complain about and trading stays RUNNING. */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.js';
@@ -11,18 +10,11 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { PgPickRepository } from '../../db/repositories/picks.repository.js';
 import { FakeBinanceSpot } from '../fakes/binance-spot-trading-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { childEnv, ROOT } from '../helpers/tiller-process.js';
+import { runTillerToEnd, ROOT } from '../helpers/tiller-process.js';
 
 const DAY = '2017-03-01';
 const BTC_OPEN = 1147.13; // the recorded open of 2017-03-01
 const BTC_CSV = path.resolve(ROOT, '../shared/data/crypto/BTC-USD.csv');
-
-function runTiller(args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
-}
 
 describe('crypto on the ccxt broker (fake Binance): killed after the exchange took the order, then run again', () => {
   const fake = new FakeBinanceSpot(BTC_CSV, 'KEY', 'SECRET', (s) => (s === 'BTCUSDT' ? BTC_OPEN : null));
@@ -51,10 +43,10 @@ describe('crypto on the ccxt broker (fake Binance): killed after the exchange to
   });
 
   it('ends with one order at the exchange and books that match its balances', async () => {
-    const crashed = await runTiller(['run', 'trade', '--day', DAY], { ...env, TILLER_CRASH_AT: 'after_broker_submit' });
+    const crashed = await runTillerToEnd(['run', 'trade', '--day', DAY], { ...env, TILLER_CRASH_AT: 'after_broker_submit' });
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     expect(fake.book.orders).toHaveLength(1);
-    const rerun = await runTiller(['run', 'trade', '--day', DAY], env);
+    const rerun = await runTillerToEnd(['run', 'trade', '--day', DAY], env);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(fake.book.orders).toHaveLength(1); // the rerun found the order instead of placing another
 

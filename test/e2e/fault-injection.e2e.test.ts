@@ -3,7 +3,6 @@
  * inside the fill's transaction, after the position update), then run again. Each time, the orders, fills,
  * positions, cash and trade alerts equal those of an uninterrupted run, and the broker holds exactly one
  * order per client order id. Run against the paper broker and against Alpaca (official SDK, fake server). */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import { CRASH_POINTS } from '../../src/config.js';
 import type { Pick } from '../../src/domain/types.js';
 import { FakeAlpacaTrading } from '../fakes/alpaca-trading-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { childEnv, ROOT, SP500_DIR } from '../helpers/tiller-process.js';
+import { runTillerToEnd, SP500_DIR } from '../helpers/tiller-process.js';
 
 const DAY = '2017-03-01';
 const SYMBOLS = ['AAPL', 'MSFT', 'JNJ'];
@@ -22,13 +21,6 @@ const SYMBOLS = ['AAPL', 'MSFT', 'JNJ'];
 function openOf(symbol: string): number {
   const line = readFileSync(path.join(SP500_DIR, 'daily', `${symbol}.csv`), 'utf8').split('\n').find((l) => l.startsWith(DAY));
   return Number(line!.split(',')[1]);
-}
-
-function runTiller(args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
 }
 
 /** What must come out the same: the books (no timestamps) and the trade alerts. */
@@ -92,7 +84,7 @@ describe.each(['paper', 'alpaca'] as const)('SIGKILL at each step of the trade c
     fake = new FakeAlpacaTrading('KEY', 'SECRET', (s) => (SYMBOLS.includes(s) ? openOf(s) : null));
     fakeUrl = await fake.start();
     const { env, db } = await fresh();
-    const r = await runTiller(['run', 'trade', '--day', DAY], env);
+    const r = await runTillerToEnd(['run', 'trade', '--day', DAY], env);
     expect(r.code, r.stderr).toBe(0);
     baseline = await books(db.url);
     baselineBroker = await brokerOrders(db.url);
@@ -111,7 +103,7 @@ describe.each(['paper', 'alpaca'] as const)('SIGKILL at each step of the trade c
 
   it.each(CRASH_POINTS)('killed %s, then restarted: same books, one order per id at the broker', async (point) => {
     const { env, db } = await fresh();
-    const crashed = await runTiller(['run', 'trade', '--day', DAY], { ...env, TILLER_CRASH_AT: point });
+    const crashed = await runTillerToEnd(['run', 'trade', '--day', DAY], { ...env, TILLER_CRASH_AT: point });
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     // Where the process died, as the database and the broker show it (the first pick, AAPL, in each case).
     const mid = await books(db.url);
@@ -126,7 +118,7 @@ describe.each(['paper', 'alpaca'] as const)('SIGKILL at each step of the trade c
     }[point];
     expect({ orders: mid.orders.map((o) => o.status), fills: mid.fills.length, positions: mid.positions.length, broker: midBroker.length }).toEqual(expected);
     expect(mid.alerts).toEqual([]); // killed before the trade alert was stored: the rerun must still send it, once
-    const rerun = await runTiller(['run', 'trade', '--day', DAY], env);
+    const rerun = await runTillerToEnd(['run', 'trade', '--day', DAY], env);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(await books(db.url)).toEqual(baseline);
     expect(await brokerOrders(db.url)).toEqual(baselineBroker);
