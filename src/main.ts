@@ -273,14 +273,12 @@ export function healthChecks(app: Pick<App, 'repos' | 'cache' | 'market' | 'brok
   ];
 }
 
-/** The Discord transport when configured; symbol autocomplete comes from the instruments and positions. */
+/** The Discord transport when configured; symbol autocomplete comes from the positions. */
 function discordBot(app: App): DiscordBot | null {
   const cfg = app.config.discord;
   if (!cfg) return null;
-  const suggest: SymbolSuggester = async (source, prefix) => {
-    const symbols = source === 'held_symbol' ? (await app.repos.trading.positions()).map((p) => p.symbol) : (await app.repos.instruments.list()).map((i) => i.symbol);
-    return symbols.filter((s) => s.startsWith(prefix)).sort();
-  };
+  const suggest: SymbolSuggester = async (_source, prefix) =>
+    (await app.repos.trading.positions()).map((p) => p.symbol).filter((s) => s.startsWith(prefix)).sort();
   return new DiscordBot(cfg, app.core, app.config.market.currency, suggest, app.log);
 }
 

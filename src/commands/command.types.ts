@@ -118,8 +118,8 @@ export interface CommandOption {
   required: boolean;
   /** The only values allowed, offered as a list. */
   choices?: readonly string[];
-  /** Suggest values while the user types: any known symbol, or a symbol Tiller holds. */
-  autocomplete?: 'symbol' | 'held_symbol';
+  /** Suggest values while the user types: the symbols Tiller holds. */
+  autocomplete?: 'held_symbol';
   /** Takes the rest of the words (a free-text reason). */
   rest?: boolean;
 }
