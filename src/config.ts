@@ -151,6 +151,8 @@ const fileSchema = z.object({
     confirmTtlSeconds: z.number().int().positive(),
     alertPollMs: z.number().int().positive(),
     alertMaxAttempts: z.number().int().positive(),
+    /** How often a chat transport that could not connect at start tries again. */
+    reconnectMs: z.number().int().positive(),
   }),
 });
 

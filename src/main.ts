@@ -309,7 +309,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
 
     const checks = healthChecks(app);
     if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
-    if (discord) checks.push({ name: 'discord', check: async () => { if (!discord.client.isReady()) throw new Error('not connected to the Discord gateway'); } });
+    if (discord) checks.push({ name: 'discord', check: async () => { if (!discord.isReady()) throw new Error('not connected to the Discord gateway'); } });
     const hook = telegram?.webhookRoute();
     http = buildHttpServer(checks, hook ? [hook] : []);
     await http.listen({ port: config.http.port, host: config.http.host });
@@ -323,7 +323,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
       stops.push(() => telegram.stop());
     }
     if (discord) {
-      await discord.start();
+      await discord.startOrRetry(config.chat.reconnectMs);
       stops.push(() => discord.stop());
     }
     if (consoleBot) {

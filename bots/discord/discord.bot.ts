@@ -36,6 +36,7 @@ export const discordMarkdown: Markup = {
 };
 
 const OPTION_TYPE: Record<CommandOption['type'], number> = { string: 3, integer: 4, number: 10 };
+const READY_TIMEOUT_MS = 30_000;
 const REPLY_WITHIN_MS = 2_000; // Discord wants an answer within 3 s; slower work is deferred first
 const COLORS = { ok: 0x2e7d32, warn: 0xf9a825, bad: 0xc62828 };
 
@@ -70,9 +71,11 @@ function confirmButtons(r: CommandResult): Array<ActionRowBuilder<ButtonBuilder>
 }
 
 export class DiscordBot {
-  readonly client: Client;
+  private client: Client;
   private readonly rest: REST;
   private readonly byName: Map<string, CommandDefinition>;
+  private readonly restOptions: { timeout: number; retries: number; api?: string };
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly cfg: DiscordConfig,
@@ -82,14 +85,25 @@ export class DiscordBot {
     private readonly log: Logger,
     sendTimeoutMs = 15_000,
   ) {
-    const rest = { timeout: sendTimeoutMs, retries: 1, ...(cfg.apiRoot ? { api: cfg.apiRoot } : {}) };
-    this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest });
-    this.rest = new REST(rest).setToken(cfg.token);
+    this.restOptions = { timeout: sendTimeoutMs, retries: 1, ...(cfg.apiRoot ? { api: cfg.apiRoot } : {}) };
+    this.rest = new REST(this.restOptions).setToken(cfg.token);
     this.byName = new Map(core.list().map((c) => [c.name, c]));
-    this.client.on(Events.InteractionCreate, (i) => void this.onInteraction(i).catch((err: unknown) => {
+    this.client = this.newClient();
+  }
+
+  /** A gateway client wired to the command core (a new one for each connection attempt). */
+  private newClient(): Client {
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: this.restOptions });
+    client.on(Events.InteractionCreate, (i) => void this.onInteraction(i).catch((err: unknown) => {
       this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'discord interaction failed');
     }));
-    this.client.on(Events.Error, (err) => this.log.error({ err: err.message }, 'discord client error'));
+    client.on(Events.Error, (err) => this.log.error({ err: err.message }, 'discord client error'));
+    return client;
+  }
+
+  /** True while connected to the gateway and ready (for /health). */
+  isReady(): boolean {
+    return this.client.isReady();
   }
 
   /** Register the slash commands (per guild, or globally), log in to the gateway and wait until ready. */
@@ -98,11 +112,32 @@ export class DiscordBot {
     await this.rest.put(route, { body: this.core.list().map(slashCommand) });
     const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
     await this.client.login(this.cfg.token);
-    await ready;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ready, new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the Discord gateway did not get ready within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    })]).finally(() => clearTimeout(timer));
     this.log.info({ user: this.client.user?.username, guild: this.cfg.guildId ?? 'global' }, 'discord bot ready');
   }
 
+  /**
+   * Start, and when Discord cannot be reached now, keep trying every `retryMs` in the background instead of
+   * failing: the rest of Tiller (Telegram, the scheduler, alerts to other chats) must not depend on Discord.
+   * Until it connects, /health names `discord` as down and its alerts wait in the outbox.
+   */
+  async startOrRetry(retryMs = 30_000): Promise<void> {
+    try {
+      await this.start();
+    } catch (err) {
+      this.log.error({ err: err instanceof Error ? err.message : String(err), retryMs }, 'discord unavailable at start; retrying in the background');
+      await this.client.destroy().catch(() => undefined);
+      this.client = this.newClient();
+      this.retry = setTimeout(() => void this.startOrRetry(retryMs), retryMs);
+    }
+  }
+
   async stop(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     await this.client.destroy();
   }
 

@@ -58,12 +58,13 @@ export class FakeDiscord {
 
   constructor(readonly token: string, readonly guildId = '1100000000000000001') {}
 
-  /** Starts REST and gateway; returns the REST root to give discord.js as `rest.api` (…/api). */
-  async start(): Promise<string> {
+  /** Starts REST and gateway (on `port`, or a free one); returns the REST root to give discord.js as
+   * `rest.api` (…/api). */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on('connection', (ws) => this.onGateway(ws));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     this.base = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return `http://${this.base}/api`;
   }
