@@ -1,4 +1,5 @@
 /** /orders, /trades and /performance: what was placed, what closed, and how it went. */
+import { tradingDaysPerYear } from '../market/calendar.js';
 import { UserError } from '../domain/errors.js';
 import { addDays, tradingDayOf } from '../market/market-time.js';
 import { groupStats, periodPerformance } from '../trading/performance.js';
@@ -44,7 +45,7 @@ export function performanceCommand(s: CommandServices): CommandDefinition {
       const now = s.clock.now();
       const today = tradingDayOf(now, s.config.market.timezone);
       const equityNow = (await s.portfolio.value(now)).equity;
-      const perYear = s.config.market.kind === 'crypto' ? 365 : 252;
+      const perYear = tradingDaysPerYear(s.config.market.kind);
       const starts = { day: today, week: weekStart(today), month: `${today.slice(0, 8)}01` } as const;
       const periods: PerformanceResult['periods'] = [];
       for (const label of ['day', 'week', 'month'] as const) {

@@ -1,3 +1,4 @@
+import { tradingDaysPerYear } from '../market/calendar.js';
 import { tradingDayOf } from '../market/market-time.js';
 import { periodReport, type ReportPeriod } from '../trading/period-report.js';
 import type { CommandServices } from './command-services.js';
@@ -10,7 +11,7 @@ function reportCommand(s: CommandServices, name: string, period: ReportPeriod, d
       const now = s.clock.now();
       const v = await s.portfolio.value(now);
       const report = await periodReport(period, tradingDayOf(now, s.config.market.timezone), {
-        trading: s.repos.trading, startingCash: s.config.trading.startingCash, periodsPerYear: s.config.market.kind === 'crypto' ? 365 : 252,
+        trading: s.repos.trading, startingCash: s.config.trading.startingCash, periodsPerYear: tradingDaysPerYear(s.config.market.kind),
         now: { equity: v.equity, cash: v.cash },
       });
       return { kind: 'report', report, currency: s.config.market.currency };

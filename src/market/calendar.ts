@@ -9,6 +9,11 @@ export interface CalendarConfig {
   holidays: readonly string[];
 }
 
+/** Sessions a year, to annualise daily figures: 365 for crypto, 252 for equities. */
+export function tradingDaysPerYear(kind: CalendarConfig['kind']): number {
+  return kind === 'crypto' ? 365 : 252;
+}
+
 export class MarketCalendar {
   private readonly holidays: Set<string>;
 
@@ -27,6 +32,13 @@ export class MarketCalendar {
     const out: TradingDay[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) if (this.isTradingDay(d)) out.push(d);
     return out;
+  }
+
+  /** The first trading day strictly after `day`. */
+  nextTradingDay(day: TradingDay): TradingDay {
+    let d = addDays(day, 1);
+    while (!this.isTradingDay(d)) d = addDays(d, 1);
+    return d;
   }
 
   /** The last trading day strictly before `day`. */

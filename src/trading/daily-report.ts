@@ -2,7 +2,7 @@
  * the last trading day of a calendar week; each carries the equity and drawdown curve for its chart. */
 import { roundMoney } from '../domain/money.js';
 import type { BotEvent, TradingDay } from '../domain/types.js';
-import { addDays } from '../market/market-time.js';
+import { tradingDaysPerYear } from '../market/calendar.js';
 import { periodReport } from './period-report.js';
 import { weekStart } from './trade-cycle.js';
 import type { TradingContext } from './trading-context.js';
@@ -18,7 +18,7 @@ export class DailyReport {
     const snap = await this.ctx.portfolio.snapshot(day, this.ctx.clock.now(), realized);
     const prev = (await t.snapshotBefore(day))?.equity ?? this.ctx.config.trading.startingCash;
     const inputs = {
-      trading: t, startingCash: this.ctx.config.trading.startingCash, periodsPerYear: this.ctx.config.market.kind === 'crypto' ? 365 : 252,
+      trading: t, startingCash: this.ctx.config.trading.startingCash, periodsPerYear: tradingDaysPerYear(this.ctx.config.market.kind),
       now: { equity: snap.equity, cash: snap.cash },
     };
     const daily = await periodReport('day', day, inputs);
@@ -40,8 +40,6 @@ export class DailyReport {
 
   /** True when the next trading day falls in another calendar week. */
   private lastOfWeek(day: TradingDay): boolean {
-    let next = addDays(day, 1);
-    for (let i = 0; i < 14 && !this.ctx.calendar.isTradingDay(next); i++) next = addDays(next, 1);
-    return weekStart(next) !== weekStart(day);
+    return weekStart(this.ctx.calendar.nextTradingDay(day)) !== weekStart(day);
   }
 }

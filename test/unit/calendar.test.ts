@@ -12,13 +12,16 @@ describe('market calendar', () => {
     expect(cal.tradingDays('2013-02-08', '2018-02-07')).toEqual(traded);
   });
 
-  it('knows holidays, weekends and the previous trading day; crypto trades every day', () => {
+  it('knows holidays, weekends and the previous and next trading day; crypto trades every day', () => {
     const nyse = new MarketCalendar(loadConfig({ env: {}, dotenvDir: null }).market);
     expect(nyse.isTradingDay('2026-11-26')).toBe(false); // Thanksgiving
     expect(nyse.isTradingDay('2026-11-21')).toBe(false); // Saturday
     expect(nyse.previousTradingDay('2026-11-30')).toBe('2026-11-27');
     expect(nyse.previousTradingDay('2017-01-03')).toBe('2016-12-30');
+    expect(nyse.nextTradingDay('2026-11-25')).toBe('2026-11-27'); // over Thanksgiving
+    expect(nyse.nextTradingDay('2016-12-30')).toBe('2017-01-03'); // over the weekend and New Year's Day (observed Monday)
     const crypto = new MarketCalendar(loadConfig({ env: { TILLER_MARKET: 'crypto' }, dotenvDir: null }).market);
+    expect(crypto.nextTradingDay('2026-11-21')).toBe('2026-11-22');
     expect(crypto.tradingDays('2026-11-20', '2026-11-23')).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']);
   });
 });
