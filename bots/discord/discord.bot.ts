@@ -52,6 +52,17 @@ export function slashCommand(c: CommandDefinition): Record<string, unknown> {
   };
 }
 
+/** The result if `work` settles within `ms`, else null (the work goes on). */
+async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function isPrivate(r: CommandResult): boolean {
   return r.kind === 'refused' || r.kind === 'error';
 }
@@ -163,7 +174,7 @@ export class DiscordBot {
     }
     const work = this.core.handle(this.actor(i), i.commandName, args);
     const title = `/${i.commandName}`;
-    const quick = await Promise.race([work, new Promise<null>((r) => setTimeout(() => r(null), REPLY_WITHIN_MS))]);
+    const quick = await settledWithin(work, REPLY_WITHIN_MS);
     if (quick) {
       await i.reply({ ...this.message(title, quick), ...(isPrivate(quick) ? { flags: MessageFlags.Ephemeral } : {}) });
       return;
@@ -187,7 +198,7 @@ export class DiscordBot {
       return;
     }
     const work = this.core.confirm(this.actor(i), m[1]!, m[2] === 'y');
-    const quick = await Promise.race([work, new Promise<null>((r) => setTimeout(() => r(null), REPLY_WITHIN_MS))]);
+    const quick = await settledWithin(work, REPLY_WITHIN_MS);
     // Someone else pressing the requester's button gets a private refusal; the button message stays as it is.
     if (quick && quick.kind === 'refused') {
       await i.reply({ embeds: [embedOf('Not allowed', quick)], flags: MessageFlags.Ephemeral });
