@@ -14,6 +14,7 @@ import { createApp, runReplay, startProcess } from '../src/main.js';
 import { ManualClock } from '../src/ports/clock.port.js';
 import { copyBaseline } from './copy-baseline.js';
 import { chatLoad } from './chat-load.js';
+import { benchFeatures } from './features.js';
 import { FakeTelegram } from '../test/fakes/telegram-bot-api.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { childEnv, freePort, ROOT, SP500_DIR } from '../test/helpers/tiller-process.js';
@@ -155,6 +156,7 @@ async function benchChatLoad(): Promise<void> {
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
 if (!only || only === 'replay') await benchReplayAndCommands();
+if (!only || only === 'features') benchFeatures();
 if (!only || only === 'pipeline') await benchPipeline();
 if (!only || only === 'chat') await benchChatLoad();
 process.exit(0);

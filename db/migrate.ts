@@ -7,12 +7,14 @@ import * as initial from './migrations/001-initial.migration.js';
 import * as features from './migrations/002-features-fundamentals.migration.js';
 import * as tradingEngine from './migrations/003-trading-engine.migration.js';
 import * as chat from './migrations/004-chat.migration.js';
+import * as featureState from './migrations/005-feature-state.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-features-fundamentals': features,
   '003-trading-engine': tradingEngine,
   '004-chat': chat,
+  '005-feature-state': featureState,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

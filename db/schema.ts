@@ -11,6 +11,7 @@ type Snake<S extends string> = S extends `${infer H}${infer T}`
   ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
   : S;
 export type IndicatorsTable = { symbol: string; day: string; close: number } & { [K in FeatureName as Snake<K>]: number | null };
+export interface FeatureStateTable { symbol: string; day: string; version: number; state: Buffer }
 export interface PipelineRunsTable { id: Generated<number>; as_of: string; trigger: string; status: string; error: string | null; started_at: Timestamp; finished_at: Timestamp | null; resumed: Generated<number> }
 export interface PipelineStepsTable { id: Generated<number>; run_id: number; step: string; attempt: number; status: string; rows: number; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
 export interface QuarantineTable { id: Generated<number>; run_id: number; symbol: string; day: string; reason: string; kind: Generated<string>; raw: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
@@ -73,6 +74,7 @@ export interface Database {
   instruments: InstrumentsTable;
   candles: CandlesTable;
   indicators: IndicatorsTable;
+  feature_state: FeatureStateTable;
   pipeline_runs: PipelineRunsTable;
   pipeline_steps: PipelineStepsTable;
   quarantine: QuarantineTable;

@@ -68,6 +68,7 @@ const fileSchema = z.object({
     universe: z.array(z.string().min(1)),
     providerSymbols: z.array(z.string().min(1)),
     historyDays: z.number().int().positive(),
+    featureHistoryDays: z.number().int().nonnegative(),
     calendarSymbol: z.string().min(1),
     // The adapter can fetch intraday timeframes, but the pipeline stores one bar per day so far.
     ccxt: z.object({ exchange: z.string().min(1), quote: z.string().min(1), timeframe: z.literal('1d', { error: 'only 1d is stored so far (intraday storage is not built yet)' }) }),

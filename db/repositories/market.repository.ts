@@ -1,7 +1,8 @@
 /** Instruments, candles and indicators in PostgreSQL. Bulk writes are multi-row upserts in chunks. */
 import type pg from 'pg';
-import { FEATURES, featureColumn, type IndicatorRow, type IndicatorSeries } from '../../src/market/indicators.js';
-import { copyLines, copyValue } from '../copy.js';
+import { FEATURE_COUNT, FEATURES, featureColumn, type BarColumns, type IndicatorRow, type IndicatorSeries } from '../../src/market/indicators.js';
+import { STATE_VERSION } from '../../src/market/features/feature-kernel.js';
+import { BinaryCopyReader, BinaryCopyWriter, copyBinary, copyOutBinary } from '../copy-binary.js';
 import { sql, type Kysely } from 'kysely';
 import type { Candle, Instrument, TradingDay } from '../../src/domain/types.js';
 import type { CandleRepository, IndicatorRepository, InstrumentRepository } from '../../src/ports/repositories.port.js';
@@ -50,10 +51,18 @@ export class PgCandleRepository implements CandleRepository {
 
   async insertNew(candles: Candle[]): Promise<number> {
     if (candles.length === 0) return 0;
-    const lines = (function* () {
-      for (const c of candles) yield `${c.symbol}\t${c.day}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\n`;
-    })();
-    await copyLines(this.pool, 'candles', ['symbol', 'day', 'open', 'high', 'low', 'close', 'volume'], lines);
+    const w = new BinaryCopyWriter();
+    for (const c of candles) {
+      w.row(7, 4 * 7 + 8 * 6 + 4 * c.symbol.length + 8);
+      w.text(c.symbol);
+      w.date(c.day);
+      w.float8(c.open);
+      w.float8(c.high);
+      w.float8(c.low);
+      w.float8(c.close);
+      w.float8(c.volume);
+    }
+    await copyBinary(this.pool, 'candles', ['symbol', 'day', 'open', 'high', 'low', 'close', 'volume'], w.chunks());
     return candles.length;
   }
 
@@ -74,6 +83,49 @@ export class PgCandleRepository implements CandleRepository {
     return out;
   }
 
+  async columnsSince(symbols: string[], from: TradingDay): Promise<Map<string, BarColumns>> {
+    const out = new Map<string, BarColumns>();
+    if (symbols.length === 0) return out;
+    const list = symbols.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ');
+    const fromLit = `'${from.replace(/[^0-9-]/g, '')}'::date`;
+    const buf = await copyOutBinary(this.pool,
+      `select symbol, day::text, open, high, low, close, volume from candles where symbol in (${list}) and day >= ${fromLit} order by symbol, day`);
+    // Two passes: count rows per symbol, then fill exact-size columns.
+    const counts = new Map<string, number>();
+    let r = new BinaryCopyReader(buf);
+    while (r.next()) {
+      const symbol = r.text()!;
+      r.text();
+      for (let k = 0; k < 5; k++) r.float8();
+      counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+    }
+    for (const s of symbols) {
+      const n = counts.get(s) ?? 0;
+      out.set(s, { days: new Array<TradingDay>(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) });
+    }
+    r = new BinaryCopyReader(buf);
+    let cur: BarColumns | undefined;
+    let curSymbol = '';
+    let i = 0;
+    while (r.next()) {
+      const symbol = r.text()!;
+      if (symbol !== curSymbol) {
+        cur = out.get(symbol);
+        curSymbol = symbol;
+        i = 0;
+      }
+      const c = cur!;
+      c.days[i] = r.text()!;
+      c.open[i] = r.float8();
+      c.high[i] = r.float8();
+      c.low[i] = r.float8();
+      c.close[i] = r.float8();
+      c.volume[i] = r.float8();
+      i++;
+    }
+    return out;
+  }
+
   async lastOnOrBefore(symbol: string, day: TradingDay): Promise<Candle | null> {
     const r = await this.db.selectFrom('candles').selectAll().where('symbol', '=', symbol).where('day', '<=', day).orderBy('day', 'desc').limit(1).executeTakeFirst();
     return r ?? null;
@@ -85,24 +137,50 @@ export class PgCandleRepository implements CandleRepository {
   }
 }
 
+const INDICATOR_COLUMNS = ['symbol', 'day', 'close', ...FEATURES.map(featureColumn)];
+
 export class PgIndicatorRepository implements IndicatorRepository {
   constructor(private readonly db: Kysely<Database>, private readonly pool: pg.Pool) {}
 
   async insertNew(series: IndicatorSeries[]): Promise<number> {
-    let n = 0;
-    const lines = (function* () {
-      for (const s of series) {
-        const cols = FEATURES.map((f) => s.values[f]);
-        for (let i = 0; i < s.days.length; i++) {
-          let line = `${s.symbol}\t${s.days[i]}\t${s.close[i]}`;
-          for (const col of cols) line += `\t${copyValue(col[i])}`;
-          n++;
-          yield `${line}\n`;
-        }
+    const w = new BinaryCopyWriter();
+    const width = 3 + FEATURE_COUNT;
+    let rows = 0;
+    for (const s of series) {
+      const n = s.days.length;
+      const maxBytes = 4 * width + 8 * width + 4 * Buffer.byteLength(s.symbol) + 16;
+      for (let i = 0; i < n; i++) {
+        w.row(width, maxBytes);
+        w.text(s.symbol);
+        w.date(s.days[i]!);
+        w.float8(s.close[i]!);
+        for (let f = 0; f < FEATURE_COUNT; f++) w.float8(s.values[f * n + i]!);
+        rows++;
       }
-    })();
-    await copyLines(this.pool, 'indicators', ['symbol', 'day', 'close', ...FEATURES.map(featureColumn)], lines);
-    return n;
+    }
+    if (rows > 0) await copyBinary(this.pool, 'indicators', INDICATOR_COLUMNS, w.chunks());
+    // The kernel state after each symbol's last new day, so the next day continues from it.
+    const states = series.filter((s) => s.days.length > 0);
+    for (const part of chunks(states, 500)) {
+      await this.db.insertInto('feature_state')
+        .values(part.map((s) => ({ symbol: s.symbol, day: s.days.at(-1)!, version: STATE_VERSION, state: Buffer.from(s.state.buffer, s.state.byteOffset, s.state.byteLength) })))
+        .onConflict((oc) => oc.column('symbol').doUpdateSet((eb) => ({ day: eb.ref('excluded.day'), version: eb.ref('excluded.version'), state: eb.ref('excluded.state') })))
+        .execute();
+    }
+    return rows;
+  }
+
+  async states(symbols: string[]): Promise<Map<string, { day: TradingDay; state: Float64Array }>> {
+    const out = new Map<string, { day: TradingDay; state: Float64Array }>();
+    if (symbols.length === 0) return out;
+    const rows = await this.db.selectFrom('feature_state').selectAll().where('symbol', 'in', symbols).where('version', '=', STATE_VERSION).execute();
+    for (const r of rows) {
+      // Copy into an aligned buffer: a Buffer from the driver may sit at any offset of a shared pool.
+      const state = new Float64Array(r.state.byteLength / 8);
+      new Uint8Array(state.buffer).set(r.state);
+      out.set(r.symbol, { day: r.day, state });
+    }
+    return out;
   }
 
   async latestDayOnOrBefore(day: TradingDay): Promise<TradingDay | null> {

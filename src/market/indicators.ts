@@ -1,193 +1,32 @@
-/** Technical features for one symbol's daily series: one pass per indicator over the whole series with
- * `technicalindicators`, plus a few simple formulas (volatility, rolling VWAP, relative volume, candle
- * patterns). Outputs are aligned to the input: a value is null until enough history exists.
- *
- * The feature list below is the single source of truth: the table's columns, the stored row type and the
- * insert all follow from it. */
-import { ADX, ATR, BollingerBands, CCI, EMA, KeltnerChannels, MACD, MFI, OBV, ROC, RSI, SMA, Stochastic, WilliamsR } from 'technicalindicators';
-import type { Candle } from '../domain/types.js';
+/** Technical features of daily series: the names, the per-day row shape the picks read, and the
+ * computation, which is the typed-array kernel in ./features (one pass, rolling state, no allocation per
+ * bar). `technicalindicators` is the reference the kernel is tested against (test/helpers). */
+import type { Candle, TradingDay } from '../domain/types.js';
+import { FEATURES, type FeatureName } from './features/feature-list.js';
+import { computeFeatures, toBarColumns, type FeatureSeries } from './features/feature-series.js';
 
-/** Every stored feature, grouped by family (names are camelCase; columns are their snake_case). */
-export const FEATURES = [
-  // trend
-  'sma5', 'sma10', 'sma20', 'sma50', 'sma100', 'sma200',
-  'ema5', 'ema10', 'ema12', 'ema20', 'ema26', 'ema50', 'ema100', 'ema200',
-  'macd', 'macdSignal', 'macdHist', 'adx14', 'plusDi14', 'minusDi14',
-  // momentum
-  'rsi7', 'rsi14', 'rsi21', 'stochK', 'stochD', 'williamsR14',
-  'roc5', 'roc10', 'roc20', 'roc63', 'roc126', 'roc252', 'cci20', 'mfi14',
-  // volatility
-  'atr14', 'atrPct', 'bbUpper', 'bbMiddle', 'bbLower', 'bbPercentB', 'bbWidth', 'kcUpper', 'kcMiddle', 'kcLower', 'volatility20',
-  // volume
-  'obv', 'vwap20', 'volumeSma20', 'relVolume',
-  // candle patterns (1 when the pattern is present on that day, else 0)
-  'doji', 'hammer', 'bullishEngulfing', 'bearishEngulfing',
-] as const;
-
-export type FeatureName = (typeof FEATURES)[number];
+export { FEATURES, FEATURE_COUNT, FEATURE_INDEX, featureColumn, WARMUP_BARS, type FeatureName } from './features/feature-list.js';
+export { computeFeatures, featureValues, sliceBars, sliceFeatures, toBarColumns, type BarColumns, type FeatureSeries } from './features/feature-series.js';
 
 /** Indicator values for one symbol and day; null until enough history exists. */
-export type IndicatorRow = { symbol: string; day: string; close: number } & Record<FeatureName, number | null>;
+export type IndicatorRow = { symbol: string; day: TradingDay; close: number } & Record<FeatureName, number | null>;
 
-/** The column of a feature: `macdHist` → `macd_hist`, `plusDi14` → `plus_di14`. */
-export function featureColumn(name: FeatureName): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+/** The features of one symbol's days, as stored: typed columns plus the kernel state after the last day. */
+export type IndicatorSeries = FeatureSeries;
 
-/** Bars needed before the slowest feature (ROC 252) has a value. */
-export const WARMUP_BARS = 253;
-
-type Series = Array<number | null>;
-
-function alignRight(values: readonly number[], length: number): Series {
-  const out: Series = new Array<number | null>(length).fill(null);
-  const pad = length - values.length;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    out[pad + i] = Number.isFinite(v) ? v : null;
+/** Day i of a series as one object (NaN and infinities become null). */
+export function rowOf(s: FeatureSeries, i: number): IndicatorRow {
+  const n = s.days.length;
+  const row = { symbol: s.symbol, day: s.days[i]!, close: s.close[i]! } as IndicatorRow;
+  for (let f = 0; f < FEATURES.length; f++) {
+    const v = s.values[f * n + i]!;
+    row[FEATURES[f]!] = Number.isFinite(v) ? v : null;
   }
-  return out;
+  return row;
 }
 
-function pick<T>(rows: readonly T[], length: number, f: (r: T) => number | undefined): Series {
-  return alignRight(rows.map((r) => f(r) ?? Number.NaN), length);
-}
-
-/** Annualised standard deviation of daily log returns over `period` days. */
-function volatility(close: number[], period: number): Series {
-  const out: Series = new Array<number | null>(close.length).fill(null);
-  const r = close.map((c, i) => (i === 0 ? Number.NaN : Math.log(c / close[i - 1]!)));
-  for (let i = period; i < close.length; i++) {
-    let sum = 0;
-    let sq = 0;
-    for (let j = i - period + 1; j <= i; j++) {
-      sum += r[j]!;
-      sq += r[j]! * r[j]!;
-    }
-    const mean = sum / period;
-    out[i] = Math.sqrt(Math.max(0, sq / period - mean * mean) * 252);
-  }
-  return out;
-}
-
-/** Volume-weighted average of the typical price over the last `period` days. */
-function rollingVwap(c: Candle[], period: number): Series {
-  const out: Series = new Array<number | null>(c.length).fill(null);
-  let pv = 0;
-  let v = 0;
-  for (let i = 0; i < c.length; i++) {
-    const tp = (c[i]!.high + c[i]!.low + c[i]!.close) / 3;
-    pv += tp * c[i]!.volume;
-    v += c[i]!.volume;
-    if (i >= period) {
-      const o = c[i - period]!;
-      pv -= ((o.high + o.low + o.close) / 3) * o.volume;
-      v -= o.volume;
-    }
-    if (i >= period - 1) out[i] = v > 0 ? pv / v : null;
-  }
-  return out;
-}
-
-/** Classic single- and two-bar candle patterns. */
-function patterns(c: Candle[]) {
-  const doji: Series = [];
-  const hammer: Series = [];
-  const bull: Series = [];
-  const bear: Series = [];
-  for (let i = 0; i < c.length; i++) {
-    const b = c[i]!;
-    const range = b.high - b.low;
-    const body = Math.abs(b.close - b.open);
-    const lowerShadow = Math.min(b.open, b.close) - b.low;
-    const upperShadow = b.high - Math.max(b.open, b.close);
-    doji.push(range > 0 && body <= 0.1 * range ? 1 : 0);
-    hammer.push(range > 0 && body > 0 && lowerShadow >= 2 * body && upperShadow <= 0.3 * body ? 1 : 0);
-    const p = c[i - 1];
-    if (!p) {
-      bull.push(null);
-      bear.push(null);
-      continue;
-    }
-    bull.push(p.close < p.open && b.close > b.open && b.open <= p.close && b.close >= p.open ? 1 : 0);
-    bear.push(p.close > p.open && b.close < b.open && b.open >= p.close && b.close <= p.open ? 1 : 0);
-  }
-  return { doji, hammer, bull, bear };
-}
-
-/** One symbol's features as columns: `values[f][i]` is feature f on `days[i]`. */
-export interface IndicatorSeries {
-  symbol: string;
-  days: string[];
-  close: number[];
-  values: Record<FeatureName, Series>;
-}
-
-/**
- * Every feature for every bar of `candles` (oldest first, one symbol), as columns. Pass enough history
- * before the days you keep: values need up to {@link WARMUP_BARS} earlier bars.
- */
-export function computeIndicatorSeries(candles: Candle[]): IndicatorSeries {
-  const n = candles.length;
-  const close = candles.map((c) => c.close);
-  const high = candles.map((c) => c.high);
-  const low = candles.map((c) => c.low);
-  const volume = candles.map((c) => c.volume);
-  const sma = (period: number) => alignRight(SMA.calculate({ values: close, period }), n);
-  const ema = (period: number) => alignRight(EMA.calculate({ values: close, period }), n);
-  const roc = (period: number) => alignRight(ROC.calculate({ values: close, period }).map((x) => x / 100), n); // as a fraction
-  const rsi = (period: number) => alignRight(RSI.calculate({ values: close, period }), n);
-
-  const macd = MACD.calculate({ values: close, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false });
-  const adx = ADX.calculate({ high, low, close, period: 14 });
-  const stoch = Stochastic.calculate({ high, low, close, period: 14, signalPeriod: 3 });
-  const bb = BollingerBands.calculate({ values: close, period: 20, stdDev: 2 });
-  const kc = KeltnerChannels.calculate({ high, low, close, maPeriod: 20, atrPeriod: 10, useSMA: false, multiplier: 2 });
-  const atr14 = alignRight(ATR.calculate({ high, low, close, period: 14 }), n);
-  const volumeSma20 = alignRight(SMA.calculate({ values: volume, period: 20 }), n);
-  const p = patterns(candles);
-
-  const values: Record<FeatureName, Series> = {
-    sma5: sma(5), sma10: sma(10), sma20: sma(20), sma50: sma(50), sma100: sma(100), sma200: sma(200),
-    ema5: ema(5), ema10: ema(10), ema12: ema(12), ema20: ema(20), ema26: ema(26), ema50: ema(50), ema100: ema(100), ema200: ema(200),
-    macd: pick(macd, n, (m) => m.MACD), macdSignal: pick(macd, n, (m) => m.signal), macdHist: pick(macd, n, (m) => m.histogram),
-    adx14: pick(adx, n, (a) => a.adx), plusDi14: pick(adx, n, (a) => a.pdi), minusDi14: pick(adx, n, (a) => a.mdi),
-    rsi7: rsi(7), rsi14: rsi(14), rsi21: rsi(21),
-    stochK: pick(stoch, n, (s) => s.k), stochD: pick(stoch, n, (s) => s.d),
-    williamsR14: alignRight(WilliamsR.calculate({ high, low, close, period: 14 }), n),
-    roc5: roc(5), roc10: roc(10), roc20: roc(20), roc63: roc(63), roc126: roc(126), roc252: roc(252),
-    cci20: alignRight(CCI.calculate({ high, low, close, period: 20 }), n),
-    mfi14: alignRight(MFI.calculate({ high, low, close, volume, period: 14 }), n),
-    atr14, atrPct: atr14.map((a, i) => (a === null ? null : a / close[i]!)),
-    bbUpper: pick(bb, n, (b) => b.upper), bbMiddle: pick(bb, n, (b) => b.middle), bbLower: pick(bb, n, (b) => b.lower),
-    bbPercentB: pick(bb, n, (b) => b.pb), bbWidth: pick(bb, n, (b) => (b.middle ? (b.upper - b.lower) / b.middle : Number.NaN)),
-    kcUpper: pick(kc, n, (k) => k.upper), kcMiddle: pick(kc, n, (k) => k.middle), kcLower: pick(kc, n, (k) => k.lower),
-    volatility20: volatility(close, 20),
-    obv: alignRight(OBV.calculate({ close, volume }), n),
-    vwap20: rollingVwap(candles, 20),
-    volumeSma20, relVolume: volumeSma20.map((v, i) => (v ? volume[i]! / v : null)),
-    doji: p.doji, hammer: p.hammer, bullishEngulfing: p.bull, bearishEngulfing: p.bear,
-  };
-  return { symbol: candles[0]?.symbol ?? '', days: candles.map((c) => c.day), close, values };
-}
-
-/** The part of a series from index `from` on. */
-export function sliceSeries(s: IndicatorSeries, from: number): IndicatorSeries {
-  const values = {} as Record<FeatureName, Series>;
-  for (const f of FEATURES) values[f] = s.values[f].slice(from);
-  return { symbol: s.symbol, days: s.days.slice(from), close: s.close.slice(from), values };
-}
-
-/** A series as one object per day. */
-export function seriesToRows(s: IndicatorSeries): IndicatorRow[] {
-  return s.days.map((day, i) => {
-    const row = { symbol: s.symbol, day, close: s.close[i]! } as IndicatorRow;
-    for (const f of FEATURES) row[f] = s.values[f][i] ?? null;
-    return row;
-  });
-}
-
-/** Every feature for every bar of `candles`, one object per day. */
+/** Every feature for every bar of `candles` (oldest first, one symbol), one object per day. */
 export function computeIndicators(candles: Candle[]): IndicatorRow[] {
-  return seriesToRows(computeIndicatorSeries(candles));
+  const s = computeFeatures(candles[0]?.symbol ?? '', toBarColumns(candles));
+  return s.days.map((_, i) => rowOf(s, i));
 }

@@ -3,13 +3,14 @@
  *
  * Every step reads what it needs from the database rather than from the step before it, so a run that
  * failed resumes at the failed step (in a new process too) and a re-run stores nothing twice: candles and
- * indicators are only ever appended after each symbol's last stored day. Steps are tracked (status,
+ * indicators are only ever appended after each symbol's last stored day; features continue from the kernel
+ * state saved with them, so a new day never re-reads a warm-up window. Steps are tracked (status,
  * attempts, rows, error, timings), retried on temporary errors, metered, and one run at a time holds the
  * pipeline lock. Symbols are streamed in batches, so memory does not grow with the universe. */
 import { OperationalError, PipelineStepError } from '../domain/errors.js';
 import type { Candle, DerivedMetrics, TradingDay } from '../domain/types.js';
 import { deriveMetrics } from '../market/derived-metrics.js';
-import { computeIndicatorSeries, sliceSeries, WARMUP_BARS, type IndicatorSeries } from '../market/indicators.js';
+import { computeFeatures, sliceBars, sliceFeatures, type IndicatorSeries } from '../market/indicators.js';
 import { addDays } from '../market/market-time.js';
 import { findGaps, validateCandles, type MoveLimits } from '../market/validation.js';
 import type { CandleExport } from '../ports/candle-export.port.js';
@@ -24,6 +25,8 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 export interface PipelineSettings {
   universe: readonly string[];
   historyDays: number;
+  /** Trading days of features stored per symbol by a full pass (0 = all); the daily path appends each day. */
+  featureHistoryDays: number;
   maxAttempts: number;
   retryDelayMs: number;
   limits: MoveLimits;
@@ -50,8 +53,8 @@ export type ProgressFn = (step: string, done: number, total: number) => void;
 const FLUSH_ROWS = 20_000;
 /** Symbols whose stored bars are read in one query. */
 const READ_BATCH = 20;
-/** Calendar days of stored history read before new bars so that every feature is warmed up. */
-const WARMUP_CALENDAR_DAYS = Math.ceil(WARMUP_BARS * 1.5) + 10;
+/** Symbols continuing from a saved feature state whose new bars are read in one query. */
+const INCREMENTAL_BATCH = 200;
 /** Calendar days of bars the derived metrics need (a 52-week range plus margin). */
 const METRICS_CALENDAR_DAYS = 380;
 /** Provider requests in flight at once while fetching candles (online providers also throttle). */
@@ -184,6 +187,9 @@ export class PipelineService {
     return stored;
   }
 
+  /** Features of the days after each symbol's last indicator day. A symbol whose kernel state was saved as
+   * of that day continues from it and reads only its new bars; any other (new, or state missing or stale)
+   * is computed from its first stored bar, so stored values never depend on where a run started. */
   private async indicators(result: PipelineResult): Promise<number> {
     const symbols = await this.symbols();
     const [candleLast, indicatorLast] = [await this.repos.candles.lastBars(), await this.repos.indicators.lastDays()];
@@ -192,23 +198,40 @@ export class PipelineService {
     let done = 0;
     // Writing a batch (PostgreSQL, the other core) overlaps computing the next one (this process).
     let writing: Promise<number> = Promise.resolve(0);
-    for (let i = 0; i < lagging.length; i += READ_BATCH) {
-      const batch = lagging.slice(i, i + READ_BATCH);
-      const fromOf = (s: string) => (indicatorLast.has(s) ? addDays(indicatorLast.get(s)!, -WARMUP_CALENDAR_DAYS) : '0001-01-01');
-      const bars = await this.repos.candles.since(batch, batch.map(fromOf).sort()[0]!);
-      const inputs = batch.map((symbol) => (bars.get(symbol) ?? []).filter((b) => b.day >= fromOf(symbol)));
-      const computed = inputs.map(computeIndicatorSeries);
-      const series: IndicatorSeries[] = [];
-      batch.forEach((symbol, k) => {
-        const after = indicatorLast.get(symbol) ?? '';
-        const full = computed[k]!;
-        const firstNew = full.days.findIndex((d) => d > after);
-        if (firstNew >= 0) series.push(sliceSeries(full, firstNew));
-        this.onProgress('indicators', ++done, lagging.length);
-      });
+    const write = async (series: IndicatorSeries[]) => {
       stored += await writing;
       writing = this.repos.indicators.insertNew(series);
       writing.catch(() => undefined); // surfaced by the await above or below
+    };
+    const states = await this.repos.indicators.states(lagging);
+    const continuing = lagging.filter((s) => indicatorLast.has(s) && states.get(s)?.day === indicatorLast.get(s));
+    const fresh = lagging.filter((s) => !continuing.includes(s));
+    // Continuing symbols read only their new bars: one query for many symbols.
+    for (let i = 0; i < continuing.length; i += INCREMENTAL_BATCH) {
+      const batch = continuing.slice(i, i + INCREMENTAL_BATCH);
+      const from = addDays(batch.map((s) => indicatorLast.get(s)!).sort()[0]!, 1);
+      const bars = await this.repos.candles.columnsSince(batch, from);
+      const series = batch.map((symbol) => {
+        const after = indicatorLast.get(symbol)!;
+        const cols = bars.get(symbol)!;
+        this.onProgress('indicators', ++done, lagging.length);
+        return computeFeatures(symbol, sliceBars(cols, cols.days.findIndex((d) => d > after)), states.get(symbol)!.state);
+      });
+      await write(series);
+    }
+    for (let i = 0; i < fresh.length; i += READ_BATCH) {
+      const batch = fresh.slice(i, i + READ_BATCH);
+      const bars = await this.repos.candles.columnsSince(batch, '0001-01-01');
+      const series: IndicatorSeries[] = [];
+      for (const symbol of batch) {
+        const after = indicatorLast.get(symbol) ?? '';
+        const full = computeFeatures(symbol, bars.get(symbol)!);
+        const keep = this.settings.featureHistoryDays;
+        const firstNew = Math.max(full.days.findIndex((d) => d > after), keep > 0 ? full.days.length - keep : 0);
+        if (firstNew >= 0 && firstNew < full.days.length) series.push(firstNew === 0 ? full : sliceFeatures(full, firstNew));
+        this.onProgress('indicators', ++done, lagging.length);
+      }
+      await write(series);
     }
     stored += await writing;
     result.indicators = stored;
@@ -252,19 +275,28 @@ export class PipelineService {
 
   private async exports(result: PipelineResult): Promise<number> {
     if (!this.exporter) return 0;
+    const exporter = this.exporter;
     const symbols = await this.symbols();
     const candleLast = await this.repos.candles.lastBars();
     let exported = 0;
     let done = 0;
-    for (const symbol of symbols) {
-      const last = candleLast.get(symbol);
-      const mark = await this.exporter.lastDay(symbol);
-      if (last && last.day > (mark ?? '')) {
-        const rows = (await this.repos.candles.since([symbol], mark ? addDays(mark, 1) : '0001-01-01')).get(symbol) ?? [];
-        await this.exporter.append(symbol, rows);
-        exported += rows.length;
+    for (let i = 0; i < symbols.length; i += READ_BATCH) {
+      const batch = symbols.slice(i, i + READ_BATCH);
+      const marks = new Map(await Promise.all(batch.map(async (s) => [s, (await exporter.lastDay(s)) ?? ''] as const)));
+      const behind = batch.filter((s) => (candleLast.get(s)?.day ?? '') > marks.get(s)!);
+      if (behind.length > 0) {
+        // One query for the batch, from the earliest day any of them lacks.
+        const from = behind.map((s) => (marks.get(s) ? addDays(marks.get(s)!, 1) : '0001-01-01')).sort()[0]!;
+        const bars = await this.repos.candles.columnsSince(behind, from);
+        for (const symbol of behind) {
+          const cols = bars.get(symbol)!;
+          const rows = sliceBars(cols, cols.days.findIndex((d) => d > marks.get(symbol)!));
+          await exporter.append(symbol, rows);
+          exported += rows.days.length;
+        }
       }
-      this.onProgress('exports', ++done, symbols.length);
+      done += batch.length;
+      this.onProgress('exports', done, symbols.length);
     }
     result.exported = exported;
     return exported;

@@ -1,4 +1,4 @@
-import type { IndicatorRow, IndicatorSeries } from '../market/indicators.js';
+import type { BarColumns, IndicatorRow, IndicatorSeries } from '../market/indicators.js';
 import type { BrokerOrderResult } from './broker.port.js';
 import type {
   BotEvent, BreakerClearance, BreakerName, BreakerTrip, Candle, DerivedMetrics, Fundamentals, ClosedTrade, Fill, Instrument, Order, OrderStatus, Pick,
@@ -19,6 +19,8 @@ export interface CandleRepository {
   lastBars(): Promise<Map<string, { day: TradingDay; close: number }>>;
   /** Bars of each symbol with day >= from, oldest first. */
   since(symbols: string[], from: TradingDay): Promise<Map<string, Candle[]>>;
+  /** Bars of each symbol with day >= from, oldest first, as typed columns (every symbol asked has an entry). */
+  columnsSince(symbols: string[], from: TradingDay): Promise<Map<string, BarColumns>>;
   /** The last stored bar of a symbol on or before `day`. */
   lastOnOrBefore(symbol: string, day: TradingDay): Promise<Candle | null>;
   /** How many symbols have a bar on `day`. */
@@ -26,8 +28,11 @@ export interface CandleRepository {
 }
 
 export interface IndicatorRepository {
-  /** Append the features of days after each symbol's last indicator day (bulk). */
+  /** Append the features of days after each symbol's last indicator day (bulk), and save each series'
+   * kernel state as of its last day. */
   insertNew(series: IndicatorSeries[]): Promise<number>;
+  /** The saved kernel state of each symbol that has one of the current layout, with the day it is as of. */
+  states(symbols: string[]): Promise<Map<string, { day: TradingDay; state: Float64Array }>>;
   /** The latest day <= `day` that has indicators, or null. */
   latestDayOnOrBefore(day: TradingDay): Promise<TradingDay | null>;
   onDay(day: TradingDay): Promise<IndicatorRow[]>;

@@ -82,7 +82,7 @@ describe('data pipeline', () => {
   const dirt = scanDirt();
   const dirtySymbols = [...new Set([...dirt.rejected, ...dirt.flagged].map((x) => x.split(' ')[0]!))];
   const universe = [...new Set(['AAPL', ...dirtySymbols])].sort();
-  const settings = { universe, historyDays: 2000, maxAttempts: 3, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
+  const settings = { universe, historyDays: 2000, featureHistoryDays: 0, maxAttempts: 3, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
   const exportDir = mkdtempSync(path.join(tmpdir(), 'tiller-export-'));
   let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
   let repos: Repositories;

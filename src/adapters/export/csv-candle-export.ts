@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import type { Candle, TradingDay } from '../../domain/types.js';
+import type { TradingDay } from '../../domain/types.js';
+import type { BarColumns } from '../../market/indicators.js';
 import type { CandleExport } from '../../ports/candle-export.port.js';
 
 const HEADER = 'date,open,high,low,close,volume\n';
@@ -31,11 +32,13 @@ export class CsvCandleExport implements CandleExport {
     }
   }
 
-  async append(symbol: string, candles: Candle[]): Promise<void> {
-    if (candles.length === 0) return;
+  async append(symbol: string, bars: BarColumns): Promise<void> {
+    const n = bars.days.length;
+    if (n === 0) return;
     await mkdir(this.dir, { recursive: true });
     const file = this.file(symbol);
-    const body = candles.map((c) => `${c.day},${c.open},${c.high},${c.low},${c.close},${c.volume}\n`).join('');
+    let body = '';
+    for (let i = 0; i < n; i++) body += `${bars.days[i]},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}\n`;
     await appendFile(file, existsSync(file) ? body : HEADER + body);
   }
 }
