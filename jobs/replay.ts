@@ -2,7 +2,8 @@
  * machine allows. For each trading day of the provider's calendar, the clock is set to each job's
  * scheduled time (from config) and the same job handlers as live run in that order. */
 import type { AppConfig } from '../src/config.js';
-import { ConfigError, UserError } from '../src/domain/errors.js';
+import { UserError } from '../src/domain/errors.js';
+import { cronTimeOfDay } from '../src/market/schedule-time.js';
 import type { TradingDay } from '../src/domain/types.js';
 import { instantAt } from '../src/market/market-time.js';
 import type { ManualClock } from '../src/ports/clock.port.js';
@@ -10,14 +11,7 @@ import type { MarketData } from '../src/ports/market-data.port.js';
 import { JOB_NAMES, type JobHandler, type JobName } from './daily-jobs.js';
 import { runJob, type JobRunnerDeps } from './job-runner.js';
 
-/** The local HH:MM of a daily cron entry "M H * * days". */
-export function cronTimeOfDay(cron: string): string {
-  const [min, hour] = cron.trim().split(/\s+/);
-  if (!min || !hour || !/^\d{1,2}$/.test(min) || !/^\d{1,2}$/.test(hour)) {
-    throw new ConfigError(`schedule: "${cron}" is not a daily "M H * * days" entry; replay needs a fixed time of day`);
-  }
-  return `${hour.padStart(2, '0')}:${min.padStart(2, '0')}`;
-}
+export { cronTimeOfDay };
 
 export interface ReplayOptions {
   from: TradingDay;

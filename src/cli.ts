@@ -10,6 +10,9 @@ import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
 import { createApp, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
+import { runBacktestToFiles } from './backtest/backtest-job.js';
+import { STRATEGIES } from './backtest/backtest.service.js';
+import { summaryTable } from './backtest/report-files.js';
 import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
 
 function day(value: string): string {
@@ -115,6 +118,49 @@ program
     process.stdout.write(`replayed ${summary.days.length} trading days in ${summary.seconds.toFixed(1)} s (${rate.toFixed(2)} days/s), ${summary.failures.length} job failure(s)\n`);
     for (const f of summary.failures) process.stdout.write(`  ${f.day} ${f.job}: ${f.error}\n`);
     if (summary.failures.length > 0) process.exitCode = 1;
+  });
+
+program
+  .command('backtest')
+  .description('trade the live rules over stored history in memory and write a report (report.json, CSVs, chart.png)')
+  .requiredOption('--from <date>', 'first trading day', day)
+  .requiredOption('--to <date>', 'last trading day', day)
+  .option('--strategy <name>', `the picks rule (${STRATEGIES.join(', ')})`)
+  .option('--profile <name>', 'the risk profile traded (default: trading.profile)')
+  .option('--symbols <list>', 'comma-separated symbols (default: every stored symbol)')
+  .option('--out <dir>', 'where to write the report (default: <var>/backtests/<id>)')
+  .action(async (opts: { from: string; to: string; strategy?: string; profile?: string; symbols?: string; out?: string }) => {
+    const started = performance.now();
+    const symbols = opts.symbols?.split(',').map((x) => x.trim()).filter(Boolean);
+    const { result, dir } = await withApp(undefined, async (app) => {
+      const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: ' {step} [{bar}] {value}/{total}, {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : null;
+      let phase = '';
+      const show = (step: string, done: number, total: number) => {
+        if (!bar) return;
+        if (phase !== step) {
+          if (phase) bar.stop();
+          phase = step;
+          bar.start(total, 0, { step: step.padEnd(9) });
+        }
+        bar.update(done, { step: step.padEnd(9) });
+      };
+      try {
+        const { limits } = await app.limits.current();
+        return await runBacktestToFiles(app.backtest, app.config, limits, { ...opts, symbols }, {
+          now: new Date(), volatility: app.volatility,
+          progress: { loading: (d, n) => show('features', d, n), day: (_d, i, n) => show('days', i, n) },
+        });
+      } finally {
+        bar?.stop();
+      }
+    });
+    const total = (performance.now() - started) / 1000;
+    for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
+    process.stdout.write(`${summaryTable(result)}\n`);
+    process.stdout.write(`\n${result.bars.toLocaleString('en-US')} symbol-days in ${result.seconds.run.toFixed(2)} s after loading `
+      + `(${Math.round(result.bars / Math.max(result.seconds.run, 1e-9)).toLocaleString('en-US')} bars/s); loading ${result.seconds.load.toFixed(2)} s; `
+      + `${total.toFixed(2)} s from the command\n`);
+    process.stdout.write(`report: ${dir} (report.json, trades.csv, orders.csv, equity.csv, picks.csv, chart.png)\n`);
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -162,6 +162,7 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   TILLER_VAR_DIR: z.string().default('./var'),
   TILLER_MARKET: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  TILLER_CONFIG: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   REDIS_URL: z.string().url().optional(),
@@ -339,6 +340,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
     const profileFile = path.join(configDir, `${env.TILLER_MARKET}.yaml`);
     if (!existsSync(profileFile)) throw new ConfigError(`TILLER_MARKET: no market profile ${profileFile}`);
     merged = deepMerge(merged, readYaml(profileFile));
+  }
+  if (env.TILLER_CONFIG) {
+    // The trader's own settings, kept outside the repository, merged last.
+    const own = path.resolve(env.TILLER_CONFIG);
+    if (!existsSync(own)) throw new ConfigError(`TILLER_CONFIG: no file ${own}`);
+    merged = deepMerge(merged, readYaml(own));
   }
   const fileResult = fileSchema.safeParse(merged);
   if (!fileResult.success) throw new ConfigError(`invalid config/*.yaml: ${formatIssues('', fileResult.error)}`);

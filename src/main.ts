@@ -60,6 +60,8 @@ import { FillAnnouncer } from './trading/fill-announcer.js';
 import { FillBooking } from './trading/fill-booking.js';
 import { Reconciler } from './trading/reconciler.js';
 import { RiskLimitsService } from './trading/risk-limits.js';
+import { BacktestService } from './backtest/backtest.service.js';
+import type { VolatilityGauge } from './ports/volatility.port.js';
 import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
 import { TradeCycle } from './trading/trade-cycle.js';
@@ -83,6 +85,10 @@ export interface App {
   handlers: Record<JobName, JobHandler>;
   jobDeps: JobRunnerDeps;
   state: TradingStateService;
+  /** The risk limits in force (config plus /set_risk). */
+  limits: RiskLimitsService;
+  volatility: VolatilityGauge;
+  backtest: BacktestService;
   close(): Promise<void>;
 }
 
@@ -250,7 +256,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log);
 
   return {
-    config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state,
+    config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
+    backtest: new BacktestService(repos, config, calendar),
     jobDeps,
     async close() {
       await Promise.all([...chatJobs]); // jobs started from chat finish before the database closes

@@ -11,20 +11,14 @@
  * - fees: a fixed amount per filled order plus basis points of the notional.
  * Every order and its result are kept in a ledger (PostgreSQL), so a resend after a crash returns the
  * first result: the paper broker never fills one client order id twice. */
-import { notional, roundMoney, roundPrice } from '../../domain/money.js';
-import type { Candle, Fill, Order, Position } from '../../domain/types.js';
+import type { Order, Position } from '../../domain/types.js';
+import { paperFill, type PaperBrokerSettings } from '../../trading/paper-fill.js';
 import type { Broker, BrokerOrderResult, BrokerOrderState, BrokerPosition, OrderRef } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { PaperLedger } from '../../ports/repositories.port.js';
 import type { PriceSource } from '../../market/price-source.js';
 
-export interface PaperBrokerSettings {
-  slippageBps: number;
-  feePerOrder: number;
-  feeBps: number;
-  maxVolumeFraction: number;
-  buyingPowerMultiplier: number;
-}
+export type { PaperBrokerSettings };
 
 /** The account the paper broker checks orders against. */
 export interface PaperAccount {
@@ -101,58 +95,17 @@ export class PaperBroker implements Broker {
   /** Fill the order if the market allows it now; otherwise it rests, or expires once its day's bar is final. */
   private async evaluate(order: Order): Promise<BrokerOrderResult> {
     const now = this.clock.now();
-    let base: number | null;
-    let slip = this.s.slippageBps / 10_000;
-    let qty = order.qty;
+    const cash = order.side === 'buy' ? await this.account.cash() : 0;
     if (order.type === 'market') {
       const q = await this.prices.priceAt(order.symbol, now);
       if (!q) return { status: 'rejected', reason: `no price for ${order.symbol}` };
-      base = q.price;
-    } else {
-      if (!this.prices.sessionClosed(order.day, now)) return { status: 'submitted' };
-      const bar = await this.prices.barOn(order.symbol, order.day);
-      if (!bar) return { status: 'cancelled', reason: `no ${order.symbol} bar on ${order.day}; day order expired` };
-      base = triggeredPrice(order, bar);
-      if (base === null) return { status: 'cancelled', reason: `not triggered on ${order.day}; day order expired` };
-      if (order.type === 'limit' || order.type === 'stop_limit') {
-        slip = 0;
-        qty = Math.min(order.qty, Math.floor(bar.volume * this.s.maxVolumeFraction));
-        if (qty < 1) return { status: 'cancelled', reason: `volume on ${order.day} too thin for a limit fill; day order expired` };
-      }
+      return paperFill(order, { price: q.price }, this.s, cash, now);
     }
-    const price = roundPrice(order.side === 'buy' ? base * (1 + slip) : base * (1 - slip));
-    const fee = roundMoney(this.s.feePerOrder + (notional(price, qty) * this.s.feeBps) / 10_000);
-    if (order.side === 'buy') {
-      const cash = await this.account.cash();
-      const buyingPower = cash * this.s.buyingPowerMultiplier;
-      const cost = notional(price, qty) + fee;
-      if (cost > buyingPower + 1e-9) return { status: 'rejected', reason: `insufficient buying power: ${roundMoney(cost)} needed, ${roundMoney(buyingPower)} available` };
-    }
-    const fill: Fill = { clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, qty, price, fee, at: now };
-    return qty < order.qty ? { status: 'partially_filled', fill } : { status: 'filled', fill };
+    if (!this.prices.sessionClosed(order.day, now)) return { status: 'submitted' };
+    const bar = await this.prices.barOn(order.symbol, order.day);
+    if (!bar) return { status: 'cancelled', reason: `no ${order.symbol} bar on ${order.day}; day order expired` };
+    return paperFill(order, { bar }, this.s, cash, now);
   }
-}
-
-/** The price a stop, limit or stop-limit order executes at on a final daily bar (before slippage), or null
- * when the bar never reached it. */
-export function triggeredPrice(order: Order, bar: Candle): number | null {
-  const buy = order.side === 'buy';
-  const limitFill = (limit: number, from: number): number | null => {
-    if (buy) return from <= limit ? from : bar.low <= limit ? limit : null;
-    return from >= limit ? from : bar.high >= limit ? limit : null;
-  };
-  if (order.type === 'limit') return limitFill(order.limitPrice!, bar.open);
-  const stop = order.stopPrice!;
-  const gapped = buy ? bar.open >= stop : bar.open <= stop;
-  const touched = buy ? bar.high >= stop : bar.low <= stop;
-  if (!gapped && !touched) return null;
-  const triggerAt = gapped ? bar.open : stop;
-  if (order.type === 'stop') return triggerAt;
-  // stop_limit: a limit order from the trigger on. After a gap it is judged from the open; a limit that the
-  // gap left behind fills only if the rest of the day comes back to it.
-  const limit = order.limitPrice!;
-  if (buy ? triggerAt <= limit : triggerAt >= limit) return triggerAt;
-  return gapped ? (buy ? (bar.low <= limit ? limit : null) : (bar.high >= limit ? limit : null)) : null;
 }
 
 function toState(order: Order, r: BrokerOrderResult): BrokerOrderState {

@@ -34,12 +34,68 @@ const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const severity = (s: BreakerStage | null) => (s === 'hard' ? 2 : s === 'soft' ? 1 : 0);
 
 /** Which stage a reading has reached; cooldown trips when the value is *below* its limit. */
-function stageOf(r: BreakerReading): BreakerStage | null {
+export function stageOf(r: BreakerReading): BreakerStage | null {
   if (r.value === null) return null;
   if (r.name === 'cooldown') return r.soft !== null && r.value < r.soft ? 'soft' : null;
   if (r.hard !== null && r.value >= r.hard) return 'hard';
   if (r.soft !== null && r.value >= r.soft) return 'soft';
   return null;
+}
+
+/** What the breakers measure, gathered by the live service from PostgreSQL or by the backtester from memory. */
+export interface BreakerInputs {
+  equityNow: number;
+  /** Equity the daily loss is measured from: the day's start, or the clearance of that day. */
+  dayStartEquity: number;
+  /** Highest equity since the drawdown breaker was last cleared (including now). */
+  peakEquity: number;
+  /** P&L of closed trades since the loss-streak breaker was last cleared, oldest first. */
+  closedPnls: readonly number[];
+  /** Minutes since the last entry; null when there was none or the cooldown is off. */
+  minutesSinceEntry: number | null;
+  volatility: { value: number; asOf: TradingDay } | null;
+  volatilityLabel: string;
+  /** An operator cleared the volatility breaker today: it is not re-checked until tomorrow. */
+  volatilityClearedToday: boolean;
+  /** The stage each breaker is tripped at now. */
+  tripped: (name: BreakerName) => BreakerStage | null;
+}
+
+/** Every breaker's reading against its limits: a pure function, the one rule live trading and backtests use. */
+export function measureBreakers(i: BreakerInputs, b: RiskLimits['breakers']): BreakerReading[] {
+  const loss = i.dayStartEquity > 0 ? Math.max(0, (i.dayStartEquity - i.equityNow) / i.dayStartEquity) : 0;
+  const dd = i.peakEquity > 0 ? Math.max(0, 1 - i.equityNow / i.peakEquity) : 0;
+  let streak = 0;
+  for (let k = i.closedPnls.length - 1; k >= 0 && i.closedPnls[k]! < 0; k--) streak++;
+  const minutes = b.cooldownMinutes > 0 ? i.minutesSinceEntry : null;
+  const vol = i.volatility;
+  return [
+    { name: 'daily_loss', value: loss, soft: b.dailyLoss.soft, hard: b.dailyLoss.hard, shown: pct(loss), tripped: i.tripped('daily_loss') },
+    { name: 'max_drawdown', value: dd, soft: b.maxDrawdown.soft, hard: b.maxDrawdown.hard, shown: pct(dd), tripped: i.tripped('max_drawdown') },
+    {
+      name: 'consecutive_losses', value: streak, soft: b.consecutiveLosses.soft, hard: b.consecutiveLosses.hard,
+      shown: `${streak} loss${streak === 1 ? '' : 'es'} in a row`, tripped: i.tripped('consecutive_losses'),
+    },
+    {
+      name: 'cooldown', value: minutes, soft: b.cooldownMinutes > 0 ? b.cooldownMinutes : null, hard: null,
+      shown: b.cooldownMinutes <= 0 ? 'off' : minutes === null ? 'no entry yet' : `${Math.floor(minutes)} min since the last entry`, tripped: i.tripped('cooldown'),
+    },
+    {
+      name: 'volatility', value: vol && !i.volatilityClearedToday ? vol.value : null, soft: b.volatility.soft, hard: b.volatility.hard,
+      shown: vol ? `${i.volatilityLabel} ${vol.value.toFixed(4)} (${vol.asOf})${i.volatilityClearedToday ? ', cleared by an operator today' : ''}` : 'no reading',
+      tripped: i.tripped('volatility'),
+    },
+  ];
+}
+
+/** Whether a soft trip clears by itself on `day` given its breaker's reading: daily loss and loss streak at
+ * the next trading day, cooldown and volatility once back under the limit; drawdown never (an operator's
+ * /resume). */
+export function softTripExpired(t: { name: BreakerName; day: TradingDay }, r: BreakerReading, day: TradingDay): boolean {
+  if (t.name === 'daily_loss' || t.name === 'consecutive_losses') return t.day < day;
+  if (t.name === 'cooldown') return stageOf(r) === null;
+  if (t.name === 'volatility') return r.value !== null && stageOf(r) === null;
+  return false;
 }
 
 export class CircuitBreakers {
@@ -59,43 +115,21 @@ export class CircuitBreakers {
     const b = (limits ?? (await this.ctx.limits.current()).limits).breakers;
     const repo = this.ctx.repos.trading;
     const [clear, tripped] = await Promise.all([this.ctx.repos.state.clearances(), this.ctx.repos.state.trippedBreakers()]);
-    const stageNow = (n: BreakerName) => tripped.find((t) => t.name === n)?.stage ?? null;
-    const out: BreakerReading[] = [];
-
     const cd = clear.get('daily_loss');
-    const ref = cd && cd.day === day ? cd.equity : await this.startOfDayEquity(day);
-    const loss = ref > 0 ? Math.max(0, (ref - equityNow) / ref) : 0;
-    out.push({ name: 'daily_loss', value: loss, soft: b.dailyLoss.soft, hard: b.dailyLoss.hard, shown: pct(loss), tripped: stageNow('daily_loss') });
-
     const cm = clear.get('max_drawdown');
-    const peak = Math.max(cm ? cm.equity : this.ctx.config.trading.startingCash, (await repo.peakEquity(cm ? cm.day : null)) ?? 0, equityNow);
-    const dd = peak > 0 ? Math.max(0, 1 - equityNow / peak) : 0;
-    out.push({ name: 'max_drawdown', value: dd, soft: b.maxDrawdown.soft, hard: b.maxDrawdown.hard, shown: pct(dd), tripped: stageNow('max_drawdown') });
-
-    const trades = await repo.tradesClosedAfter(clear.get('consecutive_losses')?.at ?? null);
-    let streak = 0;
-    for (let i = trades.length - 1; i >= 0 && trades[i]!.pnl < 0; i--) streak++;
-    out.push({
-      name: 'consecutive_losses', value: streak, soft: b.consecutiveLosses.soft, hard: b.consecutiveLosses.hard,
-      shown: `${streak} loss${streak === 1 ? '' : 'es'} in a row`, tripped: stageNow('consecutive_losses'),
-    });
-
-    const last = b.cooldownMinutes > 0 ? await repo.lastEntryAt() : null;
-    const minutes = last ? (this.ctx.clock.now().getTime() - last.getTime()) / 60_000 : null;
-    out.push({
-      name: 'cooldown', value: minutes, soft: b.cooldownMinutes > 0 ? b.cooldownMinutes : null, hard: null,
-      shown: b.cooldownMinutes <= 0 ? 'off' : minutes === null ? 'no entry yet' : `${Math.floor(minutes)} min since the last entry`, tripped: stageNow('cooldown'),
-    });
-
     const cv = clear.get('volatility');
-    const vol = await this.ctx.volatility.valueBefore(day);
-    const skipToday = cv && cv.day === day && cv.by !== 'system';
-    out.push({
-      name: 'volatility', value: vol && !skipToday ? vol.value : null, soft: b.volatility.soft, hard: b.volatility.hard,
-      shown: vol ? `${this.ctx.volatility.label} ${vol.value.toFixed(4)} (${vol.asOf})${skipToday ? ', cleared by an operator today' : ''}` : 'no reading',
-      tripped: stageNow('volatility'),
-    });
-    return out;
+    const last = b.cooldownMinutes > 0 ? await repo.lastEntryAt() : null;
+    return measureBreakers({
+      equityNow,
+      dayStartEquity: cd && cd.day === day ? cd.equity : await this.startOfDayEquity(day),
+      peakEquity: Math.max(cm ? cm.equity : this.ctx.config.trading.startingCash, (await repo.peakEquity(cm ? cm.day : null)) ?? 0, equityNow),
+      closedPnls: (await repo.tradesClosedAfter(clear.get('consecutive_losses')?.at ?? null)).map((t) => t.pnl),
+      minutesSinceEntry: last ? (this.ctx.clock.now().getTime() - last.getTime()) / 60_000 : null,
+      volatility: await this.ctx.volatility.valueBefore(day),
+      volatilityLabel: this.ctx.volatility.label,
+      volatilityClearedToday: Boolean(cv && cv.day === day && cv.by !== 'system'),
+      tripped: (n) => tripped.find((t) => t.name === n)?.stage ?? null,
+    }, b);
   }
 
   /**
@@ -144,13 +178,7 @@ export class CircuitBreakers {
     const cleared: BreakerName[] = [];
     for (const t of tripped) {
       if (t.stage !== 'soft') continue;
-      const r = readings.find((x) => x.name === t.name)!;
-      const expired =
-        (t.name === 'daily_loss' || t.name === 'consecutive_losses') ? t.day < day
-          : t.name === 'cooldown' ? stageOf(r) === null
-            : t.name === 'volatility' ? r.value !== null && stageOf(r) === null
-              : false;
-      if (!expired) continue;
+      if (!softTripExpired(t, readings.find((x) => x.name === t.name)!, day)) continue;
       await this.clear(t.name, 'system', day, equityNow);
       cleared.push(t.name);
     }

@@ -1,0 +1,41 @@
+/** One whole backtest as the CLI (and later a job) runs it: load, run, measure, write the files. */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from '../config.js';
+import type { TradingDay } from '../domain/types.js';
+import type { VolatilityGauge } from '../ports/volatility.port.js';
+import type { RiskLimits } from '../trading/risk-limits.js';
+import type { BacktestOptions, BacktestResult, BacktestService } from './backtest.service.js';
+import { writeBacktestReport } from './report-files.js';
+
+export interface BacktestProgress {
+  loading(done: number, total: number): void;
+  day(day: TradingDay, index: number, total: number): void;
+}
+
+/** A new run id: the time and a random suffix, sortable. */
+export function backtestId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function runBacktestToFiles(
+  service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & { out?: string },
+  deps: { now: Date; volatility?: VolatilityGauge; progress?: BacktestProgress },
+): Promise<{ result: BacktestResult; dir: string; files: string[] }> {
+  service.validate(opts);
+  const t0 = performance.now();
+  const m = await service.load(opts.symbols, deps.progress?.loading);
+  const t1 = performance.now();
+  // An index gauge (a VIX-like CSV) is read ahead for the days of the run; the default reads the matrix.
+  let volatilityBefore: ((day: TradingDay) => { value: number; asOf: TradingDay } | null) | undefined;
+  if (config.trading.breakers.volatility.source === 'index' && deps.volatility) {
+    const readings = new Map<TradingDay, { value: number; asOf: TradingDay } | null>();
+    for (const d of m.days.filter((x) => x >= opts.from && x <= opts.to)) readings.set(d, await deps.volatility.valueBefore(d));
+    volatilityBefore = (d) => readings.get(d) ?? null;
+  }
+  const partial = service.run(m, opts, limits, deps.progress?.day, volatilityBefore, deps.volatility?.label);
+  const result: BacktestResult = { ...partial, seconds: { load: (t1 - t0) / 1000, run: (performance.now() - t1) / 1000 } };
+  const dir = path.resolve(opts.out ?? path.join(config.varDir, 'backtests', backtestId(deps.now)));
+  const files = await writeBacktestReport(dir, result, config);
+  return { result, dir, files };
+}
