@@ -51,6 +51,13 @@ async function benchReplayAndCommands(): Promise<void> {
     console.log(`  first day (loads history):   ${perDay[0]!.toFixed(1)} s`);
     console.log(`  later days:                  ${(steady.length / steadySum).toFixed(2)} days/s (median ${pct(steady, 50).toFixed(2)} s/day)`);
     console.log(`  job failures:                ${summary.failures.length}`);
+    const perJob = await app.db.pool.query<{ job: string; s: string }>(
+      `select job, avg(extract(epoch from finished_at - started_at))::float8 as s from job_runs where day > $1 group by job order by 2 desc`, [summary.days[0]]);
+    const perStep = await app.db.pool.query<{ step: string; s: string }>(
+      `select s.step, avg(extract(epoch from s.finished_at - s.started_at))::float8 as s from pipeline_steps s join pipeline_runs r on r.id = s.run_id
+       where r.as_of >= $1 group by s.step order by 2 desc`, [summary.days[0]]);
+    console.log(`  later days by job:           ${perJob.rows.map((r) => `${r.job} ${Number(r.s).toFixed(3)} s`).join(', ')}`);
+    console.log(`  pipeline steps:              ${perStep.rows.map((r) => `${r.step} ${Number(r.s).toFixed(3)} s`).join(', ')}`);
 
     const actor = { transport: 'telegram', userId: '7', chatId: '7' };
     console.log('command handling inside the process (parse → core → render), 200 runs each');

@@ -45,6 +45,13 @@ export class BinaryCopyWriter {
     }
   }
 
+  /** An int4. */
+  int4(v: number): void {
+    this.view.setInt32(this.at, 4);
+    this.view.setInt32(this.at + 4, v);
+    this.at += 8;
+  }
+
   /** A date from 'YYYY-MM-DD'; a day that is not on the calendar (2017-11-31) is an error, never rolled over. */
   date(day: string): void {
     const d = Number(day.slice(8, 10));
@@ -90,11 +97,16 @@ export class BinaryCopyWriter {
 export async function copyBinary(pool: pg.Pool, table: string, columns: readonly string[], chunks: Buffer[]): Promise<void> {
   const client = await pool.connect();
   try {
-    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`));
-    await pipeline(Readable.from(chunks), stream);
+    await copyBinaryOn(client, table, columns, chunks);
   } finally {
     client.release();
   }
+}
+
+/** The same on a connection the caller holds (inside its transaction, into its temporary tables). */
+export async function copyBinaryOn(client: pg.PoolClient, table: string, columns: readonly string[], chunks: Buffer[]): Promise<void> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`));
+  await pipeline(Readable.from(chunks), stream);
 }
 
 /** Run `COPY (query) TO STDOUT (FORMAT binary)` and return the whole output. */

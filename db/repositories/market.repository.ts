@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { FEATURE_COUNT, FEATURES, featureColumn, type BarColumns, type IndicatorRow, type IndicatorSeries } from '../../src/market/indicators.js';
 import { STATE_VERSION } from '../../src/market/features/feature-kernel.js';
-import { BinaryCopyReader, BinaryCopyWriter, copyBinary, copyOutBinary } from '../copy-binary.js';
+import { BinaryCopyReader, BinaryCopyWriter, copyBinary, copyBinaryOn, copyOutBinary } from '../copy-binary.js';
 import { sql, type Kysely } from 'kysely';
 import type { Candle, Instrument, TradingDay } from '../../src/domain/types.js';
 import type { CandleRepository, IndicatorRepository, InstrumentRepository } from '../../src/ports/repositories.port.js';
@@ -86,10 +86,15 @@ export class PgCandleRepository implements CandleRepository {
   async columnsSince(symbols: string[], from: TradingDay): Promise<Map<string, BarColumns>> {
     const out = new Map<string, BarColumns>();
     if (symbols.length === 0) return out;
-    const list = symbols.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ');
+    const unique = [...new Set(symbols)];
+    const list = unique.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ');
     const fromLit = `'${from.replace(/[^0-9-]/g, '')}'::date`;
+    // One index range scan per symbol, already in day order: no sort of the whole result.
     const buf = await copyOutBinary(this.pool,
-      `select symbol, day::text, open, high, low, close, volume from candles where symbol in (${list}) and day >= ${fromLit} order by symbol, day`);
+      `select i.symbol, c.day::text, c.open, c.high, c.low, c.close, c.volume
+       from unnest(array[${list}]::text[]) with ordinality i(symbol, k)
+       cross join lateral (select day, open, high, low, close, volume from candles where symbol = i.symbol and day >= ${fromLit} order by day) c
+       order by i.k, c.day`);
     // Two passes: count rows per symbol, then fill exact-size columns.
     const counts = new Map<string, number>();
     let r = new BinaryCopyReader(buf);
@@ -159,13 +164,32 @@ export class PgIndicatorRepository implements IndicatorRepository {
       }
     }
     if (rows > 0) await copyBinary(this.pool, 'indicators', INDICATOR_COLUMNS, w.chunks());
-    // The kernel state after each symbol's last new day, so the next day continues from it.
+    // The kernel state after each symbol's last new day, so the next day continues from it: COPY binary into
+    // a staging table, then one upsert (bytea as parameters would travel as hex text, twice the bytes).
     const states = series.filter((s) => s.days.length > 0);
-    for (const part of chunks(states, 500)) {
-      await this.db.insertInto('feature_state')
-        .values(part.map((s) => ({ symbol: s.symbol, day: s.days.at(-1)!, version: STATE_VERSION, state: Buffer.from(s.state.buffer, s.state.byteOffset, s.state.byteLength) })))
-        .onConflict((oc) => oc.column('symbol').doUpdateSet((eb) => ({ day: eb.ref('excluded.day'), version: eb.ref('excluded.version'), state: eb.ref('excluded.state') })))
-        .execute();
+    if (states.length > 0) {
+      const sw = new BinaryCopyWriter();
+      for (const s of states) {
+        sw.row(4, 4 * 4 + 4 * Buffer.byteLength(s.symbol) + 8 + 4 + s.state.byteLength + 8);
+        sw.text(s.symbol);
+        sw.date(s.days.at(-1)!);
+        sw.int4(STATE_VERSION);
+        sw.bytes(new Uint8Array(s.state.buffer, s.state.byteOffset, s.state.byteLength));
+      }
+      const client = await this.pool.connect();
+      try {
+        await client.query('begin');
+        await client.query('create temporary table if not exists feature_state_stage (like feature_state) on commit delete rows');
+        await copyBinaryOn(client, 'feature_state_stage', ['symbol', 'day', 'version', 'state'], sw.chunks());
+        await client.query(`insert into feature_state select * from feature_state_stage
+          on conflict (symbol) do update set day = excluded.day, version = excluded.version, state = excluded.state`);
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
     }
     return rows;
   }

@@ -65,6 +65,14 @@ export class PgPipelineRepository implements PipelineRepository {
     return n;
   }
 
+  async quarantineOnce(rows: QuarantinedRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const seen = await this.db.selectFrom('quarantine').select(['symbol', 'reason', 'kind'])
+      .where('symbol', 'in', [...new Set(rows.map((r) => r.symbol))]).where('reason', 'in', [...new Set(rows.map((r) => r.reason))]).execute();
+    const known = new Set(seen.map((r) => `${r.symbol}\u0000${r.reason}\u0000${r.kind}`));
+    return this.quarantine(rows.filter((r) => !known.has(`${r.symbol}\u0000${r.reason}\u0000${r.kind}`)));
+  }
+
   async quarantineCounts(runId: number): Promise<{ rejected: number; flagged: number }> {
     const rows = await this.db.selectFrom('quarantine').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).groupBy('kind').execute();
     const of = (k: string) => Number(rows.find((r) => r.kind === k)?.n ?? 0);
@@ -90,12 +98,22 @@ export class PgPipelineRepository implements PipelineRepository {
   }
 
   async upsertFundamentals(asOf: TradingDay, source: string, rows: Fundamentals[]): Promise<number> {
-    for (const part of chunks(rows)) {
-      const values = part.map((f) => ({
-        symbol: f.symbol, as_of: asOf, source, market_cap: f.marketCap, pe: f.pe, pb: f.pb, ps: f.ps, eps: f.eps, dividend_yield: f.dividendYield,
-        ebitda: f.ebitda, roe: f.roe, beta: f.beta, debt_to_equity: f.debtToEquity, profit_margin: f.profitMargin,
-        revenue_growth: f.revenueGrowth, earnings_growth: f.earningsGrowth, week52_low: f.week52Low, week52_high: f.week52High,
-      }));
+    const toRow = (f: Fundamentals) => ({
+      symbol: f.symbol, as_of: asOf, source, market_cap: f.marketCap, pe: f.pe, pb: f.pb, ps: f.ps, eps: f.eps, dividend_yield: f.dividendYield,
+      ebitda: f.ebitda, roe: f.roe, beta: f.beta, debt_to_equity: f.debtToEquity, profit_margin: f.profitMargin,
+      revenue_growth: f.revenueGrowth, earnings_growth: f.earningsGrowth, week52_low: f.week52Low, week52_high: f.week52High,
+    });
+    // A row is kept per change: values equal to the symbol's latest stored ones (from this source) add nothing.
+    const latest = rows.length === 0 ? [] : await sql<Record<string, unknown>>`
+      select distinct on (symbol) * from fundamentals where symbol = any(${rows.map((r) => r.symbol)}) and as_of <= ${asOf}
+      order by symbol, as_of desc`.execute(this.db).then((r) => r.rows);
+    const bySymbol = new Map(latest.map((r) => [r.symbol as string, r]));
+    const changed = rows.map(toRow).filter((v) => {
+      const old = bySymbol.get(v.symbol);
+      if (!old || old.source !== source) return true;
+      return Object.entries(v).some(([k, x]) => k !== 'as_of' && k !== 'symbol' && k !== 'source' && (old[k] ?? null) !== (x ?? null));
+    });
+    for (const values of chunks(changed)) {
       await this.db.insertInto('fundamentals').values(values)
         .onConflict((oc) => oc.columns(['symbol', 'as_of']).doUpdateSet((eb) => {
           const set: Record<string, unknown> = {};
@@ -104,7 +122,7 @@ export class PgPipelineRepository implements PipelineRepository {
         }))
         .execute();
     }
-    return rows.length;
+    return changed.length;
   }
 
   async upsertMetrics(rows: DerivedMetrics[]): Promise<number> {

@@ -28,7 +28,7 @@ import { paperFill } from '../trading/paper-fill.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import { sizePosition } from '../trading/sizing.js';
 import { weekStart } from '../trading/trade-cycle.js';
-import { rowsOnDay, type MarketMatrix } from './market-matrix.js';
+import { MatrixRows, type MarketMatrix } from './market-matrix.js';
 
 export interface BacktestSettings {
   from: TradingDay;
@@ -120,6 +120,7 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
   const entriesByWeek = new Map<TradingDay, number>();
 
   const dayIdx = new Map(m.days.map((d, i) => [d, i]));
+  const views = new MatrixRows(m);
   const tradingDays = m.days.filter((d) => d >= s.from && d <= s.to && s.calendar.isTradingDay(d));
   const calDays = s.calendar.tradingDays(m.days[0] ?? s.from, s.to);
   const calIdx = new Map(calDays.map((d, i) => [d, i]));
@@ -265,7 +266,7 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
     const d = dayIdx.get(day)!;
     const signal = d - 1;
     // --- picks, from the last day with data before this one ---
-    const rows = signal >= 0 ? rowsOnDay(m, signal) : [];
+    const rows = signal >= 0 ? views.on(signal) : [];
     const picks = signal >= 0 ? rankPicks(day, s.profile, rows, m.instruments, s.profiles[s.profile]) : [];
     if (signal >= 0) run.signals.push({ day, signalDay: m.days[signal]!, picks });
 

@@ -1,7 +1,8 @@
 /** The research core's in-memory market: every symbol's bars and features on one day axis, day-major (one
  * contiguous row per day), so a day's cross-section is one slice. NaN marks "no bar" or "no value yet". */
 import type { Instrument, TradingDay } from '../domain/types.js';
-import { FEATURE_COUNT, FEATURES, computeFeatures, type BarColumns, type IndicatorRow } from '../market/indicators.js';
+import { FEATURE_COUNT, FEATURES, type BarColumns, type IndicatorRow } from '../market/indicators.js';
+import { newFeatureState, stepFeatures } from '../market/features/feature-kernel.js';
 
 export interface MarketMatrix {
   /** Every day on which at least one symbol has a bar, oldest first. */
@@ -37,39 +38,61 @@ export function buildMarketMatrix(bars: Map<string, BarColumns>, instruments: Ma
   };
   symbols.forEach((symbol, s) => {
     const b = bars.get(symbol)!;
-    const n = b.days.length;
-    const fs = computeFeatures(symbol, b);
-    for (let i = 0; i < n; i++) {
-      const d = dayIndex.get(b.days[i]!)!;
-      const at = d * S + s;
+    const st = newFeatureState();
+    for (let i = 0; i < b.days.length; i++) {
+      const at = dayIndex.get(b.days[i]!)! * S + s;
       m.open[at] = b.open[i]!;
       m.high[at] = b.high[i]!;
       m.low[at] = b.low[i]!;
       m.close[at] = b.close[i]!;
       m.volume[at] = b.volume[i]!;
-      const row = at * F;
-      for (let f = 0; f < F; f++) m.features[row + f] = fs.values[f * n + i]!;
+      // The kernel writes the day's features straight into the symbol's slot of the day's row.
+      stepFeatures(st, b.open[i]!, b.high[i]!, b.low[i]!, b.close[i]!, b.volume[i]!, m.features, at * F, 1);
     }
     onProgress?.(s + 1, S);
   });
   return m;
 }
 
-/** The features of every symbol with a bar on day index `d`, as the picks read them from storage. */
-export function rowsOnDay(m: MarketMatrix, d: number): IndicatorRow[] {
-  const S = m.symbols.length;
-  const F = FEATURE_COUNT;
-  const out: IndicatorRow[] = [];
-  for (let s = 0; s < S; s++) {
-    const at = d * S + s;
-    const close = m.close[at]!;
-    if (Number.isNaN(close)) continue;
-    const row = { symbol: m.symbols[s]!, day: m.days[d]!, close } as IndicatorRow;
-    for (let f = 0; f < F; f++) {
-      const v = m.features[at * F + f]!;
-      row[FEATURES[f]!] = Number.isFinite(v) ? v : null;
-    }
-    out.push(row);
+/** One symbol's features on one day of a matrix, read in place: the row shape the picks read from storage
+ * (NaN and infinities read as null), without copying 53 values per symbol per day. */
+class MatrixRow {
+  d = 0;
+  constructor(readonly m: MarketMatrix, readonly s: number, readonly symbol: string) {}
+  get day(): TradingDay {
+    return this.m.days[this.d]!;
   }
-  return out;
+  get close(): number {
+    return this.m.close[this.d * this.m.symbols.length + this.s]!;
+  }
+}
+FEATURES.forEach((f, k) => {
+  Object.defineProperty(MatrixRow.prototype, f, {
+    get(this: MatrixRow) {
+      const v = this.m.features[(this.d * this.m.symbols.length + this.s) * FEATURE_COUNT + k]!;
+      return Number.isFinite(v) ? v : null;
+    },
+  });
+});
+
+/** Row views of a matrix, one per symbol, moved from day to day: valid until the next `on()`. */
+export class MatrixRows {
+  private readonly views: MatrixRow[];
+
+  constructor(private readonly m: MarketMatrix) {
+    this.views = m.symbols.map((symbol, s) => new MatrixRow(m, s, symbol));
+  }
+
+  /** The rows of every symbol with a bar on day index `d`. */
+  on(d: number): IndicatorRow[] {
+    const S = this.m.symbols.length;
+    const out: IndicatorRow[] = [];
+    for (let s = 0; s < S; s++) {
+      if (Number.isNaN(this.m.close[d * S + s]!)) continue;
+      const v = this.views[s]!;
+      v.d = d;
+      out.push(v as unknown as IndicatorRow);
+    }
+    return out;
+  }
 }

@@ -17,6 +17,7 @@ import type { CandleExport } from '../ports/candle-export.port.js';
 import type { MarketData } from '../ports/market-data.port.js';
 import type { QuarantinedRow, Repositories } from '../ports/repositories.port.js';
 import { pipelineRowsTotal, pipelineStepDuration, pipelineStepFailures } from '../../monitoring/metrics.js';
+import { RecentBars } from './recent-bars.js';
 import { runStep, type StepOptions } from './step-runner.js';
 
 export const PIPELINE_STEPS = ['universe', 'candles', 'indicators', 'fundamentals', 'validation', 'exports'] as const;
@@ -53,7 +54,7 @@ export type ProgressFn = (step: string, done: number, total: number) => void;
 const FLUSH_ROWS = 20_000;
 /** Symbols whose stored bars are read in one query. */
 const READ_BATCH = 20;
-/** Symbols continuing from a saved feature state whose new bars are read in one query. */
+/** Symbols whose recent bars are read in one query (feature states continuing, derived metrics). */
 const INCREMENTAL_BATCH = 200;
 /** Calendar days of bars the derived metrics need (a 52-week range plus margin). */
 const METRICS_CALENDAR_DAYS = 380;
@@ -73,6 +74,10 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
 }
 
 export class PipelineService {
+  private readonly recent: RecentBars;
+  /** Kernel states as this process saved them, by symbol (checked against the stored last indicator day). */
+  private readonly states = new Map<string, { day: TradingDay; state: Float64Array }>();
+
   constructor(
     private readonly repos: Repositories,
     private readonly market: MarketData,
@@ -80,7 +85,9 @@ export class PipelineService {
     private readonly exporter: CandleExport | null = null,
     private readonly onProgress: ProgressFn = () => undefined,
     private readonly stepOptions: Partial<StepOptions> = {},
-  ) {}
+  ) {
+    this.recent = new RecentBars(repos.candles);
+  }
 
   /** Bring stored data up to `asOf` (the last completed trading day), resuming a failed run of that day. */
   run(asOf: TradingDay, trigger: string): Promise<PipelineResult> {
@@ -101,7 +108,7 @@ export class PipelineService {
     const bodies: Record<PipelineStep, () => Promise<number>> = {
       universe: () => this.universe(result),
       candles: () => this.candles(runId, asOf, result),
-      indicators: () => this.indicators(result),
+      indicators: () => this.indicators(asOf, result),
       fundamentals: () => this.fundamentals(runId, asOf, result),
       validation: () => this.validation(asOf, result),
       exports: () => this.exports(result),
@@ -190,7 +197,7 @@ export class PipelineService {
   /** Features of the days after each symbol's last indicator day. A symbol whose kernel state was saved as
    * of that day continues from it and reads only its new bars; any other (new, or state missing or stale)
    * is computed from its first stored bar, so stored values never depend on where a run started. */
-  private async indicators(result: PipelineResult): Promise<number> {
+  private async indicators(asOf: TradingDay, result: PipelineResult): Promise<number> {
     const symbols = await this.symbols();
     const [candleLast, indicatorLast] = [await this.repos.candles.lastBars(), await this.repos.indicators.lastDays()];
     const lagging = symbols.filter((s) => candleLast.has(s) && candleLast.get(s)!.day > (indicatorLast.get(s) ?? ''));
@@ -200,17 +207,30 @@ export class PipelineService {
     let writing: Promise<number> = Promise.resolve(0);
     const write = async (series: IndicatorSeries[]) => {
       stored += await writing;
-      writing = this.repos.indicators.insertNew(series);
+      writing = this.repos.indicators.insertNew(series).then((n) => {
+        for (const x of series) if (x.days.length > 0) this.states.set(x.symbol, { day: x.days.at(-1)!, state: x.state });
+        return n;
+      });
       writing.catch(() => undefined); // surfaced by the await above or below
     };
-    const states = await this.repos.indicators.states(lagging);
-    const continuing = lagging.filter((s) => indicatorLast.has(s) && states.get(s)?.day === indicatorLast.get(s));
-    const fresh = lagging.filter((s) => !continuing.includes(s));
-    // Continuing symbols read only their new bars: one query for many symbols.
+    // Kernel states this process saved itself are used as they are; others are read from storage.
+    const unknown = lagging.filter((sym) => this.states.get(sym)?.day !== indicatorLast.get(sym));
+    for (const [sym, st] of await this.repos.indicators.states(unknown)) this.states.set(sym, st);
+    const states = this.states;
+    const continuing = lagging.filter((sym) => indicatorLast.has(sym) && states.get(sym)?.day === indicatorLast.get(sym));
+    const fresh = lagging.filter((sym) => !continuing.includes(sym));
+    const windowFrom = addDays(asOf, -METRICS_CALENDAR_DAYS);
+    const candleDay = (sym: string) => candleLast.get(sym)?.day;
+    // Continuing symbols need only their new bars: from the recent bars kept in memory (which reads just what
+    // was appended since), or, for one whose last indicator day is older than that window, one query.
     for (let i = 0; i < continuing.length; i += INCREMENTAL_BATCH) {
       const batch = continuing.slice(i, i + INCREMENTAL_BATCH);
-      const from = addDays(batch.map((s) => indicatorLast.get(s)!).sort()[0]!, 1);
-      const bars = await this.repos.candles.columnsSince(batch, from);
+      const recent = batch.filter((sym) => indicatorLast.get(sym)! >= windowFrom);
+      const old = batch.filter((sym) => indicatorLast.get(sym)! < windowFrom);
+      const bars = new Map([
+        ...(recent.length > 0 ? await this.recent.get(recent, windowFrom, candleDay) : []),
+        ...(old.length > 0 ? await this.repos.candles.columnsSince(old, addDays(old.map((sym) => indicatorLast.get(sym)!).sort()[0]!, 1)) : []),
+      ]);
       const series = batch.map((symbol) => {
         const after = indicatorLast.get(symbol)!;
         const cols = bars.get(symbol)!;
@@ -243,7 +263,7 @@ export class PipelineService {
     if (this.market.getFundamentals) {
       const { rows, corrected } = await this.market.getFundamentals(symbols);
       result.fundamentals = await this.repos.pipeline.upsertFundamentals(asOf, this.market.name, rows);
-      result.quarantined += await this.repos.pipeline.quarantine(corrected.map((c) => ({
+      result.quarantined += await this.repos.pipeline.quarantineOnce(corrected.map((c) => ({
         runId, symbol: c.symbol, day: asOf, reason: c.reason, kind: 'flagged', raw: { source: this.market.name },
       })));
     }
@@ -251,11 +271,11 @@ export class PipelineService {
     const metricsDays = await this.repos.pipeline.metricsDays();
     const stale = symbols.filter((s) => candleLast.has(s) && candleLast.get(s)!.day > (metricsDays.get(s) ?? ''));
     const metrics: DerivedMetrics[] = [];
-    for (let i = 0; i < stale.length; i += READ_BATCH) {
-      const batch = stale.slice(i, i + READ_BATCH);
-      const bars = await this.repos.candles.since(batch, addDays(asOf, -METRICS_CALENDAR_DAYS));
+    for (let i = 0; i < stale.length; i += INCREMENTAL_BATCH) {
+      const batch = stale.slice(i, i + INCREMENTAL_BATCH);
+      const bars = await this.recent.get(batch, addDays(asOf, -METRICS_CALENDAR_DAYS), (s) => candleLast.get(s)?.day);
       for (const s of batch) {
-        const m = deriveMetrics(bars.get(s) ?? []);
+        const m = deriveMetrics(s, bars.get(s)!);
         if (m) metrics.push(m);
       }
     }

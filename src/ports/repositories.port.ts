@@ -79,10 +79,14 @@ export interface PipelineRepository {
   finishStep(stepId: number, status: Exclude<StepStatus, 'running'>, rows: number, error?: string): Promise<void>;
   finishRun(runId: number, status: Exclude<StepStatus, 'running'>, error?: string): Promise<void>;
   quarantine(rows: QuarantinedRow[]): Promise<number>;
+  /** Like quarantine, but a note already kept for the same symbol, reason and kind (on any day) is not added
+   * again: for standing facts such as a provider's corrected fundamentals, seen on every run. */
+  quarantineOnce(rows: QuarantinedRow[]): Promise<number>;
   /** How many rows a run quarantined, by kind. */
   quarantineCounts(runId: number): Promise<{ rejected: number; flagged: number }>;
   lastRuns(limit: number): Promise<PipelineRunInfo[]>;
-  /** Store the run's fundamentals (idempotent by symbol and day). */
+  /** Store the run's fundamentals where they changed: a symbol whose values equal its latest stored row from
+   * the same source gets no new row (as_of is the first day values were seen). Returns the rows written. */
   upsertFundamentals(asOf: TradingDay, source: string, rows: Fundamentals[]): Promise<number>;
   /** Store derived metrics (idempotent by symbol and day). */
   upsertMetrics(rows: DerivedMetrics[]): Promise<number>;

@@ -40,9 +40,22 @@ describe('incremental features', () => {
     expect([...states.values()].map((s) => s.day)).toEqual(UNIVERSE.map(() => days.at(-1)));
 
     await new PipelineService(createRepositories(once.handle.db, once.handle.pool), market, settings).run(days.at(-1)!, 'test');
+    // A standing fact (a provider's swapped 52-week columns) is noted once, not again on every daily run.
+    const notes = await sql<{ symbol: string; n: number }>`select symbol, count(*)::int as n from quarantine
+      where reason like '52-week low%' group by symbol order by symbol`.execute(daily.handle.db);
+    expect(notes.rows.length).toBeGreaterThan(0);
+    expect(notes.rows.filter((r) => r.n > 1)).toEqual([]);
+    // Unchanged fundamentals (the recorded CSV's are one snapshot) are stored once, not once a day.
+    const f = await sql<{ n: number }>`select count(*)::int as n from fundamentals`.execute(daily.handle.db);
+    expect(f.rows[0]!.n).toBe(UNIVERSE.length);
     const [a, b] = [await dump(daily), await dump(once)];
     expect(a.length).toBeGreaterThan(5 * 1200);
     expect(a).toEqual(b);
+    // Derived metrics from the bars kept in memory between days equal those read fresh in one run.
+    const metrics = (h: typeof daily) => sql<Record<string, unknown>>`select * from instrument_metrics where day = ${days.at(-1)!} order by symbol`.execute(h.handle.db).then((r) => r.rows);
+    const [ma, mb] = [await metrics(daily), await metrics(once)];
+    expect(ma).toHaveLength(UNIVERSE.length);
+    expect(ma).toEqual(mb);
   });
 
   it('a symbol whose state is missing is recomputed from its first bar, with the same values', async () => {

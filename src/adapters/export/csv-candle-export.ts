@@ -9,6 +9,9 @@ import type { CandleExport } from '../../ports/candle-export.port.js';
 const HEADER = 'date,open,high,low,close,volume\n';
 
 export class CsvCandleExport implements CandleExport {
+  /** Last exported day per symbol as this process wrote or read it (the file stays the truth at start). */
+  private readonly marks = new Map<string, TradingDay | null>();
+
   constructor(private readonly dir: string) {}
 
   private file(symbol: string): string {
@@ -16,6 +19,13 @@ export class CsvCandleExport implements CandleExport {
   }
 
   async lastDay(symbol: string): Promise<TradingDay | null> {
+    if (this.marks.has(symbol)) return this.marks.get(symbol)!;
+    const day = await this.readLastDay(symbol);
+    this.marks.set(symbol, day);
+    return day;
+  }
+
+  private async readLastDay(symbol: string): Promise<TradingDay | null> {
     const file = this.file(symbol);
     if (!existsSync(file)) return null;
     const fh = await open(file, 'r');
@@ -39,6 +49,8 @@ export class CsvCandleExport implements CandleExport {
     const file = this.file(symbol);
     let body = '';
     for (let i = 0; i < n; i++) body += `${bars.days[i]},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}\n`;
+    this.marks.delete(symbol); // re-read after a failed append
     await appendFile(file, existsSync(file) ? body : HEADER + body);
+    this.marks.set(symbol, bars.days[n - 1]!);
   }
 }
