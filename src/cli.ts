@@ -12,8 +12,14 @@ import { createApp, runJobNow, runReplay, startProcess, type App, type RunningPr
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { STRATEGIES } from './backtest/backtest.service.js';
-import { summaryTable } from './backtest/report-files.js';
+import { monteCarloTable, summaryTable, walkForwardTable } from './backtest/report-files.js';
 import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number above 0');
+  return n;
+}
 
 function day(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date like 2017-01-03');
@@ -129,10 +135,17 @@ program
   .option('--profile <name>', 'the risk profile traded (default: trading.profile)')
   .option('--symbols <list>', 'comma-separated symbols (default: every stored symbol)')
   .option('--out <dir>', 'where to write the report (default: <var>/backtests/<id>)')
-  .action(async (opts: { from: string; to: string; strategy?: string; profile?: string; symbols?: string; out?: string }) => {
+  .option('--walk-forward', 'also optimise stop, target and time exit walk-forward (train, then trade the next span)')
+  .option('--train-months <n>', 'walk-forward training span', positiveInt, 12)
+  .option('--test-months <n>', 'walk-forward test span (and step)', positiveInt, 6)
+  .option('--monte-carlo <runs>', 'also resample the closed trades this many times', positiveInt)
+  .action(async (opts: {
+    from: string; to: string; strategy?: string; profile?: string; symbols?: string; out?: string;
+    walkForward?: boolean; trainMonths: number; testMonths: number; monteCarlo?: number;
+  }) => {
     const started = performance.now();
     const symbols = opts.symbols?.split(',').map((x) => x.trim()).filter(Boolean);
-    const { result, dir } = await withApp(undefined, async (app) => {
+    const { result, dir, walkForward, monteCarlo } = await withApp(undefined, async (app) => {
       const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: ' {step} [{bar}] {value}/{total}, {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : null;
       let phase = '';
       const show = (step: string, done: number, total: number) => {
@@ -146,9 +159,11 @@ program
       };
       try {
         const { limits } = await app.limits.current();
-        return await runBacktestToFiles(app.backtest, app.config, limits, { ...opts, symbols }, {
-          now: new Date(), volatility: app.volatility,
-          progress: { loading: (d, n) => show('features', d, n), day: (_d, i, n) => show('days', i, n) },
+        return await runBacktestToFiles(app.backtest, app.config, limits, {
+          ...opts, symbols, walkForward: opts.walkForward ? { trainMonths: opts.trainMonths, testMonths: opts.testMonths } : undefined,
+        }, {
+          now: new Date(), volatility: app.volatility, serviceFor: app.backtestFor,
+          progress: { loading: (d, n) => show('features', d, n), day: (_d, i, n) => show('days', i, n), sweep: (d, n) => show('sweep', d, n) },
         });
       } finally {
         bar?.stop();
@@ -159,8 +174,10 @@ program
     process.stdout.write(`${summaryTable(result)}\n`);
     process.stdout.write(`\n${result.bars.toLocaleString('en-US')} symbol-days in ${result.seconds.run.toFixed(2)} s after loading `
       + `(${Math.round(result.bars / Math.max(result.seconds.run, 1e-9)).toLocaleString('en-US')} bars/s); loading ${result.seconds.load.toFixed(2)} s; `
-      + `${total.toFixed(2)} s from the command\n`);
-    process.stdout.write(`report: ${dir} (report.json, trades.csv, orders.csv, equity.csv, picks.csv, chart.png)\n`);
+      + `${total.toFixed(2)} s from the command; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+    if (walkForward) process.stdout.write(`\n${walkForwardTable(walkForward)}\n`);
+    if (monteCarlo) process.stdout.write(`\n${monteCarloTable(monteCarlo)}\n`);
+    process.stdout.write(`report: ${dir} (report.json, trades.csv, orders.csv, equity.csv, picks.csv, chart.png${walkForward ? ', walk-forward.json' : ''}${monteCarlo ? ', monte-carlo.json' : ''})\n`);
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -89,6 +89,8 @@ export interface App {
   limits: RiskLimitsService;
   volatility: VolatilityGauge;
   backtest: BacktestService;
+  /** A backtest service for another config (walk-forward sweep points). */
+  backtestFor: (c: AppConfig) => BacktestService;
   close(): Promise<void>;
 }
 
@@ -258,6 +260,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   return {
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
     backtest: new BacktestService(repos, config, calendar),
+    backtestFor: (c) => new BacktestService(repos, c, calendar),
     jobDeps,
     async close() {
       await Promise.all([...chatJobs]); // jobs started from chat finish before the database closes

@@ -6,11 +6,15 @@ import type { TradingDay } from '../domain/types.js';
 import type { VolatilityGauge } from '../ports/volatility.port.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import type { BacktestOptions, BacktestResult, BacktestService } from './backtest.service.js';
+import { writeFile } from 'node:fs/promises';
 import { writeBacktestReport } from './report-files.js';
+import { monteCarlo, type MonteCarloResult } from './monte-carlo.js';
+import { walkForward, type WalkForwardResult } from './walk-forward.js';
 
 export interface BacktestProgress {
   loading(done: number, total: number): void;
   day(day: TradingDay, index: number, total: number): void;
+  sweep?(done: number, total: number): void;
 }
 
 /** A new run id: the time and a random suffix, sortable. */
@@ -18,10 +22,17 @@ export function backtestId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
+export interface BacktestExtras {
+  /** Walk-forward optimisation with these window lengths (months). */
+  walkForward?: { trainMonths: number; testMonths: number };
+  /** Monte Carlo resampling of the trades, this many times. */
+  monteCarlo?: number;
+}
+
 export async function runBacktestToFiles(
-  service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & { out?: string },
-  deps: { now: Date; volatility?: VolatilityGauge; progress?: BacktestProgress },
-): Promise<{ result: BacktestResult; dir: string; files: string[] }> {
+  service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & BacktestExtras & { out?: string },
+  deps: { now: Date; volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService },
+): Promise<{ result: BacktestResult; dir: string; files: string[]; walkForward: WalkForwardResult | null; monteCarlo: MonteCarloResult | null }> {
   service.validate(opts);
   const t0 = performance.now();
   const m = await service.load(opts.symbols, deps.progress?.loading);
@@ -37,5 +48,20 @@ export async function runBacktestToFiles(
   const result: BacktestResult = { ...partial, seconds: { load: (t1 - t0) / 1000, run: (performance.now() - t1) / 1000 } };
   const dir = path.resolve(opts.out ?? path.join(config.varDir, 'backtests', backtestId(deps.now)));
   const files = await writeBacktestReport(dir, result, config);
-  return { result, dir, files };
+  let wf: WalkForwardResult | null = null;
+  if (opts.walkForward) {
+    if (!deps.serviceFor) throw new Error('walk-forward needs a service factory');
+    wf = walkForward(m, config, limits, deps.serviceFor, { from: opts.from, to: opts.to, profile: opts.profile, ...opts.walkForward, onProgress: deps.progress?.sweep });
+    const file = path.join(dir, 'walk-forward.json');
+    await writeFile(file, `${JSON.stringify(wf, null, 2)}\n`);
+    files.push(file);
+  }
+  let mc: MonteCarloResult | null = null;
+  if (opts.monteCarlo) {
+    mc = monteCarlo(result.run.trades.map((t) => t.pnl), result.run.startingCash, opts.monteCarlo);
+    const file = path.join(dir, 'monte-carlo.json');
+    await writeFile(file, `${JSON.stringify(mc, null, 2)}\n`);
+    files.push(file);
+  }
+  return { result, dir, files, walkForward: wf, monteCarlo: mc };
 }

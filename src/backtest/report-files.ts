@@ -6,6 +6,8 @@ import type { AppConfig } from '../config.js';
 import { performanceChartPng } from './backtest-chart.js';
 import type { BacktestResult } from './backtest.service.js';
 import type { BacktestMetrics } from './metrics.js';
+import { BANDS, type MonteCarloResult } from './monte-carlo.js';
+import type { WalkForwardResult } from './walk-forward.js';
 
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
@@ -82,4 +84,35 @@ export function summaryTable(r: BacktestResult): string {
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+/** Walk-forward windows, in-sample beside out-of-sample. */
+export function walkForwardTable(w: WalkForwardResult): string {
+  const head = ['train', 'test', 'chosen (stop ATR, target ATR, max days)', 'IS return', 'IS Sharpe', 'OOS return', 'OOS Sharpe', 'OOS max DD', 'OOS trades'];
+  const rows = w.windows.map((x) => [
+    `${x.train.from}..${x.train.to}`, `${x.test.from}..${x.test.to}`, `${x.chosen.stopAtr}, ${x.chosen.targetAtr}, ${x.chosen.maxHoldingDays}`,
+    pct(x.inSample.totalReturn), num(x.inSample.sharpe), pct(x.outOfSample.totalReturn), num(x.outOfSample.sharpe), pct(x.outOfSample.maxDrawdown), String(x.outOfSample.trades),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [
+    `walk-forward: ${w.points} parameter points per window, chosen on the training span by Sharpe, traded on the next span`,
+    line(head), ...rows.map(line),
+    `mean in-sample return per window ${pct(w.inSampleMeanReturn)}; out-of-sample spans chained ${pct(w.outOfSampleReturn)}`,
+  ].join('\n');
+}
+
+/** Monte Carlo bands of return and drawdown. */
+export function monteCarloTable(mc: MonteCarloResult): string {
+  const head = ['percentile', ...BANDS.map((b) => `p${b}`)];
+  const rows = [
+    ['total return', ...BANDS.map((b) => pct(mc.totalReturn[b]!))],
+    ['max drawdown', ...BANDS.map((b) => pct(mc.maxDrawdown[b]!))],
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [
+    `Monte Carlo: ${mc.runs} resamplings of the ${mc.trades} closed trades (with replacement, seed ${mc.seed})`,
+    line(head), ...rows.map(line), `ended below the starting capital in ${pct(mc.lossProbability)} of them`,
+  ].join('\n');
 }
