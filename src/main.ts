@@ -311,7 +311,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
 
   if (mode !== 'worker') {
     const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, log) : null;
-    const consoleBot = config.consoleChat ? new ConsoleBot(app.core, config.market.currency) : null;
+    const consoleBot = config.consoleChat ? new ConsoleBot(app.core, config.market.currency, process.stdin, process.stdout, path.join(config.varDir, 'charts')) : null;
     const discord = discordBot(app);
     if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
     if (discord) app.dispatcher.register(DISCORD, (chat, ev, opts) => discord.sendAlert(chat, ev, opts), DISCORD_RATE_LIMITS);
@@ -383,7 +383,7 @@ export async function runReplay(app: App, from: TradingDay, to: TradingDay, onPr
   const discord = discordBot(app); // sending alerts needs only Discord's REST API, no gateway login
   if (discord) app.dispatcher.register(DISCORD, (chat, ev, opts) => discord.sendAlert(chat, ev, opts), DISCORD_RATE_LIMITS);
   if (config.consoleChat) {
-    const consoleBot = new ConsoleBot(app.core, config.market.currency);
+    const consoleBot = new ConsoleBot(app.core, config.market.currency, process.stdin, process.stdout, path.join(config.varDir, 'charts'));
     app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
   }
   await app.dispatcher.start();

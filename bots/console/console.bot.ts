@@ -1,5 +1,7 @@
 /** The console transport: a line-based chat on the terminal, with the same commands as Telegram. The
  * local user is the admin (whoever has the shell has the machine). Confirm with `/confirm TOKEN`. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { CommandCore } from '../../src/commands/command-core.js';
 import type { Actor } from '../../src/commands/command.types.js';
@@ -8,6 +10,7 @@ import { plainMarkup } from '../shared/markup.js';
 import { parseCommand } from '../shared/parse-command.js';
 import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
+import { chartOfEvent, chartOfResult } from '../shared/report-image.js';
 
 export const CONSOLE = 'console';
 const actor: Actor = { transport: CONSOLE, userId: 'local', chatId: 'console', displayName: 'console' };
@@ -20,7 +23,18 @@ export class ConsoleBot {
     private readonly currency: string,
     private readonly input: NodeJS.ReadableStream = process.stdin,
     private readonly output: NodeJS.WritableStream = process.stdout,
+    /** Where report charts are saved (a terminal cannot show them); null: not saved. */
+    private readonly chartDir: string | null = null,
   ) {}
+
+  /** Save a chart and return the line that names it. */
+  private saveChart(png: Buffer | null, name: string): string {
+    if (!png || !this.chartDir) return '';
+    mkdirSync(this.chartDir, { recursive: true });
+    const file = path.join(this.chartDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.png`);
+    writeFileSync(file, png);
+    return `\nchart: ${file}`;
+  }
 
   start(): void {
     this.rl = createInterface({ input: this.input, terminal: false });
@@ -41,12 +55,14 @@ export class ConsoleBot {
     }
     const result = await this.core.handle(actor, parsed.name, parsed.args);
     let text = renderResult(result, plainMarkup);
+    if (result.kind === 'report') text += this.saveChart(chartOfResult(result, this.currency), `${parsed.name}-${result.report.performance.to}`);
     if (result.kind === 'confirm') text += `\nType /confirm ${result.token} to go ahead, or /cancel ${result.token}.`;
     this.write(text);
   }
 
   async sendAlert(_chatId: string, event: BotEvent): Promise<void> {
-    this.write(`[alert] ${renderAlert(event, plainMarkup, this.currency)}`);
+    const name = event.type === 'daily_report' ? `daily-${event.day}` : event.type === 'weekly_report' ? `weekly-${event.to}` : event.type;
+    this.write(`[alert] ${renderAlert(event, plainMarkup, this.currency)}${this.saveChart(chartOfEvent(event, this.currency), name)}`);
   }
 
   private write(text: string): void {

@@ -136,6 +136,15 @@ export class PgCandleRepository implements CandleRepository {
     return r ?? null;
   }
 
+  async equalWeightReturns(from: TradingDay, to: TradingDay): Promise<Map<TradingDay, number>> {
+    const rows = await sql<{ day: string; r: number }>`
+      select day, avg(close / prev - 1) as r from (
+        select day, close, lag(close) over (partition by symbol order by day) as prev
+        from candles where day >= ${from}::date - 14 and day <= ${to}
+      ) x where prev > 0 and day >= ${from} group by day order by day`.execute(this.db);
+    return new Map(rows.rows.map((r) => [r.day, Number(r.r)]));
+  }
+
   async countOn(day: TradingDay): Promise<number> {
     const r = await this.db.selectFrom('candles').select((eb) => eb.fn.countAll<number>().as('n')).where('day', '=', day).executeTakeFirstOrThrow();
     return Number(r.n);

@@ -122,7 +122,13 @@ export class AlertDispatcher {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       // A lane stuck on a slow transport must not hold the flush past its deadline.
-      await Promise.race([this.kick(), new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())))]);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise((r) => (timer = setTimeout(r, Math.max(0, until - Date.now()))));
+      try {
+        await Promise.race([this.kick(), deadline]);
+      } finally {
+        clearTimeout(timer); // a pending deadline timer would keep the process alive after a replay
+      }
       const pending = await this.outbox.countPending();
       if (pending === 0) return 0;
       await new Promise((r) => setTimeout(r, 100));

@@ -34,16 +34,19 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
-/** Indices where a new month (or year, for long spans) starts, thinned to at most `max` labels. */
-function dateTicks(days: readonly string[], max: number): number[] {
-  const byYear = days.length > 500;
+/** Where a new week (short spans), month or year (long spans) starts, thinned to at most `max` labels. */
+function dateTicks(days: readonly string[], max: number): { at: number[]; label: (day: string) => string } {
+  const span = days.length;
+  const weekOf = (d: string) => {
+    const t = Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+    return Math.floor((t + 3) / 7); // weeks starting on Monday (1970-01-01 was a Thursday)
+  };
+  const key = span <= 70 ? (d: string) => String(weekOf(d)) : span <= 500 ? (d: string) => d.slice(0, 7) : (d: string) => d.slice(0, 4);
+  const label = span <= 70 ? (d: string) => d.slice(5) : span <= 500 ? (d: string) => d.slice(0, 7) : (d: string) => d.slice(0, 4);
   const idx: number[] = [];
-  for (let i = 1; i < days.length; i++) {
-    const key = (d: string) => (byYear ? d.slice(0, 4) : d.slice(0, 7));
-    if (key(days[i]!) !== key(days[i - 1]!)) idx.push(i);
-  }
+  for (let i = 1; i < span; i++) if (key(days[i]!) !== key(days[i - 1]!)) idx.push(i);
   const every = Math.max(1, Math.ceil(idx.length / max));
-  return idx.filter((_, k) => k % every === 0);
+  return { at: idx.filter((_, k) => k % every === 0), label };
 }
 
 export function performanceChartSvg(c: ChartSeries): string {
@@ -84,12 +87,14 @@ export function performanceChartSvg(c: ChartSeries): string {
     parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eaeef2"/>`, text(PAD.left - 6, y(v) + 4, money(v), 'end'));
   }
   for (const v of niceTicks(0, ddMax, 3)) {
-    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${yDd(v).toFixed(1)}" y2="${yDd(v).toFixed(1)}" stroke="#eaeef2"/>`, text(PAD.left - 6, yDd(v) + 4, v === 0 ? '0 %' : `-${(v * 100).toFixed(0)} %`, 'end'));
+    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${yDd(v).toFixed(1)}" y2="${yDd(v).toFixed(1)}" stroke="#eaeef2"/>`, text(PAD.left - 6, yDd(v) + 4, v === 0 ? '0 %' : `-${(v * 100).toFixed(ddMax < 0.05 ? 1 : 0)} %`, 'end'));
   }
-  for (const i of dateTicks(c.days, 10)) {
-    parts.push(`<line x1="${x(i).toFixed(1)}" x2="${x(i).toFixed(1)}" y1="${PAD.top}" y2="${ddTop + DD_H}" stroke="#eaeef2"/>`, text(x(i), H - 20, c.days[i]!.slice(0, c.days.length > 500 ? 4 : 7), 'middle', 11));
+  const ticks = dateTicks(c.days, 10);
+  for (const i of ticks.at) {
+    parts.push(`<line x1="${x(i).toFixed(1)}" x2="${x(i).toFixed(1)}" y1="${PAD.top}" y2="${ddTop + DD_H}" stroke="#eaeef2"/>`, text(x(i), H - 20, ticks.label(c.days[i]!), 'middle', 11));
   }
   if (n > 0) parts.push(text(PAD.left, H - 6, c.days[0]!, 'start', 11), text(W - PAD.right, H - 6, c.days[n - 1]!, 'end', 11));
+  else parts.push(text(PAD.left + plotW / 2, PAD.top + EQ_H / 2, 'no end-of-day snapshots yet', 'middle', 14));
   parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(c.startingCapital).toFixed(1)}" y2="${y(c.startingCapital).toFixed(1)}" stroke="#57606a" stroke-dasharray="6 4"/>`);
   if (c.benchmark && c.benchmark.length === n && n > 1) parts.push(`<polyline points="${poly(c.benchmark, y)}" fill="none" stroke="#8c959f" stroke-width="1.5"/>`);
   if (n > 1) parts.push(`<polyline points="${poly(c.equity, y)}" fill="none" stroke="#1f6feb" stroke-width="2"/>`);

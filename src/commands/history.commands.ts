@@ -1,7 +1,8 @@
 /** /orders, /trades and /performance: what was placed, what closed, and how it went. */
+import { reportDay } from './report-day.js';
 import { tradingDaysPerYear } from '../market/calendar.js';
 import { UserError } from '../domain/errors.js';
-import { addDays, tradingDayOf } from '../market/market-time.js';
+import { addDays } from '../market/market-time.js';
 import { groupStats, periodPerformance } from '../trading/performance.js';
 import { weekStart } from '../trading/trade-cycle.js';
 import type { CommandServices } from './command-services.js';
@@ -42,9 +43,9 @@ export function performanceCommand(s: CommandServices): CommandDefinition {
     name: 'performance', description: 'P&L, win rate, profit factor, Sharpe and max drawdown for the day, week and month',
     usage: '/performance', minRole: 'viewer', dangerous: false,
     async run(): Promise<PerformanceResult> {
-      const now = s.clock.now();
-      const today = tradingDayOf(now, s.config.market.timezone);
-      const equityNow = (await s.portfolio.value(now)).equity;
+      const asOf = await reportDay(s);
+      const today = asOf.day;
+      const equityNow = (await s.portfolio.value(asOf.at)).equity;
       const perYear = tradingDaysPerYear(s.config.market.kind);
       const starts = { day: today, week: weekStart(today), month: `${today.slice(0, 8)}01` } as const;
       const periods: PerformanceResult['periods'] = [];

@@ -1,5 +1,5 @@
 import { tradingDaysPerYear } from '../market/calendar.js';
-import { tradingDayOf } from '../market/market-time.js';
+import { reportDay } from './report-day.js';
 import { periodReport, type ReportPeriod } from '../trading/period-report.js';
 import type { CommandServices } from './command-services.js';
 import type { CommandDefinition } from './command.types.js';
@@ -8,11 +8,12 @@ function reportCommand(s: CommandServices, name: string, period: ReportPeriod, d
   return {
     name, description, usage: `/${name}`, minRole: 'viewer', dangerous: false,
     async run() {
-      const now = s.clock.now();
-      const v = await s.portfolio.value(now);
-      const report = await periodReport(period, tradingDayOf(now, s.config.market.timezone), {
+      const asOf = await reportDay(s);
+      const v = await s.portfolio.value(asOf.at);
+      const report = await periodReport(period, asOf.day, {
         trading: s.repos.trading, startingCash: s.config.trading.startingCash, periodsPerYear: tradingDaysPerYear(s.config.market.kind),
         now: { equity: v.equity, cash: v.cash },
+        benchmark: (from, to) => s.repos.candles.equalWeightReturns(from, to),
       });
       return { kind: 'report', report, currency: s.config.market.currency };
     },

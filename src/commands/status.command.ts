@@ -1,5 +1,5 @@
 import { roundMoney } from '../domain/money.js';
-import { tradingDayOf } from '../market/market-time.js';
+import { reportDay } from './report-day.js';
 import type { CommandServices } from './command-services.js';
 import type { CommandDefinition } from './command.types.js';
 
@@ -7,10 +7,10 @@ export function statusCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'status', description: 'Trading state, equity, cash, today\'s P&L and data freshness', usage: '/status', minRole: 'viewer', dangerous: false,
     async run() {
-      const now = s.clock.now();
-      const tradingDay = tradingDayOf(now, s.config.market.timezone);
+      const asOf = await reportDay(s);
+      const tradingDay = asOf.day;
       const [state, v, picksDay, runs, breakers] = await Promise.all([
-        s.state.get(), s.portfolio.value(now), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1), s.repos.state.trippedBreakers(),
+        s.state.get(), s.portfolio.value(asOf.at), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1), s.repos.state.trippedBreakers(),
       ]);
       const prev = (await s.repos.trading.snapshotBefore(tradingDay))?.equity ?? s.config.trading.startingCash;
       const run = runs[0];

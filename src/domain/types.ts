@@ -198,6 +198,8 @@ export interface CurvePoint {
   day: TradingDay;
   equity: number;
   drawdown: number;
+  /** The equal-weight universe on the same scale (starting at the curve's first equity), when known. */
+  benchmark?: number | null;
 }
 
 export type BotEvent =
@@ -208,10 +210,13 @@ export type BotEvent =
   | { type: 'reconciliation'; differences: string[]; action: string; at: string }
   | { type: 'state_changed'; from: TradingStatus; to: TradingStatus; by: string; reason: string; at: string }
   | { type: 'job_failed'; job: string; error: string; at: string }
-  | { type: 'daily_report'; day: TradingDay; equity: number; cash: number; dayPnl: number; openPositions: number; tradesClosed: number; realizedPnl: number; curve?: CurvePoint[] }
+  | {
+      type: 'daily_report'; day: TradingDay; equity: number; cash: number; dayPnl: number; openPositions: number; tradesClosed: number; realizedPnl: number;
+      curve?: CurvePoint[]; startingCash?: number;
+    }
   | {
       type: 'weekly_report'; from: TradingDay; to: TradingDay; equity: number; cash: number; pnl: number; returnPct: number; openPositions: number;
-      tradesClosed: number; winRate: number | null; realizedPnl: number; maxDrawdown: number; curve: CurvePoint[];
+      tradesClosed: number; winRate: number | null; realizedPnl: number; maxDrawdown: number; curve: CurvePoint[]; startingCash?: number;
     };
 
 export type BotEventType = BotEvent['type'];

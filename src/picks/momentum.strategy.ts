@@ -14,14 +14,25 @@ interface Candidate {
   row: IndicatorRow & { atr14: number; sma50: number; rsi14: number; roc63: number; roc20: number; macdHist: number };
 }
 
+/** The qualification rule on plain numbers (NaN = no value): one predicate for the row-based picks and the
+ * vectorised scan over a day-major matrix. */
+export function qualifiesValues(
+  close: number, atr14: number, sma50: number, sma200: number, rsi14: number, roc63: number, roc20: number, macdHist: number,
+  marketCap: number, p: ProfileConfig,
+): boolean {
+  if (Number.isNaN(atr14) || Number.isNaN(sma50) || Number.isNaN(rsi14) || Number.isNaN(roc63) || Number.isNaN(roc20) || Number.isNaN(macdHist)) return false;
+  if (p.minMarketCap > 0 && !(marketCap >= p.minMarketCap)) return false;
+  if (atr14 / close > p.maxAtrPct) return false;
+  if (rsi14 < p.rsiMin || rsi14 > p.rsiMax) return false;
+  if (close <= sma50) return false;
+  if (p.requireLongTrend && (Number.isNaN(sma200) || sma50 <= sma200)) return false;
+  return roc63 > 0 && macdHist > 0;
+}
+
+const nan = (x: number | null | undefined): number => (x == null ? Number.NaN : x);
+
 function qualifies(r: IndicatorRow, inst: Instrument | undefined, p: ProfileConfig): r is Candidate['row'] {
-  if (r.atr14 == null || r.sma50 == null || r.rsi14 == null || r.roc63 == null || r.roc20 == null || r.macdHist == null) return false;
-  if (p.minMarketCap > 0 && (inst?.marketCap == null || inst.marketCap < p.minMarketCap)) return false;
-  if (r.atr14 / r.close > p.maxAtrPct) return false;
-  if (r.rsi14 < p.rsiMin || r.rsi14 > p.rsiMax) return false;
-  if (r.close <= r.sma50) return false;
-  if (p.requireLongTrend && (r.sma200 == null || r.sma50 <= r.sma200)) return false;
-  return r.roc63 > 0 && r.macdHist > 0;
+  return qualifiesValues(r.close, nan(r.atr14), nan(r.sma50), nan(r.sma200), nan(r.rsi14), nan(r.roc63), nan(r.roc20), nan(r.macdHist), nan(inst?.marketCap), p);
 }
 
 /** Percentile rank in [0, 1] of each value among `values` (ties share the lower rank). */

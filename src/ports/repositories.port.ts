@@ -23,6 +23,9 @@ export interface CandleRepository {
   columnsSince(symbols: string[], from: TradingDay): Promise<Map<string, BarColumns>>;
   /** The last stored bar of a symbol on or before `day`. */
   lastOnOrBefore(symbol: string, day: TradingDay): Promise<Candle | null>;
+  /** The equal-weight universe's return on each day in [from, to]: the mean of every symbol's close over
+   * its previous stored close (rebalanced daily). */
+  equalWeightReturns(from: TradingDay, to: TradingDay): Promise<Map<TradingDay, number>>;
   /** How many symbols have a bar on `day`. */
   countOn(day: TradingDay): Promise<number>;
 }

@@ -20,11 +20,13 @@ export class DailyReport {
     const inputs = {
       trading: t, startingCash: this.ctx.config.trading.startingCash, periodsPerYear: tradingDaysPerYear(this.ctx.config.market.kind),
       now: { equity: snap.equity, cash: snap.cash },
+      benchmark: (from: TradingDay, to: TradingDay) => this.ctx.repos.candles.equalWeightReturns(from, to),
     };
     const daily = await periodReport('day', day, inputs);
     const event: Extract<BotEvent, { type: 'daily_report' }> = {
       type: 'daily_report', day, equity: snap.equity, cash: snap.cash, dayPnl: roundMoney(snap.equity - prev),
       openPositions: daily.openPositions, tradesClosed: trades.length, realizedPnl: roundMoney(realized), curve: daily.curve,
+      startingCash: daily.startingCash,
     };
     await this.ctx.alerts.raise(event, `daily_report:${day}`);
     if (this.lastOfWeek(day)) {
@@ -32,7 +34,7 @@ export class DailyReport {
       const p = w.performance;
       await this.ctx.alerts.raise({
         type: 'weekly_report', from: p.from, to: day, equity: w.equity, cash: w.cash, pnl: p.pnl, returnPct: p.returnPct, openPositions: w.openPositions,
-        tradesClosed: p.trades, winRate: p.winRate, realizedPnl: p.realizedPnl, maxDrawdown: p.maxDrawdown, curve: w.curve,
+        tradesClosed: p.trades, winRate: p.winRate, realizedPnl: p.realizedPnl, maxDrawdown: p.maxDrawdown, curve: w.curve, startingCash: w.startingCash,
       }, `weekly_report:${day}`);
     }
     return event;

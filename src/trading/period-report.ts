@@ -17,6 +17,8 @@ export interface PeriodReport {
   equity: number;
   openPositions: number;
   curve: CurvePoint[];
+  /** The account's starting capital (the chart's reference line). */
+  startingCash: number;
 }
 
 /** How many snapshots the chart of each report shows. */
@@ -33,6 +35,17 @@ export interface ReportInputs {
   periodsPerYear: number;
   /** The account now: equity and cash (valued at current prices). */
   now: { equity: number; cash: number };
+  /** Daily returns of the equal-weight universe by day, for the chart's benchmark line. */
+  benchmark?: (from: TradingDay, to: TradingDay) => Promise<Map<TradingDay, number>>;
+}
+
+/** The benchmark on the curve's scale: it starts at the first point's equity and moves by each day's return. */
+export function withBenchmark(curve: CurvePoint[], returns: Map<TradingDay, number>): CurvePoint[] {
+  let v = curve[0]?.equity ?? 0;
+  return curve.map((p, i) => {
+    if (i > 0) v *= 1 + (returns.get(p.day) ?? 0);
+    return { ...p, benchmark: v };
+  });
 }
 
 /** The report for the day `day`, or for its calendar week (Monday to `day`). */
@@ -42,9 +55,11 @@ export async function periodReport(period: ReportPeriod, day: TradingDay, r: Rep
     r.trading.snapshotBefore(from), r.trading.snapshots(from, day), r.trading.closedTrades(from, day), r.trading.positions(),
     r.trading.snapshots(addDays(day, -Math.ceil(CURVE_POINTS[period] * 1.5) - 7), day),
   ]);
+  let curve = curveOf(history).slice(-CURVE_POINTS[period]);
+  if (r.benchmark && curve.length > 1) curve = withBenchmark(curve, await r.benchmark(curve[0]!.day, curve.at(-1)!.day));
   return {
-    period, cash: r.now.cash, equity: r.now.equity, openPositions: positions.length,
+    period, cash: r.now.cash, equity: r.now.equity, openPositions: positions.length, startingCash: r.startingCash,
     performance: periodPerformance(from, day, before, snaps, trades, r.startingCash, r.now.equity, r.periodsPerYear),
-    curve: curveOf(history).slice(-CURVE_POINTS[period]),
+    curve,
   };
 }

@@ -106,16 +106,19 @@ describe('replay and Telegram, end to end', () => {
       return r.status === 200 ? true : undefined;
     }, 60_000, '/health 200');
 
-    const positions = (await sql.query<{ symbol: string; qty: number; close: number }>(`
-      select p.symbol, p.qty, (select close from candles c where c.symbol = p.symbol order by day desc limit 1) as close
-      from positions p order by symbol`)).rows;
+    const positions = (await sql.query<{ symbol: string; qty: number }>('select p.symbol, p.qty from positions p order by symbol')).rows;
     const cash = (await sql.query<{ cash: number }>('select cash from account')).rows[0]!.cash;
-    const exposure = positions.reduce((s, p) => s + round2(p.close * p.qty), 0);
-    const equity = round2(cash + round2(exposure));
+    // After a replay the account is shown as of the replayed period: positions valued at the last replayed
+    // close, so /status agrees with the replay's last daily report.
+    const last = (await sql.query<{ day: string; equity: number }>('select day::text, equity from portfolio_snapshots order by day desc limit 1')).rows[0]!;
+    expect(last.day).toBe('2017-01-31');
+    const report = tg.sent.filter((m) => m.chatId === String(ALERT_CHAT) && m.text.includes('Daily report')).at(-1);
+    expect(report?.text).toContain(fmt(last.equity));
 
     const status = await tg.ask(VIEWER, VIEWER.id, '/status');
     expect(status.text).toContain('<b>RUNNING</b>');
-    expect(status.text).toContain(`Equity: ${fmt(equity)} USD`);
+    expect(status.text).toContain(`Equity: ${fmt(last.equity)} USD`);
+    expect(status.text).toContain('Trading day: 2017-01-31');
     expect(status.text).toContain(`Cash: ${fmt(round2(cash))} USD`);
     expect(status.text).toContain(`Open positions: ${positions.length}`);
 
