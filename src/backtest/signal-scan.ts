@@ -20,19 +20,22 @@ export function marketCaps(m: MarketMatrix): Float64Array {
 /** Fill `out[d * S + s]` with 1 where symbol s qualifies on day d under profile `p`, else 0; returns the count. */
 export function scanQualifiers(m: MarketMatrix, p: ProfileConfig, caps: Float64Array, out: Uint8Array): number {
   const S = m.symbols.length;
-  const n = m.days.length * S;
+  const D = m.days.length;
   const f = m.features;
+  const closes = m.close;
   let count = 0;
-  for (let at = 0; at < n; at++) {
-    const close = m.close[at]!;
-    let q = 0;
-    if (close === close) {
-      const b = at * F;
-      q = qualifiesValues(close, finite(f[b + I_ATR]!), finite(f[b + I_SMA50]!), finite(f[b + I_SMA200]!), finite(f[b + I_RSI]!),
-        finite(f[b + I_ROC63]!), finite(f[b + I_ROC20]!), finite(f[b + I_MACDH]!), caps[at % S]!, p) ? 1 : 0;
+  for (let d = 0, at = 0; d < D; d++) {
+    for (let s = 0; s < S; s++, at++) {
+      const close = closes[at]!;
+      let q = 0;
+      if (close === close) {
+        const b = at * F;
+        q = qualifiesValues(close, finite(f[b + I_ATR]!), finite(f[b + I_SMA50]!), finite(f[b + I_SMA200]!), finite(f[b + I_RSI]!),
+          finite(f[b + I_ROC63]!), finite(f[b + I_ROC20]!), finite(f[b + I_MACDH]!), caps[s]!, p) ? 1 : 0;
+      }
+      out[at] = q;
+      count += q;
     }
-    out[at] = q;
-    count += q;
   }
   return count;
 }
