@@ -247,8 +247,10 @@ export class PipelineService {
         const after = indicatorLast.get(symbol) ?? '';
         const full = computeFeatures(symbol, bars.get(symbol)!);
         const keep = this.settings.featureHistoryDays;
-        const firstNew = Math.max(full.days.findIndex((d) => d > after), keep > 0 ? full.days.length - keep : 0);
-        if (firstNew >= 0 && firstNew < full.days.length) series.push(firstNew === 0 ? full : sliceFeatures(full, firstNew));
+        const firstAfter = full.days.findIndex((d) => d > after);
+        // Only days after the stored ones, and of those the last `keep`.
+        const firstNew = firstAfter < 0 ? -1 : Math.max(firstAfter, keep > 0 ? full.days.length - keep : 0);
+        if (firstNew >= 0) series.push(firstNew === 0 ? full : sliceFeatures(full, firstNew));
         this.onProgress('indicators', ++done, lagging.length);
       }
       await write(series);
