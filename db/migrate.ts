@@ -8,6 +8,7 @@ import * as features from './migrations/002-features-fundamentals.migration.js';
 import * as tradingEngine from './migrations/003-trading-engine.migration.js';
 import * as chat from './migrations/004-chat.migration.js';
 import * as featureState from './migrations/005-feature-state.migration.js';
+import * as backtestRuns from './migrations/006-backtest-runs.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '003-trading-engine': tradingEngine,
   '004-chat': chat,
   '005-feature-state': featureState,
+  '006-backtest-runs': backtestRuns,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -11,6 +11,10 @@ type Snake<S extends string> = S extends `${infer H}${infer T}`
   ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
   : S;
 export type IndicatorsTable = { symbol: string; day: string; close: number } & { [K in FeatureName as Snake<K>]: number | null };
+export interface BacktestRunsTable {
+  id: string; requested_by: string; started_at: Timestamp; finished_at: Timestamp | null; status: string; from_day: string; to_day: string;
+  strategy: string; profile: string; metrics: JSONColumnType<Record<string, number | null>> | null; dir: string | null; error: string | null;
+}
 export interface FeatureStateTable { symbol: string; day: string; version: number; state: Buffer }
 export interface PipelineRunsTable { id: Generated<number>; as_of: string; trigger: string; status: string; error: string | null; started_at: Timestamp; finished_at: Timestamp | null; resumed: Generated<number> }
 export interface PipelineStepsTable { id: Generated<number>; run_id: number; step: string; attempt: number; status: string; rows: number; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
@@ -75,6 +79,7 @@ export interface Database {
   candles: CandlesTable;
   indicators: IndicatorsTable;
   feature_state: FeatureStateTable;
+  backtest_runs: BacktestRunsTable;
   pipeline_runs: PipelineRunsTable;
   pipeline_steps: PipelineStepsTable;
   quarantine: QuarantineTable;

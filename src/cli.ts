@@ -162,7 +162,7 @@ program
         return await runBacktestToFiles(app.backtest, app.config, limits, {
           ...opts, symbols, walkForward: opts.walkForward ? { trainMonths: opts.trainMonths, testMonths: opts.testMonths } : undefined,
         }, {
-          now: new Date(), volatility: app.volatility, serviceFor: app.backtestFor,
+          now: new Date(), volatility: app.volatility, serviceFor: app.backtestFor, runs: app.repos.backtestRuns, requestedBy: 'cli',
           progress: { loading: (d, n) => show('features', d, n), day: (_d, i, n) => show('days', i, n), sweep: (d, n) => show('sweep', d, n) },
         });
       } finally {

@@ -30,7 +30,7 @@ import { AlertService, type AlertTarget } from './alerts/alert.service.js';
 import { Authorizer, type RoleLists } from './commands/auth.js';
 import { CommandCore } from './commands/command-core.js';
 import { buildCommands } from './commands/registry.js';
-import type { JobControl } from './commands/command-services.js';
+import type { BacktestControl, JobControl } from './commands/command-services.js';
 import type { AppConfig } from './config.js';
 import { ConfigError } from './domain/errors.js';
 import { BREAKER_NAMES, type TradingDay } from './domain/types.js';
@@ -60,7 +60,8 @@ import { FillAnnouncer } from './trading/fill-announcer.js';
 import { FillBooking } from './trading/fill-booking.js';
 import { Reconciler } from './trading/reconciler.js';
 import { RiskLimitsService } from './trading/risk-limits.js';
-import { BacktestService } from './backtest/backtest.service.js';
+import { BacktestService, STRATEGIES } from './backtest/backtest.service.js';
+import { runBacktestToFiles } from './backtest/backtest-job.js';
 import type { VolatilityGauge } from './ports/volatility.port.js';
 import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
@@ -246,12 +247,28 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     },
   };
 
+  const backtestService = new BacktestService(repos, config, calendar);
+  const backtestControl = (): BacktestControl => ({
+    strategies: STRATEGIES,
+    dataRange: () => repos.candles.dayRange(),
+    async run(o, by) {
+      const { limits: current } = await limits.current();
+      const { id, result, dir } = await runBacktestToFiles(backtestService, config, current, o, { now: clock.now(), volatility, runs: repos.backtestRuns, requestedBy: by });
+      return {
+        id, from: result.options.from, to: result.options.to, strategy: result.options.strategy, profile: result.options.profile,
+        symbols: result.options.symbols, days: result.run.days.length, notes: result.notes, metrics: result.metrics, startingCash: result.run.startingCash, dir,
+        curve: result.run.days.map((d, i) => ({ day: d.day, equity: d.equity, drawdown: d.drawdown, benchmark: result.benchmark[i + 1] ?? null })),
+      };
+    },
+    recent: (n) => repos.backtestRuns.recent(n),
+  });
+
   const roles: Record<string, RoleLists | 'local-admin'> = {};
   if (config.telegram) roles[TELEGRAM] = config.telegram;
   if (config.discord) roles[DISCORD] = config.discord;
   if (config.consoleChat) roles[CONSOLE] = 'local-admin';
   const core = new CommandCore(
-    buildCommands({ config, repos, clock, portfolio, state, halt, breakers, limits, jobs, alertChats: () => alertTargets(config) }),
+    buildCommands({ config, repos, clock, portfolio, state, halt, breakers, limits, jobs, backtests: backtestControl(), alertChats: () => alertTargets(config) }),
     new Authorizer(roles), repos.audit, cache, clock, config.chat.confirmTtlSeconds, log,
   );
   initMetricLabels({ jobs: JOB_NAMES, breakers: BREAKER_NAMES, transports: alertTargets(config).map((t) => t.transport) });
@@ -259,7 +276,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 
   return {
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
-    backtest: new BacktestService(repos, config, calendar),
+    backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
     jobDeps,
     async close() {

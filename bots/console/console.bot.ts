@@ -56,6 +56,7 @@ export class ConsoleBot {
     const result = await this.core.handle(actor, parsed.name, parsed.args);
     let text = renderResult(result, plainMarkup);
     if (result.kind === 'report') text += this.saveChart(chartOfResult(result, this.currency), `${parsed.name}-${result.report.performance.to}`);
+    if (result.kind === 'backtest') text += this.saveChart(chartOfResult(result, this.currency), `backtest-${result.backtest.id}`);
     if (result.kind === 'confirm') text += `\nType /confirm ${result.token} to go ahead, or /cancel ${result.token}.`;
     this.write(text);
   }

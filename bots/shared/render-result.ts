@@ -160,6 +160,31 @@ export function renderResult(r: CommandResult, m: Markup): string {
         r.report.curve.length > 0 ? `Chart: equity and drawdown, ${r.report.curve[0]!.day} to ${r.report.curve.at(-1)!.day}` : 'No end-of-day snapshot yet, so no chart.',
       ].join('\n');
     }
+    case 'backtest': {
+      const b = r.backtest;
+      const x = b.metrics;
+      const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(2)} %`);
+      const num = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+      return [
+        `🧪 ${m.bold('Backtest')} ${e(b.strategy)} (${e(b.profile)}) ${b.from} to ${b.to}, ${b.days} trading days, ${b.symbols} symbols`,
+        ...b.notes.map((n) => `Note: ${e(n)}`),
+        `Equity ${money(x.startEquity, r.currency)} → ${money(x.endEquity, r.currency)}: ${pct(x.totalReturn)} (equal-weight universe ${pct(x.benchmarkReturn)})`,
+        `CAGR ${pct(x.cagr)}, Sharpe ${num(x.sharpe)}, Sortino ${num(x.sortino)}, max drawdown ${pct(x.maxDrawdown)} (${x.maxDrawdownDays} days)`,
+        `Trades ${x.trades}, win rate ${pct(x.winRate)}, profit factor ${num(x.profitFactor)}, expectancy ${x.expectancy === null ? '–' : signedMoney(x.expectancy, r.currency)}`,
+        `Alpha ${pct(x.alpha)}, beta ${num(x.beta)}, exposure ${pct(x.exposure)}, costs ${money(x.costs, r.currency)}`,
+        `Run ${m.code(b.id)}; report in ${e(b.dir)}`,
+      ].join('\n');
+    }
+    case 'backtests': {
+      if (r.runs.length === 0) return 'No backtests yet. Try /backtest.';
+      const pct = (v: number | null | undefined) => (v == null ? '–' : `${(v * 100).toFixed(1)} %`);
+      return [m.bold('Recent backtests'), ...r.runs.map((b) => {
+        const head = `${m.code(b.id)} ${b.from}..${b.to} ${e(b.strategy)}/${e(b.profile)} by ${e(b.requestedBy)}`;
+        if (b.status === 'failed') return `${head}: failed: ${e(b.error ?? '')}`;
+        if (b.status === 'running') return `${head}: running`;
+        return `${head}: return ${pct(b.metrics?.totalReturn)}, Sharpe ${b.metrics?.sharpe == null ? '–' : b.metrics.sharpe.toFixed(2)}, max DD ${pct(b.metrics?.maxDrawdown)}, ${b.metrics?.trades ?? 0} trades`;
+      })].join('\n');
+    }
     case 'help':
       return [`${m.bold('Commands')} (your role: ${r.role})`, ...r.commands.map((c) => `${e(c.usage)}: ${e(c.description)}`)].join('\n');
     case 'confirm':

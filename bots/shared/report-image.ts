@@ -7,6 +7,10 @@ import { reportChartPng } from './report-chart.js';
 export const CHART_FILE = 'report.png';
 
 export function chartOfResult(r: CommandResult, currency: string): Buffer | null {
+  if (r.kind === 'backtest') {
+    const b = r.backtest;
+    return reportChartPng(b.curve, `Backtest ${b.strategy} (${b.profile}) ${b.from} to ${b.to}`, currency, b.startingCash);
+  }
   if (r.kind !== 'report') return null;
   const p = r.report.performance;
   const title = r.report.period === 'day' ? `Daily report ${p.to}: equity and drawdown` : `Weekly report ${p.from} to ${p.to}: equity and drawdown`;

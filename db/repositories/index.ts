@@ -13,6 +13,7 @@ import { PgStateRepository } from './state.repository.js';
 import { PgTradingRepository } from './trading.repository.js';
 import { PgSubscriptionRepository } from './subscriptions.repository.js';
 import { PgJobRunRepository } from './job-runs.repository.js';
+import { PgBacktestRunRepository } from './backtest-runs.repository.js';
 
 /** All PostgreSQL repositories over one kysely instance. */
 export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Repositories {
@@ -30,6 +31,7 @@ export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Reposit
     paperLedger: new PgPaperLedger(db),
     subscriptions: new PgSubscriptionRepository(db),
     jobRuns: new PgJobRunRepository(db),
+    backtestRuns: new PgBacktestRunRepository(db),
     probe: async () => {
       await sql`select 1`.execute(db);
     },

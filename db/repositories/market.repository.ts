@@ -145,6 +145,12 @@ export class PgCandleRepository implements CandleRepository {
     return new Map(rows.rows.map((r) => [r.day, Number(r.r)]));
   }
 
+  async dayRange(): Promise<{ first: TradingDay; last: TradingDay } | null> {
+    const r = await sql<{ first: string | null; last: string | null }>`select min(day)::text as first, max(day)::text as last from candles`.execute(this.db);
+    const row = r.rows[0];
+    return row?.first && row.last ? { first: row.first, last: row.last } : null;
+  }
+
   async countOn(day: TradingDay): Promise<number> {
     const r = await this.db.selectFrom('candles').select((eb) => eb.fn.countAll<number>().as('n')).where('day', '=', day).executeTakeFirstOrThrow();
     return Number(r.n);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { TradingDay } from '../domain/types.js';
+import type { BacktestRunRepository } from '../ports/repositories.port.js';
 import type { VolatilityGauge } from '../ports/volatility.port.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import type { BacktestOptions, BacktestResult, BacktestService } from './backtest.service.js';
@@ -31,9 +32,33 @@ export interface BacktestExtras {
 
 export async function runBacktestToFiles(
   service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & BacktestExtras & { out?: string },
-  deps: { now: Date; volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService },
+  deps: {
+    now: Date; volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService;
+    /** Where the run is recorded (for /backtests), and who asked for it. */
+    runs?: BacktestRunRepository; requestedBy?: string;
+  },
+): Promise<{ id: string; result: BacktestResult; dir: string; files: string[]; walkForward: WalkForwardResult | null; monteCarlo: MonteCarloResult | null }> {
+  const { strategy, profile } = service.validate(opts);
+  const id = backtestId(deps.now);
+  await deps.runs?.start({ id, requestedBy: deps.requestedBy ?? 'cli', startedAt: deps.now, from: opts.from, to: opts.to, strategy, profile });
+  try {
+    const out = await runRecorded(id, service, config, limits, opts, deps);
+    const m = out.result.metrics;
+    await deps.runs?.finish(id, new Date(), {
+      dir: out.dir,
+      metrics: { totalReturn: m.totalReturn, benchmarkReturn: m.benchmarkReturn, sharpe: m.sharpe, maxDrawdown: m.maxDrawdown, trades: m.trades, cagr: m.cagr },
+    });
+    return { id, ...out };
+  } catch (err) {
+    await deps.runs?.finish(id, new Date(), { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function runRecorded(
+  id: string, service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & BacktestExtras & { out?: string },
+  deps: { volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService },
 ): Promise<{ result: BacktestResult; dir: string; files: string[]; walkForward: WalkForwardResult | null; monteCarlo: MonteCarloResult | null }> {
-  service.validate(opts);
   const t0 = performance.now();
   const m = await service.load(opts.symbols, deps.progress?.loading);
   const t1 = performance.now();
@@ -46,7 +71,7 @@ export async function runBacktestToFiles(
   }
   const partial = service.run(m, opts, limits, deps.progress?.day, volatilityBefore, deps.volatility?.label);
   const result: BacktestResult = { ...partial, seconds: { load: (t1 - t0) / 1000, run: (performance.now() - t1) / 1000 } };
-  const dir = path.resolve(opts.out ?? path.join(config.varDir, 'backtests', backtestId(deps.now)));
+  const dir = path.resolve(opts.out ?? path.join(config.varDir, 'backtests', id));
   const files = await writeBacktestReport(dir, result, config);
   let wf: WalkForwardResult | null = null;
   if (opts.walkForward) {

@@ -1,7 +1,8 @@
 import type { AppConfig } from '../config.js';
-import type { TradingDay } from '../domain/types.js';
+import type { CurvePoint, TradingDay } from '../domain/types.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { Repositories } from '../ports/repositories.port.js';
+import type { BacktestRunRecord, Repositories } from '../ports/repositories.port.js';
+import type { BacktestMetrics } from '../backtest/metrics.js';
 import type { CircuitBreakers } from '../trading/breakers/circuit-breakers.js';
 import type { HaltService } from '../trading/halt.service.js';
 import type { RiskLimitsService } from '../trading/risk-limits.js';
@@ -17,6 +18,33 @@ export interface JobControl {
   trigger(name: string, by: string): Promise<{ day: TradingDay }>;
 }
 
+/** A finished backtest as the chat shows it. */
+export interface BacktestDone {
+  id: string;
+  from: TradingDay;
+  to: TradingDay;
+  strategy: string;
+  profile: string;
+  symbols: number;
+  days: number;
+  notes: string[];
+  metrics: BacktestMetrics;
+  /** End-of-day equity with the equal-weight universe on the same scale, for the chart. */
+  curve: CurvePoint[];
+  startingCash: number;
+  dir: string;
+}
+
+/** Backtests as commands see them. */
+export interface BacktestControl {
+  readonly strategies: readonly string[];
+  /** First and last day of the stored candles, or null when there are none. */
+  dataRange(): Promise<{ first: TradingDay; last: TradingDay } | null>;
+  /** Run one over stored data (throws UserError for bad options). */
+  run(opts: { from: TradingDay; to: TradingDay; strategy: string; profile: string }, by: string): Promise<BacktestDone>;
+  recent(limit: number): Promise<BacktestRunRecord[]>;
+}
+
 /** What commands may use; built once in src/main.ts. */
 export interface CommandServices {
   config: Pick<AppConfig, 'market' | 'trading'>;
@@ -28,6 +56,7 @@ export interface CommandServices {
   breakers: CircuitBreakers;
   limits: RiskLimitsService;
   jobs: JobControl;
+  backtests: BacktestControl;
   /** The chats configured to receive alerts. */
   alertChats: () => ReadonlyArray<{ transport: string; chatId: string }>;
 }

@@ -1,5 +1,6 @@
 /** Types of the command core. A command is written once here and rendered by every transport. */
-import type { AlertMode, JobRunInfo, PipelineRunInfo } from '../ports/repositories.port.js';
+import type { AlertMode, BacktestRunRecord, JobRunInfo, PipelineRunInfo } from '../ports/repositories.port.js';
+import type { BacktestDone } from './command-services.js';
 import type { BreakerReading } from '../trading/breakers/circuit-breakers.js';
 import type { CloseResult, HaltResult } from '../trading/halt.service.js';
 import type { PeriodPerformance, TradeStats } from '../trading/performance.js';
@@ -97,6 +98,8 @@ export type CommandResult =
   | JobsResult
   | { kind: 'job_started'; job: string; day: TradingDay }
   | { kind: 'report'; report: PeriodReport; currency: string }
+  | { kind: 'backtest'; backtest: BacktestDone; currency: string }
+  | { kind: 'backtests'; runs: BacktestRunRecord[] }
   | { kind: 'confirm'; token: string; command: string; prompt: string; expiresInSeconds: number }
   | { kind: 'cancelled'; command: string }
   | { kind: 'refused'; reason: string }

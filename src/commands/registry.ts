@@ -1,4 +1,5 @@
 /** The command registry: the one list every transport builds its menus and help from. */
+import { backtestCommand, backtestsCommand } from './backtest.commands.js';
 import type { CommandServices } from './command-services.js';
 import type { CommandDefinition } from './command.types.js';
 import { helpCommand } from './help.command.js';
@@ -19,7 +20,7 @@ export function buildCommands(s: CommandServices): CommandDefinition[] {
   const list: CommandDefinition[] = [
     statusCommand(s), picksCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), dailyCommand(s), weeklyCommand(s), riskCommand(s),
     pipelineCommand(s), jobsCommand(s), runCommand(s), alertsCommand(s), pauseCommand(s), resumeCommand(s), setRiskCommand(s), closeCommand(s),
-    closeAllCommand(s), emergencyStopCommand(s), whoamiCommand(),
+    closeAllCommand(s), emergencyStopCommand(s), whoamiCommand(), backtestCommand(s), backtestsCommand(s),
   ];
   list.push(helpCommand(() => list));
   return list;

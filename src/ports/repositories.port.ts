@@ -26,6 +26,8 @@ export interface CandleRepository {
   /** The equal-weight universe's return on each day in [from, to]: the mean of every symbol's close over
    * its previous stored close (rebalanced daily). */
   equalWeightReturns(from: TradingDay, to: TradingDay): Promise<Map<TradingDay, number>>;
+  /** The first and last stored day of any symbol, or null when nothing is stored. */
+  dayRange(): Promise<{ first: TradingDay; last: TradingDay } | null>;
   /** How many symbols have a bar on `day`. */
   countOn(day: TradingDay): Promise<number>;
 }
@@ -41,6 +43,32 @@ export interface IndicatorRepository {
   onDay(day: TradingDay): Promise<IndicatorRow[]>;
   /** The last day with indicators per symbol. */
   lastDays(): Promise<Map<string, TradingDay>>;
+}
+
+/** One backtest run, as /backtests lists it. */
+export interface BacktestRunRecord {
+  id: string;
+  requestedBy: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: 'running' | 'succeeded' | 'failed';
+  from: TradingDay;
+  to: TradingDay;
+  strategy: string;
+  profile: string;
+  /** Headline metrics (total return, Sharpe, max drawdown, trades, benchmark return) once it succeeded. */
+  metrics: Record<string, number | null> | null;
+  /** The report folder. */
+  dir: string | null;
+  error: string | null;
+}
+
+/** Backtest runs: recorded when they start and when they end. */
+export interface BacktestRunRepository {
+  start(r: Omit<BacktestRunRecord, 'finishedAt' | 'status' | 'metrics' | 'dir' | 'error'>): Promise<void>;
+  finish(id: string, at: Date, outcome: { metrics: Record<string, number | null>; dir: string } | { error: string }): Promise<void>;
+  /** The latest runs, newest first. */
+  recent(limit: number): Promise<BacktestRunRecord[]>;
 }
 
 /** A bad row kept with the reason it was refused. */
@@ -272,6 +300,7 @@ export interface Repositories {
   paperLedger: PaperLedger;
   subscriptions: SubscriptionRepository;
   jobRuns: JobRunRepository;
+  backtestRuns: BacktestRunRepository;
   /** Resolves when the database answers. */
   probe(): Promise<void>;
 }
