@@ -3,6 +3,7 @@
  * (its binary ships in the npm package, no browser). */
 import { Resvg } from '@resvg/resvg-js';
 
+/** The series and labels of a performance chart. */
 export interface ChartSeries {
   days: readonly string[];
   equity: readonly number[];

@@ -30,6 +30,7 @@ import { sizePosition } from '../trading/sizing.js';
 import { weekStart } from '../trading/trade-cycle.js';
 import { MatrixRows, type MarketMatrix } from './market-matrix.js';
 
+/** What a backtest trades and by which rules (the live config's parts). */
 export interface BacktestSettings {
   from: TradingDay;
   to: TradingDay;
@@ -81,6 +82,7 @@ export interface BacktestSignal {
   picks: Pick[];
 }
 
+/** Everything one backtest did, for the metrics and the report files. */
 export interface BacktestRun {
   days: BacktestDay[];
   orders: BacktestOrder[];

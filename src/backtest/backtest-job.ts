@@ -12,6 +12,7 @@ import { writeBacktestReport } from './report-files.js';
 import { monteCarlo, type MonteCarloResult } from './monte-carlo.js';
 import { walkForward, type WalkForwardResult } from './walk-forward.js';
 
+/** Progress callbacks for a terminal: loading symbols, trading days, sweep points. */
 export interface BacktestProgress {
   loading(done: number, total: number): void;
   day(day: TradingDay, index: number, total: number): void;

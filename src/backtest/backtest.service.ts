@@ -15,6 +15,7 @@ import { computeMetrics, type BacktestMetrics } from './metrics.js';
 export const STRATEGIES = ['momentum-trend'] as const;
 export const PROFILES: readonly RiskProfile[] = ['conservative', 'aggressive'];
 
+/** A backtest request (the CLI's and the chat's options). */
 export interface BacktestOptions {
   from: TradingDay;
   to: TradingDay;
@@ -24,6 +25,7 @@ export interface BacktestOptions {
   symbols?: string[];
 }
 
+/** A finished backtest with its metrics and timings. */
 export interface BacktestResult {
   options: { from: TradingDay; to: TradingDay; strategy: string; profile: RiskProfile; symbols: number };
   /** What the run changed or could not do, e.g. a period cut to the stored data. */

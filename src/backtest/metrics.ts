@@ -4,12 +4,14 @@
  * peak of equity; alpha and beta by least squares of daily returns on the benchmark's (alpha annualised). */
 import type { ClosedTrade } from '../domain/types.js';
 
+/** One end-of-day point of an equity curve. */
 export interface EquityPoint {
   day: string;
   equity: number;
   exposure: number;
 }
 
+/** Every figure of a backtest (fractions for returns and drawdowns, money for trade figures). */
 export interface BacktestMetrics {
   startEquity: number;
   endEquity: number;
@@ -110,6 +112,7 @@ export function alphaBeta(r: readonly number[], b: readonly number[], perYear: n
   return { beta, alpha: (mr - beta * mb) * perYear };
 }
 
+/** What the metrics are computed from. */
 export interface MetricInputs {
   curve: readonly EquityPoint[];
   /** Equity before the first day (the starting cash). */

@@ -2,6 +2,7 @@
  * as the run had), each applied to the starting capital in turn; percentile bands of the final return and of
  * the largest drawdown. Seeded, so a run can be repeated exactly. */
 
+/** Percentile bands of a resampling. */
 export interface MonteCarloResult {
   runs: number;
   trades: number;

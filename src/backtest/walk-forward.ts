@@ -18,6 +18,7 @@ export interface SweepPoint {
 
 export const DEFAULT_GRID: SweepPoint[] = [1.5, 2, 3].flatMap((stopAtr) => [2, 3, 4].flatMap((targetAtr) => [10, 20].map((maxHoldingDays) => ({ stopAtr, targetAtr, maxHoldingDays }))));
 
+/** One window: the training and test spans, the point chosen, and its figures on each. */
 export interface WalkForwardWindow {
   train: { from: TradingDay; to: TradingDay };
   test: { from: TradingDay; to: TradingDay };
@@ -26,6 +27,7 @@ export interface WalkForwardWindow {
   outOfSample: { totalReturn: number; sharpe: number | null; maxDrawdown: number; trades: number };
 }
 
+/** Every window, and the out-of-sample spans chained. */
 export interface WalkForwardResult {
   windows: WalkForwardWindow[];
   /** Out-of-sample returns chained over every test span. */
@@ -43,6 +45,7 @@ export function withPoint(config: AppConfig, profile: RiskProfile, p: SweepPoint
   };
 }
 
+/** The period, profile, spans and grid of a walk-forward run. */
 export interface WalkForwardOptions {
   from: TradingDay;
   to: TradingDay;

@@ -54,8 +54,10 @@ export type ProgressFn = (step: string, done: number, total: number) => void;
 const FLUSH_ROWS = 20_000;
 /** Symbols whose stored bars are read in one query. */
 const READ_BATCH = 20;
+/** Symbols exported per read: bounded by memory on a full export (about 100 × 1,260 bars). */
+const EXPORT_BATCH = 100;
 /** Symbols whose recent bars are read in one query (feature states continuing, derived metrics). */
-const INCREMENTAL_BATCH = 200;
+const INCREMENTAL_BATCH = 1000;
 /** Calendar days of bars the derived metrics need (a 52-week range plus margin). */
 const METRICS_CALENDAR_DAYS = 380;
 /** Provider requests in flight at once while fetching candles (online providers also throttle). */
@@ -302,8 +304,8 @@ export class PipelineService {
     const candleLast = await this.repos.candles.lastBars();
     let exported = 0;
     let done = 0;
-    for (let i = 0; i < symbols.length; i += READ_BATCH) {
-      const batch = symbols.slice(i, i + READ_BATCH);
+    for (let i = 0; i < symbols.length; i += EXPORT_BATCH) {
+      const batch = symbols.slice(i, i + EXPORT_BATCH);
       const marks = new Map(await Promise.all(batch.map(async (s) => [s, (await exporter.lastDay(s)) ?? ''] as const)));
       const behind = batch.filter((s) => (candleLast.get(s)?.day ?? '') > marks.get(s)!);
       if (behind.length > 0) {
