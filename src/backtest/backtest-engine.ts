@@ -20,7 +20,7 @@ import { FEATURE_COUNT, FEATURE_INDEX } from '../market/indicators.js';
 import type { MarketCalendar } from '../market/calendar.js';
 import { instantAt } from '../market/market-time.js';
 import { rankPicks, strongSellSignal } from '../picks/momentum.strategy.js';
-import { measureBreakers, softTripExpired, stageOf, type BreakerReading } from '../trading/breakers/circuit-breakers.js';
+import { measureBreakers, severity, softTripExpired, stageOf, type BreakerReading } from '../trading/breakers/circuit-breakers.js';
 import { exitOnBar, initialLevels, trailAfter } from '../trading/exits.js';
 import { entryEffect, exitEffect } from '../trading/fill-booking.js';
 import { clientOrderId } from '../trading/order-executor.js';
@@ -247,8 +247,7 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
     let n = 0;
     for (const r of readings(day, equityNow, at)) {
       const stage = stageOf(r);
-      const sev = (x: BreakerStage | null | undefined) => (x === 'hard' ? 2 : x === 'soft' ? 1 : 0);
-      if (!stage || sev(stage) <= sev(r.tripped)) continue;
+      if (!stage || severity(stage) <= severity(r.tripped)) continue;
       tripped.set(r.name, { stage, day });
       run.trips.push({ day, name: r.name, stage, value: r.value!, limit: (stage === 'hard' ? r.hard : r.soft)! });
       n++;

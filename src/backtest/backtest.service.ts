@@ -6,6 +6,7 @@ import type { RiskProfile, TradingDay } from '../domain/types.js';
 import { tradingDaysPerYear, type MarketCalendar } from '../market/calendar.js';
 import { cronTimeOfDay } from '../market/schedule-time.js';
 import type { Repositories } from '../ports/repositories.port.js';
+import { PROFILES } from '../picks/picks.service.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import { runBacktest, type BacktestRun } from './backtest-engine.js';
 import { buildMarketMatrix, type MarketMatrix } from './market-matrix.js';
@@ -13,7 +14,6 @@ import { computeMetrics, type BacktestMetrics } from './metrics.js';
 
 /** The strategies a backtest can trade (the live picks' rule). */
 export const STRATEGIES = ['momentum-trend'] as const;
-export const PROFILES: readonly RiskProfile[] = ['conservative', 'aggressive'];
 
 /** A backtest request (the CLI's and the chat's options). */
 export interface BacktestOptions {

@@ -2,10 +2,10 @@
  * recent runs (from chat and from `tiller backtest`). */
 import { UserError } from '../domain/errors.js';
 import { addDays } from '../market/market-time.js';
+import { PROFILES } from '../picks/picks.service.js';
 import type { CommandServices } from './command-services.js';
 import type { CommandDefinition } from './command.types.js';
 
-const PROFILES = ['conservative', 'aggressive'];
 const dayShaped = (x: string) => /^\d{4}-\d{2}-\d{2}$/.test(x);
 const isDay = (x: string) => dayShaped(x) && !Number.isNaN(Date.parse(`${x}T00:00:00Z`)) && new Date(`${x}T00:00:00Z`).toISOString().slice(0, 10) === x;
 
@@ -13,10 +13,10 @@ const isDay = (x: string) => dayShaped(x) && !Number.isNaN(Date.parse(`${x}T00:0
 export function parseBacktestArgs(args: string[], strategies: readonly string[], defaultProfile: string): { strategy: string; profile: string; from?: string; to?: string } {
   const rest = [...args];
   const strategy = rest[0] && strategies.includes(rest[0]) ? rest.shift()! : strategies[0]!;
-  if (rest[0] && !PROFILES.includes(rest[0]) && !dayShaped(rest[0])) {
+  if (rest[0] && !(PROFILES as readonly string[]).includes(rest[0]) && !dayShaped(rest[0])) {
     throw new UserError(`"${rest[0]}" is neither a strategy (${strategies.join(', ')}), a profile (${PROFILES.join(', ')}) nor a date like 2017-01-03`);
   }
-  const profile = rest[0] && PROFILES.includes(rest[0]) ? rest.shift()! : defaultProfile;
+  const profile = rest[0] && (PROFILES as readonly string[]).includes(rest[0]) ? rest.shift()! : defaultProfile;
   const [from, to, extra] = rest;
   for (const d of [from, to]) if (d !== undefined && !isDay(d)) throw new UserError(`"${d}" is not a date like 2017-01-03`);
   if (extra !== undefined) throw new UserError('Usage: /backtest [strategy] [profile] [from] [to]');

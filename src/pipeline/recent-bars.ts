@@ -28,7 +28,11 @@ export class RecentBars {
       const last = k?.days.at(-1);
       const stored = lastDay(s);
       if (!k || !last || k.days[0]! > from || !stored || last > stored) missing.push(s);
-      else if (last !== stored) behind.set(last, [...(behind.get(last) ?? []), s]);
+      else if (last !== stored) {
+        const group = behind.get(last);
+        if (group) group.push(s);
+        else behind.set(last, [s]);
+      }
     }
     if (missing.length > 0) for (const [s, b] of await this.candles.columnsSince(missing, from)) this.kept.set(s, b);
     for (const [last, group] of behind) {

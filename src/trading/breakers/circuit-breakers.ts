@@ -31,7 +31,8 @@ export interface BreakerReading {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-const severity = (s: BreakerStage | null) => (s === 'hard' ? 2 : s === 'soft' ? 1 : 0);
+/** Orders stages: none < soft < hard. */
+export const severity = (s: BreakerStage | null | undefined): number => (s === 'hard' ? 2 : s === 'soft' ? 1 : 0);
 
 /** Which stage a reading has reached; cooldown trips when the value is *below* its limit. */
 export function stageOf(r: BreakerReading): BreakerStage | null {
