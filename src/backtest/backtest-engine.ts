@@ -114,7 +114,6 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
   let cash = t.startingCash;
   const positions = new Map<string, Position>();
   const run: BacktestRun = { days: [], orders: [], fills: [], trades: [], signals: [], trips: [], openPositions: [], startingCash: t.startingCash };
-  const snapshots: Array<{ day: TradingDay; equity: number }> = [];
   let state: { status: 'RUNNING' | 'PAUSED' | 'HALTED'; byBreaker: boolean } = { status: 'RUNNING', byBreaker: false };
   const tripped = new Map<BreakerName, { stage: BreakerStage; day: TradingDay }>();
   const clearances = new Map<BreakerName, Clearance>();
@@ -212,8 +211,9 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
     const cm = clearances.get('max_drawdown');
     const cl = clearances.get('consecutive_losses');
     const cv = clearances.get('volatility');
-    const before = snapshots.filter((x) => x.day < day).at(-1);
-    const since = cm ? snapshots.filter((x) => x.day >= cm.day) : snapshots;
+    // The end-of-day records are the snapshots the live breakers read.
+    const before = run.days.filter((x) => x.day < day).at(-1);
+    const since = cm ? run.days.filter((x) => x.day >= cm.day) : run.days;
     const peakSnap = since.length > 0 ? Math.max(...since.map((x) => x.equity)) : 0;
     return measureBreakers({
       equityNow,
@@ -285,7 +285,7 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
     tripCrossed(d, v0.equity, open, false);
     if (state.status === 'RUNNING' && picks.length > 0) {
       const week = weekStart(day);
-      let entriesThisWeek = [...entriesByWeek].filter(([w]) => w === week).reduce((x, [, n]) => x + n, 0);
+      let entriesThisWeek = entriesByWeek.get(week) ?? 0;
       for (const pick of picks) {
         const v = value(d, false);
         if (positions.has(pick.symbol)) continue;
@@ -333,8 +333,7 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
       if (tr.highWater !== current.highWater || tr.stopLoss !== current.stopLoss) positions.set(current.symbol, { ...current, stopLoss: tr.stopLoss, highWater: tr.highWater });
     }
     const v = value(d, true);
-    const peak = Math.max(...snapshots.map((x) => x.equity), v.equity);
-    snapshots.push({ day, equity: v.equity });
+    const peak = Math.max(...run.days.map((x) => x.equity), v.equity);
     const drawdown = peak > 0 ? Math.round((1 - v.equity / peak) * 10_000) / 10_000 : 0;
     // The day's snapshot is the closing valuation; a hard trip after it closes positions on top, as live.
     run.days.push({ day, cash: v.cash, equity: v.equity, exposure: v.exposure, drawdown, positions: v.positions.length, state: state.status });

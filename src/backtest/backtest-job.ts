@@ -77,7 +77,10 @@ async function runRecorded(
   let wf: WalkForwardResult | null = null;
   if (opts.walkForward) {
     if (!deps.serviceFor) throw new Error('walk-forward needs a service factory');
-    wf = walkForward(m, config, limits, deps.serviceFor, { from: opts.from, to: opts.to, profile: opts.profile, ...opts.walkForward, onProgress: deps.progress?.sweep });
+    wf = walkForward(m, config, limits, deps.serviceFor, {
+      from: opts.from, to: opts.to, profile: opts.profile, ...opts.walkForward, onProgress: deps.progress?.sweep,
+      volatilityBefore, volatilityLabel: deps.volatility?.label,
+    });
     const file = path.join(dir, 'walk-forward.json');
     await writeFile(file, `${JSON.stringify(wf, null, 2)}\n`);
     files.push(file);

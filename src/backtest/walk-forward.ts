@@ -54,6 +54,9 @@ export interface WalkForwardOptions {
   testMonths: number;
   grid?: SweepPoint[];
   onProgress?: (done: number, total: number) => void;
+  /** The breaker's volatility reading before each day when it is not the matrix's median ATR (an index). */
+  volatilityBefore?: (day: TradingDay) => { value: number; asOf: TradingDay } | null;
+  volatilityLabel?: string;
 }
 
 const addMonths = (day: TradingDay, months: number): TradingDay => {
@@ -80,14 +83,14 @@ export function walkForward(m: MarketMatrix, base: AppConfig, limits: RiskLimits
   for (const span of spans) {
     let best: { p: SweepPoint; sharpe: number; ret: number; dd: number; trades: number } | null = null;
     for (const p of grid) {
-      const r = service(withPoint(base, profile, p)).run(m, { ...span.train, profile }, limits);
+      const r = service(withPoint(base, profile, p)).run(m, { ...span.train, profile }, limits, undefined, o.volatilityBefore, o.volatilityLabel);
       const sharpe = r.metrics.sharpe ?? -Infinity;
       if (!best || sharpe > best.sharpe || (sharpe === best.sharpe && r.metrics.totalReturn > best.ret)) {
         best = { p, sharpe, ret: r.metrics.totalReturn, dd: r.metrics.maxDrawdown, trades: r.metrics.trades };
       }
       o.onProgress?.(++done, total);
     }
-    const test = service(withPoint(base, profile, best!.p)).run(m, { ...span.test, profile }, limits);
+    const test = service(withPoint(base, profile, best!.p)).run(m, { ...span.test, profile }, limits, undefined, o.volatilityBefore, o.volatilityLabel);
     o.onProgress?.(++done, total);
     windows.push({
       ...span, chosen: best!.p,
