@@ -66,7 +66,7 @@ import type { VolatilityGauge } from './ports/volatility.port.js';
 import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
 import { TradeCycle } from './trading/trade-cycle.js';
-import type { TradingContext } from './trading/trading-context.js';
+import { PositionCloser } from './trading/position-closer.js';
 import { TradingStateService } from './trading/trading-state.service.js';
 
 /** Everything one Tiller process has, wired. */
@@ -212,12 +212,20 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const volatility = config.trading.breakers.volatility.source === 'index'
     ? new CsvIndexGauge(path.resolve(config.trading.breakers.volatility.indexCsv))
     : new MedianAtrGauge(repos.indicators);
-  const ctx: TradingContext = { config, repos, clock, calendar, prices, executor, portfolio, state, alerts, announcer, limits, volatility, crash, log };
-  const monitor = new PositionMonitor(ctx);
-  const halt = new HaltService(ctx, monitor);
-  const breakers = new CircuitBreakers(ctx, (by, reason) => halt.halt(by, reason));
-  monitor.attachBreakers(breakers);
-  const reconciler = new Reconciler(ctx, broker);
+  const { trading } = config;
+  const closer = new PositionCloser({ executor, announcer, trading: repos.trading });
+  const halt = new HaltService({
+    closePositionsOnHalt: trading.closePositionsOnHalt, timezone: config.market.timezone, clock, state, executor, repo: repos.trading, closer,
+  });
+  const breakers = new CircuitBreakers({
+    startingCash: trading.startingCash, repos, clock, limits, volatility, state, alerts, haltHard: (by, reason) => halt.halt(by, reason), log,
+  });
+  const monitor = new PositionMonitor({ trading, repo: repos.trading, prices, calendar, clock, portfolio, announcer, closer, breakers });
+  const tradeCycle = new TradeCycle({ trading, repos, clock, prices, portfolio, state, limits, executor, announcer, breakers, closer, crash });
+  const report = new DailyReport({ startingCash: trading.startingCash, marketKind: config.market.kind, repos, clock, calendar, portfolio, alerts });
+  const reconciler = new Reconciler({
+    startingCash: trading.startingCash, timezone: config.market.timezone, repo: repos.trading, clock, executor, announcer, state, alerts, log,
+  }, broker);
   await repos.trading.ensureAccount(config.trading.startingCash);
 
   const exportsTo = exportDir(config);
@@ -228,8 +236,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     opts.progress ?? logProgress(log),
   );
   const handlers = jobHandlers({
-    calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle: new TradeCycle(ctx, breakers, monitor), monitor,
-    report: new DailyReport(ctx), reconciler,
+    calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle, monitor, report, reconciler,
   });
 
   const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns };

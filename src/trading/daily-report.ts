@@ -5,22 +5,38 @@ import type { BotEvent, TradingDay } from '../domain/types.js';
 import { tradingDaysPerYear } from '../market/calendar.js';
 import { periodReport } from './period-report.js';
 import { weekStart } from './trade-cycle.js';
-import type { TradingContext } from './trading-context.js';
+import type { AlertService } from '../alerts/alert.service.js';
+import type { AppConfig } from '../config.js';
+import type { MarketCalendar } from '../market/calendar.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { Repositories } from '../ports/repositories.port.js';
+import type { Portfolio } from './portfolio.js';
+
+/** What the reports need, named one by one. */
+export interface DailyReportDeps {
+  startingCash: number;
+  marketKind: AppConfig['market']['kind'];
+  repos: Pick<Repositories, 'trading' | 'candles'>;
+  clock: Clock;
+  calendar: Pick<MarketCalendar, 'nextTradingDay'>;
+  portfolio: Pick<Portfolio, 'snapshot'>;
+  alerts: Pick<AlertService, 'raise'>;
+}
 
 export class DailyReport {
-  constructor(private readonly ctx: TradingContext) {}
+  constructor(private readonly d: DailyReportDeps) {}
 
   async run(day: TradingDay): Promise<Extract<BotEvent, { type: 'daily_report' }>> {
-    const t = this.ctx.repos.trading;
-    await t.ensureAccount(this.ctx.config.trading.startingCash);
+    const t = this.d.repos.trading;
+    await t.ensureAccount(this.d.startingCash);
     const trades = await t.closedTrades(day, day);
     const realized = trades.reduce((s, x) => s + x.pnl, 0);
-    const snap = await this.ctx.portfolio.snapshot(day, this.ctx.clock.now(), realized);
-    const prev = (await t.snapshotBefore(day))?.equity ?? this.ctx.config.trading.startingCash;
+    const snap = await this.d.portfolio.snapshot(day, this.d.clock.now(), realized);
+    const prev = (await t.snapshotBefore(day))?.equity ?? this.d.startingCash;
     const inputs = {
-      trading: t, startingCash: this.ctx.config.trading.startingCash, periodsPerYear: tradingDaysPerYear(this.ctx.config.market.kind),
+      trading: t, startingCash: this.d.startingCash, periodsPerYear: tradingDaysPerYear(this.d.marketKind),
       now: { equity: snap.equity, cash: snap.cash },
-      benchmark: (from: TradingDay, to: TradingDay) => this.ctx.repos.candles.equalWeightReturns(from, to),
+      benchmark: (from: TradingDay, to: TradingDay) => this.d.repos.candles.equalWeightReturns(from, to),
     };
     const daily = await periodReport('day', day, inputs);
     const event: Extract<BotEvent, { type: 'daily_report' }> = {
@@ -28,11 +44,11 @@ export class DailyReport {
       openPositions: daily.openPositions, tradesClosed: trades.length, realizedPnl: roundMoney(realized), curve: daily.curve,
       startingCash: daily.startingCash,
     };
-    await this.ctx.alerts.raise(event, `daily_report:${day}`);
+    await this.d.alerts.raise(event, `daily_report:${day}`);
     if (this.lastOfWeek(day)) {
       const w = await periodReport('week', day, inputs);
       const p = w.performance;
-      await this.ctx.alerts.raise({
+      await this.d.alerts.raise({
         type: 'weekly_report', from: p.from, to: day, equity: w.equity, cash: w.cash, pnl: p.pnl, returnPct: p.returnPct, openPositions: w.openPositions,
         tradesClosed: p.trades, winRate: p.winRate, realizedPnl: p.realizedPnl, maxDrawdown: p.maxDrawdown, curve: w.curve, startingCash: w.startingCash,
       }, `weekly_report:${day}`);
@@ -42,6 +58,6 @@ export class DailyReport {
 
   /** True when the next trading day falls in another calendar week. */
   private lastOfWeek(day: TradingDay): boolean {
-    return weekStart(this.ctx.calendar.nextTradingDay(day)) !== weekStart(day);
+    return weekStart(this.d.calendar.nextTradingDay(day)) !== weekStart(day);
   }
 }

@@ -4,8 +4,23 @@
 import { UserError } from '../domain/errors.js';
 import type { OrderReason, TradingDay } from '../domain/types.js';
 import { tradingDayOf } from '../market/market-time.js';
-import type { PositionMonitor } from './position-monitor.js';
-import type { TradingContext } from './trading-context.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { TradingRepository } from '../ports/repositories.port.js';
+import type { OrderExecutor } from './order-executor.js';
+import type { PositionCloser } from './position-closer.js';
+import type { TradingStateService } from './trading-state.service.js';
+
+/** What halting and closing need, named one by one. */
+export interface HaltDeps {
+  /** Whether the emergency stop also closes every position at market. */
+  closePositionsOnHalt: boolean;
+  timezone: string;
+  clock: Clock;
+  state: Pick<TradingStateService, 'get' | 'set'>;
+  executor: Pick<OrderExecutor, 'cancelOpen'>;
+  repo: Pick<TradingRepository, 'positions'>;
+  closer: PositionCloser;
+}
 
 export interface CloseResult {
   closed: Array<{ symbol: string; qty: number; price: number; pnl: number }>;
@@ -17,23 +32,23 @@ export interface HaltResult extends CloseResult {
 }
 
 export class HaltService {
-  constructor(private readonly ctx: TradingContext, private readonly monitor: PositionMonitor) {}
+  constructor(private readonly d: HaltDeps) {}
 
   private today(): TradingDay {
-    return tradingDayOf(this.ctx.clock.now(), this.ctx.config.market.timezone);
+    return tradingDayOf(this.d.clock.now(), this.d.timezone);
   }
 
   async halt(by: string, reason: string): Promise<HaltResult> {
-    const current = await this.ctx.state.get();
-    if (current.status !== 'HALTED') await this.ctx.state.set('HALTED', by, reason);
-    const cancelledOrders = await this.ctx.executor.cancelOpen('cancelled by halt');
-    if (!this.ctx.config.trading.closePositionsOnHalt) return { cancelledOrders, closed: [], failed: [] };
+    const current = await this.d.state.get();
+    if (current.status !== 'HALTED') await this.d.state.set('HALTED', by, reason);
+    const cancelledOrders = await this.d.executor.cancelOpen('cancelled by halt');
+    if (!this.d.closePositionsOnHalt) return { cancelledOrders, closed: [], failed: [] };
     return { cancelledOrders, ...(await this.closeWhere(() => true, 'halt')) };
   }
 
   /** Close one position at market. Throws UserError when nothing is held in `symbol`. */
   async close(symbol: string): Promise<CloseResult> {
-    const held = (await this.ctx.repos.trading.positions()).map((p) => p.symbol);
+    const held = (await this.d.repo.positions()).map((p) => p.symbol);
     if (!held.includes(symbol)) throw new UserError(`no open position in ${symbol}${held.length ? `; held: ${held.join(', ')}` : ''}`);
     return this.closeWhere((s) => s === symbol, 'manual');
   }
@@ -46,9 +61,9 @@ export class HaltService {
   private async closeWhere(match: (symbol: string) => boolean, reason: OrderReason): Promise<CloseResult> {
     const day = this.today();
     const result: CloseResult = { closed: [], failed: [] };
-    for (const pos of await this.ctx.repos.trading.positions()) {
+    for (const pos of await this.d.repo.positions()) {
       if (!match(pos.symbol)) continue;
-      const trade = await this.monitor.exit(pos, reason, day, 'market', null);
+      const trade = await this.d.closer.close(pos, reason, day, 'market', null);
       if (trade) result.closed.push({ symbol: trade.symbol, qty: trade.qty, price: trade.exitPrice, pnl: trade.pnl });
       else result.failed.push(pos.symbol);
     }

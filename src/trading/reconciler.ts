@@ -13,8 +13,26 @@
 import type { TradingDay } from '../domain/types.js';
 import { tradingDayOf } from '../market/market-time.js';
 import type { Broker } from '../ports/broker.port.js';
-import { withBrokerRetry } from './order-executor.js';
-import type { TradingContext } from './trading-context.js';
+import type { AlertService } from '../alerts/alert.service.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { TradingRepository } from '../ports/repositories.port.js';
+import type { FillAnnouncer } from './fill-announcer.js';
+import { withBrokerRetry, type OrderExecutor } from './order-executor.js';
+import type { TradingStateService } from './trading-state.service.js';
+
+/** What reconciliation needs, named one by one. */
+export interface ReconcilerDeps {
+  startingCash: number;
+  timezone: string;
+  repo: TradingRepository;
+  clock: Clock;
+  executor: Pick<OrderExecutor, 'record'>;
+  announcer: Pick<FillAnnouncer, 'announce'>;
+  state: Pick<TradingStateService, 'get' | 'set'>;
+  alerts: Pick<AlertService, 'raise'>;
+  log?: Logger;
+}
 
 export interface ReconcileReport {
   booked: string[];
@@ -28,7 +46,7 @@ export interface ReconcileReport {
 export class Reconciler {
   private reconciled = false;
 
-  constructor(private readonly ctx: TradingContext, private readonly broker: Broker) {}
+  constructor(private readonly d: ReconcilerDeps, private readonly broker: Broker) {}
 
   /** Before a trade cycle or monitor run: the full reconciliation once per process, then an order refresh. */
   async beforeTrading(day: TradingDay): Promise<void> {
@@ -39,11 +57,11 @@ export class Reconciler {
   /** Bring stored orders in line with the broker (rule 1). */
   async syncOrders(today: TradingDay): Promise<Pick<ReconcileReport, 'booked' | 'cancelled' | 'stillWorking'>> {
     const out = { booked: [] as string[], cancelled: [] as string[], stillWorking: [] as string[] };
-    for (const o of await this.ctx.repos.trading.ordersWithStatus(['new', 'submitted'])) {
+    for (const o of await this.d.repo.ordersWithStatus(['new', 'submitted'])) {
       const st = await withBrokerRetry(() => this.broker.orderState(o));
       if (!st) {
         if (o.day < today) {
-          await this.ctx.repos.trading.setOrderStatus(o.clientOrderId, 'cancelled', 'never reached the broker; expired');
+          await this.d.repo.setOrderStatus(o.clientOrderId, 'cancelled', 'never reached the broker; expired');
           out.cancelled.push(o.clientOrderId);
         }
         continue;
@@ -53,12 +71,12 @@ export class Reconciler {
         continue;
       }
       if ((st.status === 'filled' || st.status === 'partially_filled') && st.fill) {
-        const res = await this.ctx.executor.record(o, { status: st.status, fill: st.fill, ...(st.brokerOrderId ? { brokerOrderId: st.brokerOrderId } : {}) });
-        if (res.kind === 'filled') await this.ctx.announcer.announce(o, st.fill);
+        const res = await this.d.executor.record(o, { status: st.status, fill: st.fill, ...(st.brokerOrderId ? { brokerOrderId: st.brokerOrderId } : {}) });
+        if (res.kind === 'filled') await this.d.announcer.announce(o, st.fill);
         out.booked.push(o.clientOrderId);
       } else {
         const status = st.status === 'rejected' ? 'rejected' : 'cancelled';
-        await this.ctx.executor.record(o, { status, reason: st.reason ?? `${status} at the broker` });
+        await this.d.executor.record(o, { status, reason: st.reason ?? `${status} at the broker` });
         out.cancelled.push(o.clientOrderId);
       }
     }
@@ -67,19 +85,19 @@ export class Reconciler {
 
   /** The full start-up reconciliation (rules 1-3). */
   async reconcile(): Promise<ReconcileReport> {
-    const now = this.ctx.clock.now();
-    const today = tradingDayOf(now, this.ctx.config.market.timezone);
-    await this.ctx.repos.trading.ensureAccount(this.ctx.config.trading.startingCash);
+    const now = this.d.clock.now();
+    const today = tradingDayOf(now, this.d.timezone);
+    await this.d.repo.ensureAccount(this.d.startingCash);
     const synced = await this.syncOrders(today);
     const foreignOrders: string[] = [];
-    const working = new Set((await this.ctx.repos.trading.ordersWithStatus(['new', 'submitted'])).map((o) => this.broker.orderKey(o.clientOrderId)));
+    const working = new Set((await this.d.repo.ordersWithStatus(['new', 'submitted'])).map((o) => this.broker.orderKey(o.clientOrderId)));
     for (const o of await withBrokerRetry(() => this.broker.openOrders())) {
       if (working.has(o.clientOrderId)) continue;
-      if (o.clientOrderId && (await this.ctx.repos.trading.getOrder(o.clientOrderId))) continue;
+      if (o.clientOrderId && (await this.d.repo.getOrder(o.clientOrderId))) continue;
       foreignOrders.push(`${o.clientOrderId || o.brokerOrderId || '?'} (${o.symbol})`);
     }
 
-    const ours = new Map((await this.ctx.repos.trading.positions()).map((p) => [p.symbol, p.qty]));
+    const ours = new Map((await this.d.repo.positions()).map((p) => [p.symbol, p.qty]));
     const theirs = new Map((await withBrokerRetry(() => this.broker.positions())).map((p) => [p.symbol, p.qty]));
     const positionDifferences: string[] = [];
     for (const sym of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
@@ -95,20 +113,20 @@ export class Reconciler {
       ...positionDifferences,
     ];
     if (positionDifferences.length > 0) {
-      const state = await this.ctx.state.get();
+      const state = await this.d.state.get();
       if (state.status === 'RUNNING') {
-        await this.ctx.state.set('PAUSED', 'system', `reconciliation: positions differ from ${this.broker.name} (${positionDifferences.join('; ')})`);
+        await this.d.state.set('PAUSED', 'system', `reconciliation: positions differ from ${this.broker.name} (${positionDifferences.join('; ')})`);
         paused = true;
       }
     }
     if (differences.length > 0) {
-      this.ctx.log?.warn({ differences }, 'reconciliation found differences');
-      await this.ctx.alerts.raise(
+      this.d.log?.warn({ differences }, 'reconciliation found differences');
+      await this.d.alerts.raise(
         { type: 'reconciliation', differences, action: paused ? 'trading PAUSED until an operator resumes' : 'books updated', at: now.toISOString() },
         `reconciliation:${now.toISOString()}`,
       );
     } else {
-      this.ctx.log?.info({ broker: this.broker.name }, 'reconciliation: books match the broker');
+      this.d.log?.info({ broker: this.broker.name }, 'reconciliation: books match the broker');
     }
     this.reconciled = true;
     return { ...synced, foreignOrders, positionDifferences, paused };

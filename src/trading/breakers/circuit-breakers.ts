@@ -13,8 +13,27 @@
  * same old losses. */
 import type { BreakerClearance, BreakerName, BreakerStage, BreakerTrip, TradingDay } from '../../domain/types.js';
 import { breakerStage, breakerTripsTotal } from '../../../monitoring/metrics.js';
-import type { RiskLimits } from '../risk-limits.js';
-import type { TradingContext } from '../trading-context.js';
+import type { RiskLimits, RiskLimitsService } from '../risk-limits.js';
+import type { AlertService } from '../../alerts/alert.service.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../../ports/clock.port.js';
+import type { Repositories } from '../../ports/repositories.port.js';
+import type { VolatilityGauge } from '../../ports/volatility.port.js';
+import type { TradingStateService } from '../trading-state.service.js';
+
+/** What the breakers need, named one by one. */
+export interface CircuitBreakerDeps {
+  startingCash: number;
+  repos: Pick<Repositories, 'trading' | 'state'>;
+  clock: Clock;
+  limits: Pick<RiskLimitsService, 'current'>;
+  volatility: VolatilityGauge;
+  state: Pick<TradingStateService, 'get' | 'set'>;
+  alerts: Pick<AlertService, 'raise'>;
+  /** Moves to HALTED, cancels and flattens (the emergency stop's path). */
+  haltHard: (by: string, reason: string) => Promise<unknown>;
+  log?: Logger;
+}
 
 export const BREAKER_REASON_PREFIX = 'breaker:';
 
@@ -100,22 +119,18 @@ export function softTripExpired(t: { name: BreakerName; day: TradingDay }, r: Br
 }
 
 export class CircuitBreakers {
-  constructor(
-    private readonly ctx: TradingContext,
-    /** Moves to HALTED, cancels and flattens (the emergency stop's path). */
-    private readonly haltHard: (by: string, reason: string) => Promise<unknown>,
-  ) {}
+  constructor(private readonly d: CircuitBreakerDeps) {}
 
   /** Equity at the start of `day`: the last snapshot before it, else the starting cash. */
   async startOfDayEquity(day: TradingDay): Promise<number> {
-    return (await this.ctx.repos.trading.snapshotBefore(day))?.equity ?? this.ctx.config.trading.startingCash;
+    return (await this.d.repos.trading.snapshotBefore(day))?.equity ?? this.d.startingCash;
   }
 
   /** Measure every breaker for `day` at the given equity. */
   async readings(day: TradingDay, equityNow: number, limits?: RiskLimits): Promise<BreakerReading[]> {
-    const b = (limits ?? (await this.ctx.limits.current()).limits).breakers;
-    const repo = this.ctx.repos.trading;
-    const [clear, tripped] = await Promise.all([this.ctx.repos.state.clearances(), this.ctx.repos.state.trippedBreakers()]);
+    const b = (limits ?? (await this.d.limits.current()).limits).breakers;
+    const repo = this.d.repos.trading;
+    const [clear, tripped] = await Promise.all([this.d.repos.state.clearances(), this.d.repos.state.trippedBreakers()]);
     const cd = clear.get('daily_loss');
     const cm = clear.get('max_drawdown');
     const cv = clear.get('volatility');
@@ -123,11 +138,11 @@ export class CircuitBreakers {
     return measureBreakers({
       equityNow,
       dayStartEquity: cd && cd.day === day ? cd.equity : await this.startOfDayEquity(day),
-      peakEquity: Math.max(cm ? cm.equity : this.ctx.config.trading.startingCash, (await repo.peakEquity(cm ? cm.day : null)) ?? 0, equityNow),
+      peakEquity: Math.max(cm ? cm.equity : this.d.startingCash, (await repo.peakEquity(cm ? cm.day : null)) ?? 0, equityNow),
       closedPnls: (await repo.tradesClosedAfter(clear.get('consecutive_losses')?.at ?? null)).map((t) => t.pnl),
-      minutesSinceEntry: last ? (this.ctx.clock.now().getTime() - last.getTime()) / 60_000 : null,
-      volatility: await this.ctx.volatility.valueBefore(day),
-      volatilityLabel: this.ctx.volatility.label,
+      minutesSinceEntry: last ? (this.d.clock.now().getTime() - last.getTime()) / 60_000 : null,
+      volatility: await this.d.volatility.valueBefore(day),
+      volatilityLabel: this.d.volatility.label,
       volatilityClearedToday: Boolean(cv && cv.day === day && cv.by !== 'system'),
       tripped: (n) => tripped.find((t) => t.name === n)?.stage ?? null,
     }, b);
@@ -141,7 +156,7 @@ export class CircuitBreakers {
     await this.clearExpired(day, equityNow);
     const trips = await this.tripCrossed(day, equityNow);
     if (trips.length > 0) return `${trips.map((t) => t.name).join(', ')} tripped`;
-    const state = await this.ctx.state.get();
+    const state = await this.d.state.get();
     return state.status === 'RUNNING' ? null : `trading is ${state.status}: ${state.reason}`;
   }
 
@@ -151,21 +166,21 @@ export class CircuitBreakers {
     for (const r of await this.readings(day, equityNow)) {
       const stage = stageOf(r);
       if (!stage || severity(stage) <= severity(r.tripped)) continue;
-      const at = this.ctx.clock.now();
+      const at = this.d.clock.now();
       const trip: BreakerTrip = { name: r.name, stage, value: r.value!, limit: (stage === 'hard' ? r.hard : r.soft)!, day, at };
       const action = stage === 'hard' ? 'HALTED' : 'PAUSED';
-      await this.ctx.repos.state.recordTrip(trip, action);
+      await this.d.repos.state.recordTrip(trip, action);
       breakerTripsTotal.inc({ breaker: r.name, stage });
       breakerStage.set({ breaker: r.name }, severity(stage));
-      await this.ctx.alerts.raise(
+      await this.d.alerts.raise(
         { type: 'breaker_tripped', breaker: r.name, stage, value: trip.value, limit: trip.limit, day },
         `breaker_tripped:${r.name}:${stage}:${at.toISOString()}`,
       );
       const reason = `${BREAKER_REASON_PREFIX}${r.name}: ${r.shown} ${r.name === 'cooldown' ? '<' : '≥'} ${stage} limit ${r.name === 'daily_loss' || r.name === 'max_drawdown' ? pct(trip.limit) : trip.limit}`;
-      const state = await this.ctx.state.get();
-      if (stage === 'hard' && state.status !== 'HALTED') await this.haltHard('system', reason);
-      else if (stage === 'soft' && state.status === 'RUNNING') await this.ctx.state.set('PAUSED', 'system', reason);
-      this.ctx.log?.warn({ breaker: r.name, stage, value: trip.value, limit: trip.limit }, 'circuit breaker tripped');
+      const state = await this.d.state.get();
+      if (stage === 'hard' && state.status !== 'HALTED') await this.d.haltHard('system', reason);
+      else if (stage === 'soft' && state.status === 'RUNNING') await this.d.state.set('PAUSED', 'system', reason);
+      this.d.log?.warn({ breaker: r.name, stage, value: trip.value, limit: trip.limit }, 'circuit breaker tripped');
       trips.push(trip);
     }
     return trips;
@@ -173,7 +188,7 @@ export class CircuitBreakers {
 
   /** Clear soft trips whose rule says so; back to RUNNING when no trip is left and breakers had paused. */
   async clearExpired(day: TradingDay, equityNow: number): Promise<BreakerName[]> {
-    const tripped = await this.ctx.repos.state.trippedBreakers();
+    const tripped = await this.d.repos.state.trippedBreakers();
     if (tripped.length === 0) return [];
     const readings = await this.readings(day, equityNow);
     const cleared: BreakerName[] = [];
@@ -184,9 +199,9 @@ export class CircuitBreakers {
       cleared.push(t.name);
     }
     if (cleared.length > 0 && tripped.length === cleared.length) {
-      const state = await this.ctx.state.get();
+      const state = await this.d.state.get();
       if (state.status === 'PAUSED' && state.changedBy === 'system' && state.reason.startsWith(BREAKER_REASON_PREFIX)) {
-        await this.ctx.state.set('RUNNING', 'system', `circuit breakers cleared for ${day}: ${cleared.join(', ')}`);
+        await this.d.state.set('RUNNING', 'system', `circuit breakers cleared for ${day}: ${cleared.join(', ')}`);
       }
     }
     return cleared;
@@ -194,14 +209,14 @@ export class CircuitBreakers {
 
   /** An operator's /resume: every trip clears and each breaker measures from now on. */
   async clearAll(by: string, day: TradingDay, equityNow: number): Promise<BreakerName[]> {
-    const tripped = await this.ctx.repos.state.trippedBreakers();
+    const tripped = await this.d.repos.state.trippedBreakers();
     for (const t of tripped) await this.clear(t.name, by, day, equityNow);
     return tripped.map((t) => t.name);
   }
 
   private async clear(name: BreakerName, by: string, day: TradingDay, equity: number): Promise<void> {
-    const c: BreakerClearance = { name, at: this.ctx.clock.now(), day, by, equity };
-    await this.ctx.repos.state.clearBreaker(c);
+    const c: BreakerClearance = { name, at: this.d.clock.now(), day, by, equity };
+    await this.d.repos.state.clearBreaker(c);
     breakerStage.set({ breaker: name }, 0);
   }
 }
