@@ -9,6 +9,7 @@ import * as tradingEngine from './migrations/003-trading-engine.migration.js';
 import * as chat from './migrations/004-chat.migration.js';
 import * as featureState from './migrations/005-feature-state.migration.js';
 import * as backtestRuns from './migrations/006-backtest-runs.migration.js';
+import * as backtestSweeps from './migrations/007-backtest-sweeps.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004-chat': chat,
   '005-feature-state': featureState,
   '006-backtest-runs': backtestRuns,
+  '007-backtest-sweeps': backtestSweeps,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

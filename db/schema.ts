@@ -15,6 +15,11 @@ export interface BacktestRunsTable {
   id: string; requested_by: string; started_at: Timestamp; finished_at: Timestamp | null; status: string; from_day: string; to_day: string;
   strategy: string; profile: string; metrics: JSONColumnType<Record<string, number | null>> | null; dir: string | null; error: string | null;
 }
+export interface BacktestSweepsTable { run_id: string; spec: JSONColumnType<Record<string, unknown>>; created_at: Generated<Timestamp> }
+export interface BacktestSweepTasksTable {
+  run_id: string; seq: number; task: JSONColumnType<Record<string, unknown>>; status: string; outcome: JSONColumnType<Record<string, unknown>> | null;
+  error: string | null; worker: string | null; started_at: Timestamp | null; finished_at: Timestamp | null;
+}
 export interface FeatureStateTable { symbol: string; day: string; version: number; state: Buffer }
 export interface PipelineRunsTable { id: Generated<number>; as_of: string; trigger: string; status: string; error: string | null; started_at: Timestamp; finished_at: Timestamp | null; resumed: Generated<number> }
 export interface PipelineStepsTable { id: Generated<number>; run_id: number; step: string; attempt: number; status: string; rows: number; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
@@ -80,6 +85,8 @@ export interface Database {
   indicators: IndicatorsTable;
   feature_state: FeatureStateTable;
   backtest_runs: BacktestRunsTable;
+  backtest_sweeps: BacktestSweepsTable;
+  backtest_sweep_tasks: BacktestSweepTasksTable;
   pipeline_runs: PipelineRunsTable;
   pipeline_steps: PipelineStepsTable;
   quarantine: QuarantineTable;

@@ -55,7 +55,11 @@ async function withApp<T>(clock: ManualClock | undefined, fn: (app: App) => Prom
   }
 }
 
+/** False once a long-running mode (start, worker, bot) has started: then the process lives until a signal. */
+let oneShot = true;
+
 async function serve(mode: 'start' | 'bot' | 'worker'): Promise<void> {
+  oneShot = false;
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   let app: App | null = null;
@@ -138,11 +142,13 @@ program
   .option('--walk-forward', 'also optimise stop, target and time exit walk-forward (train, then trade the next span)')
   .option('--train-months <n>', 'walk-forward training span', positiveInt, 12)
   .option('--test-months <n>', 'walk-forward test span (and step)', positiveInt, 6)
+  .option('--distribute', 'queue the walk-forward backtests as Agenda jobs: every running `tiller worker` (and `tiller start`) on this database shares them with this process')
   .option('--monte-carlo <runs>', 'also resample the closed trades this many times', positiveInt)
   .action(async (opts: {
     from: string; to: string; strategy?: string; profile?: string; symbols?: string; out?: string;
-    walkForward?: boolean; trainMonths: number; testMonths: number; monteCarlo?: number;
+    walkForward?: boolean; trainMonths: number; testMonths: number; monteCarlo?: number; distribute?: boolean;
   }) => {
+    if (opts.distribute && !opts.walkForward) throw new UserError('--distribute shares walk-forward work; add --walk-forward');
     const started = performance.now();
     const symbols = opts.symbols?.split(',').map((x) => x.trim()).filter(Boolean);
     const { result, dir, walkForward, monteCarlo } = await withApp(undefined, async (app) => {
@@ -163,6 +169,7 @@ program
           ...opts, symbols, walkForward: opts.walkForward ? { trainMonths: opts.trainMonths, testMonths: opts.testMonths } : undefined,
         }, {
           now: new Date(), volatility: app.volatility, serviceFor: app.backtestFor, runs: app.repos.backtestRuns, requestedBy: 'cli',
+          sweeps: opts.distribute ? app.distributedSweeps : undefined,
           progress: { loading: (d, n) => show('features', d, n), day: (_d, i, n) => show('days', i, n), sweep: (d, n) => show('sweep', d, n) },
         });
       } finally {
@@ -180,7 +187,11 @@ program
     process.stdout.write(`report: ${dir} (report.json, trades.csv, orders.csv, equity.csv, picks.csv, chart.png${walkForward ? ', walk-forward.json' : ''}${monteCarlo ? ', monte-carlo.json' : ''})\n`);
   });
 
-program.parseAsync().catch((err: unknown) => {
+// A one-shot command exits when its work is done and the app is closed, instead of waiting for timers a
+// library left behind (Agenda's lock checks run for minutes after a job).
+program.parseAsync().then(() => {
+  if (oneShot) process.exit(process.exitCode ?? 0);
+}, (err: unknown) => {
   if (err instanceof ConfigError || err instanceof UserError) {
     process.stderr.write(`tiller: ${err.message}\n`);
     process.exit(2);

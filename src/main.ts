@@ -1,5 +1,6 @@
 /** Composition root: the ONLY place that wires implementations together (database, cache, market data,
  * broker, services, command core, transports, scheduler). */
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +18,8 @@ import { initMetricLabels } from '../monitoring/metrics.js';
 import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
 import { replay, type ReplaySummary } from '../jobs/replay.js';
 import { Scheduler } from '../jobs/scheduler.js';
+import { SweepQueue, SweepWorker } from '../jobs/backtest-sweep.js';
+import type { SweepRunnerFactory } from './backtest/backtest-job.js';
 import { PaperBroker } from './adapters/brokers/paper.broker.js';
 import { CsvMarketData } from './adapters/market-data/csv.market-data.js';
 import { YahooMarketData } from './adapters/market-data/yahoo.market-data.js';
@@ -92,6 +95,8 @@ export interface App {
   backtest: BacktestService;
   /** A backtest service for another config (walk-forward sweep points). */
   backtestFor: (c: AppConfig) => BacktestService;
+  /** Walk-forward tasks queued as Agenda jobs that every worker on this database shares (this process too). */
+  distributedSweeps: SweepRunnerFactory;
   close(): Promise<void>;
 }
 
@@ -285,6 +290,14 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
+    async distributedSweeps(runId, spec, local) {
+      await repos.sweeps.create(runId, spec);
+      const worker = new SweepWorker({ repos, config, log }, sweepWorkerName());
+      worker.prime(spec.symbols, local.matrix);
+      const queue = new SweepQueue(db.pool, worker, { log });
+      await queue.start();
+      return { runner: queue.runner(runId, repos.sweeps), close: () => queue.stop() };
+    },
     jobDeps,
     async close() {
       await Promise.all([...chatJobs]); // jobs started from chat finish before the database closes
@@ -295,6 +308,11 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
       if (embedded) await embedded.stop();
     },
   };
+}
+
+/** This process's name in sweep task records: host and pid. */
+function sweepWorkerName(): string {
+  return `${hostname()}:${process.pid}`;
 }
 
 /** What /health checks (the transports add their own): storage, the market data provider and the broker. */
@@ -379,6 +397,9 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     await scheduler.start();
     log.info({ schedule: config.schedule, timezone: config.market.timezone }, 'scheduler started');
     stops.push(() => scheduler?.stop());
+    const sweeps = new SweepQueue(app.db.pool, new SweepWorker({ repos: app.repos, config, log }, sweepWorkerName()), { log });
+    await sweeps.start();
+    stops.push(() => sweeps.stop());
   }
   const state = await app.state.get();
   log.info({ mode, state: state.status }, 'tiller started');

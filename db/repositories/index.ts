@@ -14,6 +14,7 @@ import { PgTradingRepository } from './trading.repository.js';
 import { PgSubscriptionRepository } from './subscriptions.repository.js';
 import { PgJobRunRepository } from './job-runs.repository.js';
 import { PgBacktestRunRepository } from './backtest-runs.repository.js';
+import { PgSweepRepository } from './backtest-sweeps.repository.js';
 
 /** All PostgreSQL repositories over one kysely instance. */
 export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Repositories {
@@ -32,6 +33,7 @@ export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Reposit
     subscriptions: new PgSubscriptionRepository(db),
     jobRuns: new PgJobRunRepository(db),
     backtestRuns: new PgBacktestRunRepository(db),
+    sweeps: new PgSweepRepository(db),
     probe: async () => {
       await sql`select 1`.execute(db);
     },

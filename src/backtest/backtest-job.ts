@@ -10,6 +10,7 @@ import type { BacktestOptions, BacktestResult, BacktestService } from './backtes
 import { writeFile } from 'node:fs/promises';
 import { writeBacktestReport } from './report-files.js';
 import { monteCarlo, type MonteCarloResult } from './monte-carlo.js';
+import { LocalSweepRunner, sweepSpecOf, type SweepContext, type SweepRunner, type SweepSpec } from './sweep.js';
 import { walkForward, type WalkForwardResult } from './walk-forward.js';
 
 /** Progress callbacks for a terminal: loading symbols, trading days, sweep points. */
@@ -24,6 +25,10 @@ export function backtestId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Where walk-forward tasks run when not in this process: given the run's id, spec and in-memory context,
+ * a runner (e.g. the Agenda queue shared by workers) and how to let it go. */
+export type SweepRunnerFactory = (runId: string, spec: SweepSpec, local: SweepContext) => Promise<{ runner: SweepRunner; close(): Promise<void> }>;
+
 export interface BacktestExtras {
   /** Walk-forward optimisation with these window lengths (months). */
   walkForward?: { trainMonths: number; testMonths: number };
@@ -35,6 +40,8 @@ export async function runBacktestToFiles(
   service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & BacktestExtras & { out?: string },
   deps: {
     now: Date; volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService;
+    /** Run walk-forward tasks elsewhere (default: in this process). */
+    sweeps?: SweepRunnerFactory;
     /** Where the run is recorded (for /backtests), and who asked for it. */
     runs?: BacktestRunRepository; requestedBy?: string;
   },
@@ -58,7 +65,7 @@ export async function runBacktestToFiles(
 
 async function runRecorded(
   id: string, service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & BacktestExtras & { out?: string },
-  deps: { volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService },
+  deps: { volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService; sweeps?: SweepRunnerFactory },
 ): Promise<{ result: BacktestResult; dir: string; files: string[]; walkForward: WalkForwardResult | null; monteCarlo: MonteCarloResult | null }> {
   const t0 = performance.now();
   const m = await service.load(opts.symbols, deps.progress?.loading);
@@ -77,10 +84,14 @@ async function runRecorded(
   let wf: WalkForwardResult | null = null;
   if (opts.walkForward) {
     if (!deps.serviceFor) throw new Error('walk-forward needs a service factory');
-    wf = walkForward(m, config, limits, deps.serviceFor, {
-      from: opts.from, to: opts.to, profile: opts.profile, ...opts.walkForward, onProgress: deps.progress?.sweep,
-      volatilityBefore, volatilityLabel: deps.volatility?.label,
-    });
+    const local: SweepContext = { matrix: m, config, limits, service: deps.serviceFor, volatilityBefore, volatilityLabel: deps.volatility?.label };
+    const remote = deps.sweeps ? await deps.sweeps(id, sweepSpecOf(local, opts.symbols ?? null, m.days.filter((d) => d >= opts.from && d <= opts.to)), local) : null;
+    const runner = remote?.runner ?? new LocalSweepRunner(local);
+    try {
+      wf = await walkForward(runner, { from: opts.from, to: opts.to, profile: result.options.profile, ...opts.walkForward, onProgress: deps.progress?.sweep });
+    } finally {
+      await remote?.close();
+    }
     const file = path.join(dir, 'walk-forward.json');
     await writeFile(file, `${JSON.stringify(wf, null, 2)}\n`);
     files.push(file);

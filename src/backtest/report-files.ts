@@ -99,6 +99,7 @@ export function walkForwardTable(w: WalkForwardResult): string {
     `walk-forward: ${w.points} parameter points per window, chosen on the training span by Sharpe, traded on the next span`,
     line(head), ...rows.map(line),
     `mean in-sample return per window ${pct(w.inSampleMeanReturn)}; out-of-sample spans chained ${pct(w.outOfSampleReturn)}`,
+    `backtests ran ${w.ranOn}`,
   ].join('\n');
 }
 

@@ -1,20 +1,15 @@
 /** Walk-forward optimisation: for each window, every point of a small parameter grid is backtested on the
  * training span only and the best (by Sharpe, then return) is traded on the following test span, which no
  * choice ever saw. In-sample and out-of-sample figures are reported side by side; the out-of-sample spans,
- * chained, are the honest estimate. Windows roll forward by the test length. */
-import type { AppConfig } from '../config.js';
+ * chained, are the honest estimate. Windows roll forward by the test length.
+ *
+ * The work runs in two batches through a `SweepRunner`: every (window, point) training run at once, then
+ * every window's test run with its chosen point. Batches are what several workers share. */
 import { addDays } from '../market/market-time.js';
 import type { RiskProfile, TradingDay } from '../domain/types.js';
-import type { RiskLimits } from '../trading/risk-limits.js';
-import type { BacktestService } from './backtest.service.js';
-import type { MarketMatrix } from './market-matrix.js';
+import type { SweepOutcome, SweepPoint, SweepRunner, SweepTask } from './sweep.js';
 
-/** One point of the grid: the traded profile's ATR stop and target, and the time exit. */
-export interface SweepPoint {
-  stopAtr: number;
-  targetAtr: number;
-  maxHoldingDays: number;
-}
+export { withPoint, type SweepPoint } from './sweep.js';
 
 export const DEFAULT_GRID: SweepPoint[] = [1.5, 2, 3].flatMap((stopAtr) => [2, 3, 4].flatMap((targetAtr) => [10, 20].map((maxHoldingDays) => ({ stopAtr, targetAtr, maxHoldingDays }))));
 
@@ -23,8 +18,8 @@ export interface WalkForwardWindow {
   train: { from: TradingDay; to: TradingDay };
   test: { from: TradingDay; to: TradingDay };
   chosen: SweepPoint;
-  inSample: { totalReturn: number; sharpe: number | null; maxDrawdown: number; trades: number };
-  outOfSample: { totalReturn: number; sharpe: number | null; maxDrawdown: number; trades: number };
+  inSample: SweepOutcome;
+  outOfSample: SweepOutcome;
 }
 
 /** Every window, and the out-of-sample spans chained. */
@@ -34,29 +29,19 @@ export interface WalkForwardResult {
   outOfSampleReturn: number;
   inSampleMeanReturn: number;
   points: number;
-}
-
-/** Apply a grid point to a copy of the config. */
-export function withPoint(config: AppConfig, profile: RiskProfile, p: SweepPoint): AppConfig {
-  return {
-    ...config,
-    picks: { ...config.picks, profiles: { ...config.picks.profiles, [profile]: { ...config.picks.profiles[profile], stopAtr: p.stopAtr, targetAtr: p.targetAtr } } },
-    trading: { ...config.trading, exits: { ...config.trading.exits, maxHoldingDays: p.maxHoldingDays } },
-  };
+  /** Where the backtests ran: in-process, or the Agenda queue shared by workers with each one's count. */
+  ranOn: string;
 }
 
 /** The period, profile, spans and grid of a walk-forward run. */
 export interface WalkForwardOptions {
   from: TradingDay;
   to: TradingDay;
-  profile?: string;
+  profile: RiskProfile;
   trainMonths: number;
   testMonths: number;
   grid?: SweepPoint[];
   onProgress?: (done: number, total: number) => void;
-  /** The breaker's volatility reading before each day when it is not the matrix's median ATR (an index). */
-  volatilityBefore?: (day: TradingDay) => { value: number; asOf: TradingDay } | null;
-  volatilityLabel?: string;
 }
 
 const addMonths = (day: TradingDay, months: number): TradingDay => {
@@ -65,43 +50,54 @@ const addMonths = (day: TradingDay, months: number): TradingDay => {
   return d.toISOString().slice(0, 10);
 };
 
-/** Run the walk-forward over `m`; `service(config)` gives a backtest service for a config. */
-export function walkForward(m: MarketMatrix, base: AppConfig, limits: RiskLimits, service: (c: AppConfig) => BacktestService, o: WalkForwardOptions): WalkForwardResult {
-  const grid = o.grid ?? DEFAULT_GRID;
-  const profile = (o.profile ?? base.trading.profile) as RiskProfile;
-  const spans: Array<{ train: { from: TradingDay; to: TradingDay }; test: { from: TradingDay; to: TradingDay } }> = [];
-  for (let start = o.from; ; start = addMonths(start, o.testMonths)) {
-    const trainTo = addDays(addMonths(start, o.trainMonths), -1);
-    const testFrom = addMonths(start, o.trainMonths);
-    const testTo = addDays(addMonths(testFrom, o.testMonths), -1);
-    if (testFrom > o.to) break;
-    spans.push({ train: { from: start, to: trainTo }, test: { from: testFrom, to: testTo > o.to ? o.to : testTo } });
+type Span = { from: TradingDay; to: TradingDay };
+
+/** The windows of a walk-forward run: training spans of `trainMonths`, each followed by a test span of
+ * `testMonths`, rolling by the test length until the test span would start after `to`. */
+export function walkForwardSpans(from: TradingDay, to: TradingDay, trainMonths: number, testMonths: number): Array<{ train: Span; test: Span }> {
+  const spans: Array<{ train: Span; test: Span }> = [];
+  for (let start = from; ; start = addMonths(start, testMonths)) {
+    const trainTo = addDays(addMonths(start, trainMonths), -1);
+    const testFrom = addMonths(start, trainMonths);
+    const testTo = addDays(addMonths(testFrom, testMonths), -1);
+    if (testFrom > to) break;
+    spans.push({ train: { from: start, to: trainTo }, test: { from: testFrom, to: testTo > to ? to : testTo } });
   }
+  return spans;
+}
+
+/** The best outcome's index: highest Sharpe (none counts as lowest), then highest return, then the first. */
+export function bestOf(outcomes: readonly SweepOutcome[]): number {
+  let best = 0;
+  for (let i = 1; i < outcomes.length; i++) {
+    const a = outcomes[i]!;
+    const b = outcomes[best]!;
+    const sa = a.sharpe ?? -Infinity;
+    const sb = b.sharpe ?? -Infinity;
+    if (sa > sb || (sa === sb && a.totalReturn > b.totalReturn)) best = i;
+  }
+  return best;
+}
+
+/** Run the walk-forward through `runner`. */
+export async function walkForward(runner: SweepRunner, o: WalkForwardOptions): Promise<WalkForwardResult> {
+  const grid = o.grid ?? DEFAULT_GRID;
+  const spans = walkForwardSpans(o.from, o.to, o.trainMonths, o.testMonths);
   const total = spans.length * (grid.length + 1);
   let done = 0;
-  const windows: WalkForwardWindow[] = [];
-  for (const span of spans) {
-    let best: { p: SweepPoint; sharpe: number; ret: number; dd: number; trades: number } | null = null;
-    for (const p of grid) {
-      const r = service(withPoint(base, profile, p)).run(m, { ...span.train, profile }, limits, undefined, o.volatilityBefore, o.volatilityLabel);
-      const sharpe = r.metrics.sharpe ?? -Infinity;
-      if (!best || sharpe > best.sharpe || (sharpe === best.sharpe && r.metrics.totalReturn > best.ret)) {
-        best = { p, sharpe, ret: r.metrics.totalReturn, dd: r.metrics.maxDrawdown, trades: r.metrics.trades };
-      }
-      o.onProgress?.(++done, total);
-    }
-    const test = service(withPoint(base, profile, best!.p)).run(m, { ...span.test, profile }, limits, undefined, o.volatilityBefore, o.volatilityLabel);
-    o.onProgress?.(++done, total);
-    windows.push({
-      ...span, chosen: best!.p,
-      inSample: { totalReturn: best!.ret, sharpe: Number.isFinite(best!.sharpe) ? best!.sharpe : null, maxDrawdown: best!.dd, trades: best!.trades },
-      outOfSample: { totalReturn: test.metrics.totalReturn, sharpe: test.metrics.sharpe, maxDrawdown: test.metrics.maxDrawdown, trades: test.metrics.trades },
-    });
-  }
+  const tick = () => o.onProgress?.(++done, total);
+  const training: SweepTask[] = spans.flatMap((s) => grid.map((point) => ({ point, ...s.train, profile: o.profile })));
+  const trained = await runner.run(training, tick);
+  const chosen = spans.map((_, w) => bestOf(trained.slice(w * grid.length, (w + 1) * grid.length)));
+  const tested = await runner.run(spans.map((s, w) => ({ point: grid[chosen[w]!]!, ...s.test, profile: o.profile })), tick);
+  const windows: WalkForwardWindow[] = spans.map((s, w) => ({
+    ...s, chosen: grid[chosen[w]!]!, inSample: trained[w * grid.length + chosen[w]!]!, outOfSample: tested[w]!,
+  }));
   return {
     windows,
     outOfSampleReturn: windows.reduce((a, w) => a * (1 + w.outOfSample.totalReturn), 1) - 1,
     inSampleMeanReturn: windows.length ? windows.reduce((a, w) => a + w.inSample.totalReturn, 0) / windows.length : 0,
     points: grid.length,
+    ranOn: runner.where,
   };
 }

@@ -1,5 +1,6 @@
 import type { BarColumns, IndicatorRow, IndicatorSeries } from '../market/indicators.js';
 import type { BrokerOrderResult } from './broker.port.js';
+import type { SweepOutcome, SweepSpec, SweepTask } from '../backtest/sweep.js';
 import type {
   BotEvent, BreakerClearance, BreakerName, BreakerTrip, Candle, DerivedMetrics, Fundamentals, ClosedTrade, Fill, Instrument, Order, OrderStatus, Pick,
   PortfolioSnapshot, Position, RawCandle, RiskProfile, TradingDay, TradingState,
@@ -69,6 +70,32 @@ export interface BacktestRunRepository {
   finish(id: string, at: Date, outcome: { metrics: Record<string, number | null>; dir: string } | { error: string }): Promise<void>;
   /** The latest runs, newest first. */
   recent(limit: number): Promise<BacktestRunRecord[]>;
+}
+
+/** A queued sweep task as stored. */
+export interface SweepTaskRecord {
+  seq: number;
+  task: SweepTask;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  outcome: SweepOutcome | null;
+  error: string | null;
+  /** The process that ran it (its Agenda name). */
+  worker: string | null;
+}
+
+/** The tasks of distributed sweeps (walk-forward windows and grid points) and their outcomes. */
+export interface SweepRepository {
+  /** Record a run's spec (once; a second call for the same run is ignored). */
+  create(runId: string, spec: SweepSpec): Promise<void>;
+  spec(runId: string): Promise<SweepSpec | null>;
+  /** Store tasks as queued (a seq already stored is left as it is). */
+  enqueue(runId: string, tasks: Array<{ seq: number; task: SweepTask }>): Promise<void>;
+  task(runId: string, seq: number): Promise<SweepTaskRecord | null>;
+  /** Mark a task running on `worker`. */
+  start(runId: string, seq: number, worker: string): Promise<void>;
+  finish(runId: string, seq: number, worker: string, result: { outcome: SweepOutcome } | { error: string }): Promise<void>;
+  /** The given tasks of a run, by seq. */
+  tasks(runId: string, seqs: readonly number[]): Promise<SweepTaskRecord[]>;
 }
 
 /** A bad row kept with the reason it was refused. */
@@ -301,6 +328,7 @@ export interface Repositories {
   subscriptions: SubscriptionRepository;
   jobRuns: JobRunRepository;
   backtestRuns: BacktestRunRepository;
+  sweeps: SweepRepository;
   /** Resolves when the database answers. */
   probe(): Promise<void>;
 }
