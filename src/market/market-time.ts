@@ -17,5 +17,9 @@ export function instantAt(day: TradingDay, hhmm: string, timezone: string): Date
 
 /** `day` shifted by n calendar days. */
 export function addDays(day: TradingDay, n: number): TradingDay {
-  return DateTime.fromISO(day, { zone: 'utc' }).plus({ days: n }).toISODate() ?? day;
+  // Calendar days in UTC have no DST: plain millisecond arithmetic (luxon here cost 2-3 % of a replay).
+  const t = Date.parse(`${day}T00:00:00Z`);
+  // Date.parse rolls 2017-02-30 over to March; a day that is not a real date is returned unchanged.
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== day) return day;
+  return new Date(t + n * 86_400_000).toISOString().slice(0, 10);
 }

@@ -15,7 +15,10 @@ import { addDays } from '../market/market-time.js';
 import { findGaps, validateCandles, type MoveLimits } from '../market/validation.js';
 import type { CandleExport } from '../ports/candle-export.port.js';
 import type { MarketData } from '../ports/market-data.port.js';
-import type { QuarantinedRow, Repositories } from '../ports/repositories.port.js';
+import type { CandleRepository, QuarantinedRow, Repositories } from '../ports/repositories.port.js';
+
+/** Each symbol's last stored bar (CandleRepository.lastBars). */
+type LastBars = ReturnType<CandleRepository['lastBars']>;
 import { pipelineRowsTotal, pipelineStepDuration, pipelineStepFailures } from '../../monitoring/metrics.js';
 import { RecentBars } from './recent-bars.js';
 import { runStep, type StepOptions } from './step-runner.js';
@@ -107,13 +110,21 @@ export class PipelineService {
       symbols: 0, candles: 0, quarantined: 0, indicators: 0, fundamentals: 0, metrics: 0, coverage: 0, exported: 0,
     };
     const opts: StepOptions = { maxAttempts: this.settings.maxAttempts, retryDelayMs: this.settings.retryDelayMs, ...this.stepOptions };
+    // Each symbol's last stored bar, read once after the candles step for the steps after it (only the
+    // candles step writes candles); a retried or resumed step reads it again.
+    let lastBars: LastBars | null = null;
+    const lastBarsOnce = () => (lastBars ??= this.repos.candles.lastBars());
+    const forget = (err: unknown): never => {
+      lastBars = null;
+      throw err;
+    };
     const bodies: Record<PipelineStep, () => Promise<number>> = {
       universe: () => this.universe(result),
-      candles: () => this.candles(runId, asOf, result),
-      indicators: () => this.indicators(asOf, result),
-      fundamentals: () => this.fundamentals(runId, asOf, result),
+      candles: () => this.candles(runId, asOf, result).finally(() => (lastBars = null)),
+      indicators: () => this.indicators(asOf, result, lastBarsOnce).catch(forget),
+      fundamentals: () => this.fundamentals(runId, asOf, result, lastBarsOnce).catch(forget),
       validation: () => this.validation(asOf, result),
-      exports: () => this.exports(result),
+      exports: () => this.exports(result, lastBarsOnce).catch(forget),
     };
     let current: PipelineStep = PIPELINE_STEPS[0];
     try {
@@ -199,9 +210,9 @@ export class PipelineService {
   /** Features of the days after each symbol's last indicator day. A symbol whose kernel state was saved as
    * of that day continues from it and reads only its new bars; any other (new, or state missing or stale)
    * is computed from its first stored bar, so stored values never depend on where a run started. */
-  private async indicators(asOf: TradingDay, result: PipelineResult): Promise<number> {
+  private async indicators(asOf: TradingDay, result: PipelineResult, lastBars: () => LastBars): Promise<number> {
     const symbols = await this.symbols();
-    const [candleLast, indicatorLast] = [await this.repos.candles.lastBars(), await this.repos.indicators.lastDays()];
+    const [candleLast, indicatorLast] = [await lastBars(), await this.repos.indicators.lastDays()];
     const lagging = symbols.filter((s) => candleLast.has(s) && candleLast.get(s)!.day > (indicatorLast.get(s) ?? ''));
     let stored = 0;
     let done = 0;
@@ -262,7 +273,7 @@ export class PipelineService {
     return stored;
   }
 
-  private async fundamentals(runId: number, asOf: TradingDay, result: PipelineResult): Promise<number> {
+  private async fundamentals(runId: number, asOf: TradingDay, result: PipelineResult, lastBars: () => LastBars): Promise<number> {
     const symbols = await this.symbols();
     if (this.market.getFundamentals) {
       const { rows, corrected } = await this.market.getFundamentals(symbols);
@@ -271,7 +282,7 @@ export class PipelineService {
         runId, symbol: c.symbol, day: asOf, reason: c.reason, kind: 'flagged', raw: { source: this.market.name },
       })));
     }
-    const candleLast = await this.repos.candles.lastBars();
+    const candleLast = await lastBars();
     const metricsDays = await this.repos.pipeline.metricsDays();
     const stale = symbols.filter((s) => candleLast.has(s) && candleLast.get(s)!.day > (metricsDays.get(s) ?? ''));
     const metrics: DerivedMetrics[] = [];
@@ -297,11 +308,11 @@ export class PipelineService {
     return have;
   }
 
-  private async exports(result: PipelineResult): Promise<number> {
+  private async exports(result: PipelineResult, lastBars: () => LastBars): Promise<number> {
     if (!this.exporter) return 0;
     const exporter = this.exporter;
     const symbols = await this.symbols();
-    const candleLast = await this.repos.candles.lastBars();
+    const candleLast = await lastBars();
     let exported = 0;
     let done = 0;
     for (let i = 0; i < symbols.length; i += EXPORT_BATCH) {

@@ -14,6 +14,21 @@ const concat = (a: Float64Array, b: Float64Array): Float64Array => {
   return out;
 };
 
+/** Days kept before the window before they are cut off. */
+const TRIM_AFTER = 21;
+
+/** The index of the first day on or after `from` (days ascending); days.length when none. */
+function firstOnOrAfter(days: readonly TradingDay[], from: TradingDay): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (days[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class RecentBars {
   private readonly kept = new Map<string, BarColumns>();
 
@@ -48,12 +63,17 @@ export class RecentBars {
     }
     const out = new Map<string, BarColumns>();
     for (const s of symbols) {
-      const k = this.kept.get(s)!;
-      const at = k.days.findIndex((d) => d >= from);
-      const window = sliceBars(k, at);
-      // Keep only the window (copies), so memory stays bounded by it.
-      this.kept.set(s, { days: window.days, open: window.open.slice(), high: window.high.slice(), low: window.low.slice(), close: window.close.slice(), volume: window.volume.slice() });
-      out.set(s, window);
+      let k = this.kept.get(s)!;
+      let at = firstOnOrAfter(k.days, from);
+      // Old days are dropped in one copy once they pile up (a month's worth), so memory stays bounded by
+      // the window without copying every symbol's columns every day.
+      if (at >= TRIM_AFTER) {
+        const w = sliceBars(k, at);
+        k = { days: w.days, open: w.open.slice(), high: w.high.slice(), low: w.low.slice(), close: w.close.slice(), volume: w.volume.slice() };
+        this.kept.set(s, k);
+        at = 0;
+      }
+      out.set(s, at === 0 ? k : sliceBars(k, at));
     }
     return out;
   }

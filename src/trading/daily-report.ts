@@ -4,6 +4,7 @@ import { roundMoney } from '../domain/money.js';
 import type { BotEvent, TradingDay } from '../domain/types.js';
 import { tradingDaysPerYear } from '../market/calendar.js';
 import { periodReport } from './period-report.js';
+import { BenchmarkReturns } from './benchmark-returns.js';
 import { weekStart } from './trade-cycle.js';
 import type { AlertService } from '../alerts/alert.service.js';
 import type { AppConfig } from '../config.js';
@@ -24,7 +25,11 @@ export interface DailyReportDeps {
 }
 
 export class DailyReport {
-  constructor(private readonly d: DailyReportDeps) {}
+  private readonly benchmark: BenchmarkReturns;
+
+  constructor(private readonly d: DailyReportDeps) {
+    this.benchmark = new BenchmarkReturns(d.repos.candles);
+  }
 
   async run(day: TradingDay): Promise<Extract<BotEvent, { type: 'daily_report' }>> {
     const t = this.d.repos.trading;
@@ -36,7 +41,7 @@ export class DailyReport {
     const inputs = {
       trading: t, startingCash: this.d.startingCash, periodsPerYear: tradingDaysPerYear(this.d.marketKind),
       now: { equity: snap.equity, cash: snap.cash },
-      benchmark: (from: TradingDay, to: TradingDay) => this.d.repos.candles.equalWeightReturns(from, to),
+      benchmark: (from: TradingDay, to: TradingDay) => this.benchmark.between(from, to),
     };
     const daily = await periodReport('day', day, inputs);
     const event: Extract<BotEvent, { type: 'daily_report' }> = {
