@@ -147,6 +147,8 @@ async function benchPipeline(): Promise<void> {
   console.log(`  second run, no new data: ${f.againSeconds.toFixed(1)} s (goal < 5 s)`);
   console.log(`  ingest (candles step): ${Math.round(f.candles / f.steps.candles!).toLocaleString('en-US')} rows/s; indicators step: ${Math.round(f.indicators / f.steps.indicators!).toLocaleString('en-US')} rows/s`);
   console.log(`  PostgreSQL COPY on this machine, same ${base.rows.toLocaleString('en-US')} rows: ${Math.round(base.narrowRowsPerSecond).toLocaleString('en-US')} rows/s (7 columns), ${Math.round(base.wideRowsPerSecond).toLocaleString('en-US')} rows/s (${base.wideColumns} columns)`);
+  const copySeconds = base.rows / base.narrowRowsPerSecond;
+  console.log(`  full run / bare COPY of the candle rows (${copySeconds.toFixed(2)} s): ${(f.fullSeconds / copySeconds).toFixed(1)}x (goal <= 5x)`);
   console.log(`  memory with ${sm.symbols} symbols: peak RSS ${sm.maxRssMb.toFixed(0)} MB, heap in use after the run ${sm.heapAfterGcMb.toFixed(0)} MB`);
   console.log(`  memory with ${f.symbols} symbols: peak RSS ${f.maxRssMb.toFixed(0)} MB, heap in use after the run ${f.heapAfterGcMb.toFixed(0)} MB`);
   console.log(`  the ${f.symbols}-symbol run with V8's heap capped at 256 MB: completes in ${capped.fullSeconds.toFixed(1)} s, peak RSS ${capped.maxRssMb.toFixed(0)} MB`);

@@ -151,6 +151,29 @@ export class BinaryCopyReader {
     return v;
   }
 
+  /** An int4 field; NaN for NULL. */
+  int4(): number {
+    const len = this.view.getInt32(this.at);
+    this.at += 4;
+    if (len < 0) return Number.NaN;
+    const v = this.view.getInt32(this.at);
+    this.at += len;
+    return v;
+  }
+
+  /** A date field as an ISO day (YYYY-MM-DD); null for NULL. The strings are shared: the same day read
+   * twice (or from another symbol) is the same string, so a long read allocates one string per distinct day. */
+  date(): string | null {
+    const n = this.int4();
+    return Number.isNaN(n) ? null : isoDay(n);
+  }
+
+  /** Skip one field of any type. */
+  skip(): void {
+    const len = this.view.getInt32(this.at);
+    this.at += 4 + Math.max(len, 0);
+  }
+
   /** A text field read as Latin-1 (symbols and ISO dates); null for NULL. */
   text(): string | null {
     const len = this.view.getInt32(this.at);
@@ -160,4 +183,17 @@ export class BinaryCopyReader {
     this.at += len;
     return s;
   }
+}
+
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+const dayStrings = new Map<number, string>();
+
+/** The ISO day of a PostgreSQL binary date (days since 2000-01-01), from a shared cache. */
+function isoDay(n: number): string {
+  let s = dayStrings.get(n);
+  if (s === undefined) {
+    s = new Date(PG_EPOCH_MS + n * 86_400_000).toISOString().slice(0, 10);
+    dayStrings.set(n, s);
+  }
+  return s;
 }

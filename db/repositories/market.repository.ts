@@ -89,43 +89,44 @@ export class PgCandleRepository implements CandleRepository {
     const unique = [...new Set(symbols)];
     const list = unique.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ');
     const fromLit = `'${from.replace(/[^0-9-]/g, '')}'::date`;
-    // One index range scan per symbol, already in day order: no sort of the whole result.
+    // One index range scan per symbol, already in day order: no sort of the whole result. Rows carry the
+    // symbol's position in the list and the day as a binary date, so reading them creates no string per row.
     const buf = await copyOutBinary(this.pool,
-      `select i.symbol, c.day::text, c.open, c.high, c.low, c.close, c.volume
+      `select i.k::int4, c.day, c.open, c.high, c.low, c.close, c.volume
        from unnest(array[${list}]::text[]) with ordinality i(symbol, k)
        cross join lateral (select day, open, high, low, close, volume from candles where symbol = i.symbol and day >= ${fromLit} order by day) c
        order by i.k, c.day`);
     // Two passes: count rows per symbol, then fill exact-size columns.
-    const counts = new Map<string, number>();
+    const counts = new Int32Array(unique.length + 1);
     let r = new BinaryCopyReader(buf);
     while (r.next()) {
-      const symbol = r.text()!;
-      r.text();
-      for (let k = 0; k < 5; k++) r.float8();
-      counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+      counts[r.int4()]!++;
+      for (let f = 0; f < 6; f++) r.skip();
     }
-    for (const s of symbols) {
-      const n = counts.get(s) ?? 0;
-      out.set(s, { days: new Array<TradingDay>(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) });
-    }
+    const cols = unique.map((s, j) => {
+      const n = counts[j + 1]!;
+      const c: BarColumns = { days: new Array<TradingDay>(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+      out.set(s, c);
+      return c;
+    });
     r = new BinaryCopyReader(buf);
-    let cur: BarColumns | undefined;
-    let curSymbol = '';
+    let k = 0;
+    let c: BarColumns | undefined;
     let i = 0;
     while (r.next()) {
-      const symbol = r.text()!;
-      if (symbol !== curSymbol) {
-        cur = out.get(symbol);
-        curSymbol = symbol;
+      const at = r.int4();
+      if (at !== k) {
+        k = at;
+        c = cols[k - 1];
         i = 0;
       }
-      const c = cur!;
-      c.days[i] = r.text()!;
-      c.open[i] = r.float8();
-      c.high[i] = r.float8();
-      c.low[i] = r.float8();
-      c.close[i] = r.float8();
-      c.volume[i] = r.float8();
+      const col = c!;
+      col.days[i] = r.date()!;
+      col.open[i] = r.float8();
+      col.high[i] = r.float8();
+      col.low[i] = r.float8();
+      col.close[i] = r.float8();
+      col.volume[i] = r.float8();
       i++;
     }
     return out;

@@ -10,7 +10,7 @@
 import { OperationalError, PipelineStepError } from '../domain/errors.js';
 import type { Candle, DerivedMetrics, TradingDay } from '../domain/types.js';
 import { deriveMetrics } from '../market/derived-metrics.js';
-import { computeFeatures, sliceBars, sliceFeatures, type IndicatorSeries } from '../market/indicators.js';
+import { computeFeatures, sliceBars, sliceFeatures, toBarColumns, type IndicatorSeries } from '../market/indicators.js';
 import { addDays } from '../market/market-time.js';
 import { findGaps, validateCandles, type MoveLimits } from '../market/validation.js';
 import type { CandleExport } from '../ports/candle-export.port.js';
@@ -184,6 +184,8 @@ export class PipelineService {
       const k = await this.repos.pipeline.quarantine(q);
       stored += n;
       quarantined += k;
+      const e = await this.exportStored(b, last);
+      result.exported += e;
     };
     let done = 0;
     await forEachLimited(symbols, FETCH_CONCURRENCY, async (symbol) => {
@@ -205,6 +207,32 @@ export class PipelineService {
     result.candles = stored;
     result.quarantined += quarantined;
     return stored;
+  }
+
+  /** Export bars right after they are stored, for each symbol whose export file ends where its stored bars
+   * ended before this run: the exports step then has nothing to read back (a full run used to re-read all
+   * 619k bars for it). A failure here is left to the exports step, which reads what is missing from storage
+   * and fails the run if it still cannot write. */
+  private async exportStored(stored: readonly Candle[], lastBefore: Map<string, { day: TradingDay }>): Promise<number> {
+    const exporter = this.exporter;
+    if (!exporter || stored.length === 0) return 0;
+    let exported = 0;
+    const bySymbol = new Map<string, Candle[]>();
+    for (const c of stored) {
+      const list = bySymbol.get(c.symbol);
+      if (list) list.push(c);
+      else bySymbol.set(c.symbol, [c]);
+    }
+    for (const [symbol, bars] of bySymbol) {
+      try {
+        if ((await exporter.lastDay(symbol)) !== (lastBefore.get(symbol)?.day ?? null)) continue;
+        await exporter.append(symbol, toBarColumns(bars.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))));
+        exported += bars.length;
+      } catch {
+        // the exports step retries it from storage
+      }
+    }
+    return exported;
   }
 
   /** Features of the days after each symbol's last indicator day. A symbol whose kernel state was saved as
@@ -333,7 +361,7 @@ export class PipelineService {
       done += batch.length;
       this.onProgress('exports', done, symbols.length);
     }
-    result.exported = exported;
+    result.exported += exported;
     return exported;
   }
 }

@@ -131,6 +131,9 @@ describe('data pipeline', () => {
     ]);
     expect(r.symbols).toBe(universe.length);
     expect(r.coverage).toBe(1);
+    // Bars are exported as they are stored, so the export step had nothing left to read back.
+    expect(r.exported).toBe(r.candles);
+    expect(run!.steps.find((s) => s.step === 'exports')!.rows).toBe(0);
   });
 
   it('quarantines every bad row of these files with its reason, and stores none of them', async () => {
