@@ -14,6 +14,7 @@ import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { STRATEGIES } from './backtest/backtest.service.js';
 import { monteCarloTable, summaryTable, walkForwardTable } from './backtest/report-files.js';
 import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
+import { DEFAULT_TRAIN, trainReport, trainReportTable } from '../models/train-report.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -185,6 +186,35 @@ program
     if (walkForward) process.stdout.write(`\n${walkForwardTable(walkForward)}\n`);
     if (monteCarlo) process.stdout.write(`\n${monteCarloTable(monteCarlo)}\n`);
     process.stdout.write(`report: ${dir} (report.json, trades.csv, orders.csv, equity.csv, picks.csv, chart.png${walkForward ? ', walk-forward.json' : ''}${monteCarlo ? ', monte-carlo.json' : ''})\n`);
+  });
+
+program
+  .command('train')
+  .description('evaluate every model family and the 12-1 momentum baseline walk-forward on the stored market data (purged folds) and print the table')
+  .option('--report', 'print the evaluation table (the only mode so far: models are not stored or promoted yet)')
+  .option('--horizon <days>', 'forward-return horizon in trading days, from the next open', positiveInt, DEFAULT_TRAIN.horizon)
+  .option('--train-days <n>', 'minimum training days before the first test span', positiveInt, DEFAULT_TRAIN.trainDays)
+  .option('--test-days <n>', 'test span (and step) in trading days', positiveInt, DEFAULT_TRAIN.testDays)
+  .option('--embargo <n>', 'days dropped between the purged training end and each test span', (v) => Number.parseInt(v, 10), DEFAULT_TRAIN.embargo)
+  .option('--symbols <list>', 'comma-separated symbols (default: every stored symbol)')
+  .action(async (opts: { horizon: number; trainDays: number; testDays: number; embargo: number; symbols?: string }) => {
+    if (!Number.isInteger(opts.embargo) || opts.embargo < 0) throw new UserError('--embargo must be a whole number of days, 0 or more');
+    const symbols = opts.symbols?.split(',').map((x) => x.trim()).filter(Boolean);
+    const report = await withApp(undefined, async (app) => {
+      const m = await app.backtest.load(symbols);
+      let last = '';
+      return trainReport(m, {
+        ...opts,
+        onProgress: (model, fold, done, total) => {
+          const line = `${model} fold ${fold + 1}: ${done}/${total} trees`;
+          if (process.stderr.isTTY && line !== last) process.stderr.write(`\r${line}   `);
+          last = line;
+        },
+      });
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (report.folds.length === 0) throw new UserError('not enough stored days for one fold: run the pipeline over more history, or lower --train-days/--test-days');
+    process.stdout.write(`${trainReportTable(report)}\n`);
   });
 
 // A one-shot command exits when its work is done and the app is closed, instead of waiting for timers a
