@@ -10,6 +10,7 @@ import * as chat from './migrations/004-chat.migration.js';
 import * as featureState from './migrations/005-feature-state.migration.js';
 import * as backtestRuns from './migrations/006-backtest-runs.migration.js';
 import * as backtestSweeps from './migrations/007-backtest-sweeps.migration.js';
+import * as modelRegistry from './migrations/008-model-registry.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005-feature-state': featureState,
   '006-backtest-runs': backtestRuns,
   '007-backtest-sweeps': backtestSweeps,
+  '008-model-registry': modelRegistry,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -20,6 +20,11 @@ export interface BacktestSweepTasksTable {
   run_id: string; seq: number; task: JSONColumnType<Record<string, unknown>>; status: string; outcome: JSONColumnType<Record<string, unknown>> | null;
   error: string | null; worker: string | null; started_at: Timestamp | null; finished_at: Timestamp | null;
 }
+export interface ModelsTable {
+  id: Generated<number>; kind: string; version: number; params: JSONColumnType<Record<string, unknown>>; data_from: string; data_to: string;
+  horizon: number; folds: number; metrics: JSONColumnType<Record<string, unknown>>; baseline: JSONColumnType<Record<string, unknown>>; backend: string;
+  train_seconds: number; artefact_path: string; checksum: string; status: string; reason: Generated<string>; created_at: Generated<Date>;
+}
 export interface FeatureStateTable { symbol: string; day: string; version: number; state: Buffer }
 export interface PipelineRunsTable { id: Generated<number>; as_of: string; trigger: string; status: string; error: string | null; started_at: Timestamp; finished_at: Timestamp | null; resumed: Generated<number> }
 export interface PipelineStepsTable { id: Generated<number>; run_id: number; step: string; attempt: number; status: string; rows: number; error: string | null; started_at: Timestamp; finished_at: Timestamp | null }
@@ -86,6 +91,7 @@ export interface Database {
   feature_state: FeatureStateTable;
   backtest_runs: BacktestRunsTable;
   backtest_sweeps: BacktestSweepsTable;
+  models: ModelsTable;
   backtest_sweep_tasks: BacktestSweepTasksTable;
   pipeline_runs: PipelineRunsTable;
   pipeline_steps: PipelineStepsTable;

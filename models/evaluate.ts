@@ -13,6 +13,8 @@ export interface Evaluation {
   hitRate: number;
   /** Mean over days of (top-decile mean forward return - bottom-decile mean forward return). */
   decileSpread: number;
+  /** Mean over days of the mean forward return of the N best scores (the promotion gate's portfolio). */
+  topN: number;
 }
 
 /** Pearson correlation of two equal-length arrays (NaN when either has no spread). */
@@ -39,7 +41,7 @@ function correlation(a: Float64Array, b: Float64Array, n: number): number {
 }
 
 /** Evaluate `score` (day-major D*S, NaN where the model has none) on decision days [from, to]. */
-export function evaluateScores(p: Panel, score: Float64Array, from: number, to: number): Evaluation {
+export function evaluateScores(p: Panel, score: Float64Array, from: number, to: number, nBest = 10): Evaluation {
   const S = p.S;
   const sc = new Float64Array(S);
   const fw = new Float64Array(S);
@@ -52,6 +54,7 @@ export function evaluateScores(p: Panel, score: Float64Array, from: number, to: 
   let picks = 0;
   let spreadSum = 0;
   let spreadDays = 0;
+  let topSum = 0;
   for (let d = from; d <= to; d++) {
     let n = 0;
     for (let s = 0; s < S; s++) {
@@ -95,11 +98,23 @@ export function evaluateScores(p: Panel, score: Float64Array, from: number, to: 
     }
     spreadSum += top / topN - bottom / bottomN;
     spreadDays++;
+    // The N best scores of the day (ties at the cut all count, averaged).
+    const nCut = sorted[Math.max(0, n - Math.min(nBest, n))]!;
+    let best = 0;
+    let bestN = 0;
+    for (let i = 0; i < n; i++) {
+      if (rs[i]! >= nCut) {
+        best += fw[i]!;
+        bestN++;
+      }
+    }
+    topSum += best / bestN;
   }
   const mean = ics.length ? ics.reduce((a, b) => a + b, 0) / ics.length : Number.NaN;
   const sd = ics.length > 1 ? Math.sqrt(ics.reduce((a, b) => a + (b - mean) ** 2, 0) / (ics.length - 1)) : Number.NaN;
   return {
     days: ics.length, ic: mean, icT: sd > 0 ? mean / (sd / Math.sqrt(ics.length)) : Number.NaN,
     hitRate: picks ? hits / picks : Number.NaN, decileSpread: spreadDays ? spreadSum / spreadDays : Number.NaN,
+    topN: spreadDays ? topSum / spreadDays : Number.NaN,
   };
 }

@@ -9,11 +9,14 @@ export interface Span {
   to: number;
 }
 
-/** A model family: how it trains on a span and scores another. */
+/** A model family: how it trains on a span, and how a trained model scores days. */
 export interface ModelFamily {
   name: string;
-  /** Fit on `train` and write scores of the `test` days into `out` (day-major D * S). */
-  fitScore(p: Panel, train: Span, test: Span, out: Float64Array, onProgress?: (done: number, total: number) => void): TreeEnsemble;
+  /** The family's training parameters, as stored with each model. */
+  params: object;
+  fit(p: Panel, train: Span, onProgress?: (done: number, total: number) => void): TreeEnsemble;
+  /** Write the scores of the `days` span into `out` (day-major D * S); cells without a bar stay as they are. */
+  score(model: TreeEnsemble, p: Panel, days: Span, out: Float64Array): void;
 }
 
 /** Cells (d * S + s) of the span's days: with a known target for training, or every live one for scoring. */
@@ -31,23 +34,21 @@ export function cellsOf(p: Panel, span: Span, labelled: boolean): Int32Array {
   return out.subarray(0, k);
 }
 
-function treeFamily(name: string, train: (p: Panel, cells: Int32Array, onProgress?: (d: number, t: number) => void) => TreeEnsemble): ModelFamily {
+function treeFamily(name: string, params: object, train: (p: Panel, cells: Int32Array, onProgress?: (d: number, t: number) => void) => TreeEnsemble): ModelFamily {
   return {
-    name,
-    fitScore(p, trainSpan, testSpan, out, onProgress) {
-      const cells = cellsOf(p, trainSpan, true);
-      const model = train(p, cells, onProgress);
-      const test = cellsOf(p, testSpan, false);
-      const scores = predictEnsemble(model, binRows(p.x, p.F, test));
-      for (let i = 0; i < test.length; i++) out[test[i]!] = scores[i]!;
-      return model;
+    name, params,
+    fit: (p, span, onProgress) => train(p, cellsOf(p, span, true), onProgress),
+    score(model, p, days, out) {
+      const cells = cellsOf(p, days, false);
+      const scores = predictEnsemble(model, binRows(p.x, p.F, cells));
+      for (let i = 0; i < cells.length; i++) out[cells[i]!] = scores[i]!;
     },
   };
 }
 
 const targets = (p: Panel, cells: Int32Array): Float64Array => Float64Array.from(cells, (c) => p.target[c]!);
 
-export const BOOSTED_TREES = treeFamily('trees-gbt', (p, cells, onProgress) => trainBoosted(binRows(p.x, p.F, cells), targets(p, cells), DEFAULT_BOOST, onProgress));
-export const RANDOM_FOREST = treeFamily('trees-forest', (p, cells, onProgress) => trainForest(binRows(p.x, p.F, cells), targets(p, cells), DEFAULT_FOREST, onProgress));
+export const BOOSTED_TREES = treeFamily('trees-gbt', DEFAULT_BOOST, (p, cells, onProgress) => trainBoosted(binRows(p.x, p.F, cells), targets(p, cells), DEFAULT_BOOST, onProgress));
+export const RANDOM_FOREST = treeFamily('trees-forest', DEFAULT_FOREST, (p, cells, onProgress) => trainForest(binRows(p.x, p.F, cells), targets(p, cells), DEFAULT_FOREST, onProgress));
 
 export const FAMILIES: ModelFamily[] = [BOOSTED_TREES, RANDOM_FOREST];

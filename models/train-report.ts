@@ -3,8 +3,8 @@
 import type { MarketMatrix } from '../src/backtest/market-matrix.js';
 import { BASELINE, momentum121 } from './baseline.js';
 import { walkForwardFolds, type Fold } from './folds.js';
-import { FAMILIES } from './model-families.js';
-import { buildPanel } from './panel.js';
+import { FAMILIES, type ModelFamily } from './model-families.js';
+import { buildPanel, type Panel } from './panel.js';
 import { walkForwardReport, type ModelReport } from './walk-forward-eval.js';
 
 export interface TrainOptions {
@@ -13,31 +13,37 @@ export interface TrainOptions {
   trainDays: number;
   testDays: number;
   embargo: number;
+  /** The daily top-N of the evaluation's portfolio figure. */
+  topN: number;
   onProgress?: (model: string, fold: number, done: number, total: number) => void;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { horizon: 10, trainDays: 504, testDays: 126, embargo: 5 };
+export const DEFAULT_TRAIN: TrainOptions = { horizon: 10, trainDays: 504, testDays: 126, embargo: 5, topN: 10 };
 
 /** Features need a year of bars (ROC 252) before they all have values. */
-const WARMUP_DAYS = 252;
+export const WARMUP_DAYS = 252;
 
 export interface TrainReport {
   folds: Array<Fold & { trainDays: { from: string; to: string }; testDays: { from: string; to: string } }>;
   models: ModelReport[];
   symbols: number;
   seconds: { panel: number; total: number };
+  /** The panel and the last decision day with a known label, for training final models on everything. */
+  panel: Panel;
+  lastLabelled: number;
 }
 
-export function trainReport(m: MarketMatrix, o: TrainOptions): TrainReport {
+export function trainReport(m: MarketMatrix, o: TrainOptions, families: readonly ModelFamily[] = FAMILIES): TrainReport {
   const t0 = performance.now();
   const panel = buildPanel(m, o.horizon);
   const t1 = performance.now();
-  const folds = walkForwardFolds({ first: WARMUP_DAYS, last: m.days.length - o.horizon - 2, horizon: o.horizon, trainDays: o.trainDays, testDays: o.testDays, embargo: o.embargo });
-  const models = walkForwardReport(panel, folds, { [BASELINE]: momentum121(m) }, FAMILIES, o.onProgress);
+  const lastLabelled = m.days.length - o.horizon - 2;
+  const folds = walkForwardFolds({ first: WARMUP_DAYS, last: lastLabelled, horizon: o.horizon, trainDays: o.trainDays, testDays: o.testDays, embargo: o.embargo });
+  const models = walkForwardReport(panel, folds, { [BASELINE]: momentum121(m) }, families, o.onProgress, o.topN);
   const day = (i: number) => m.days[i]!;
   return {
     folds: folds.map((f) => ({ ...f, trainDays: { from: day(f.train.from), to: day(f.train.to) }, testDays: { from: day(f.test.from), to: day(f.test.to) } })),
-    models, symbols: m.symbols.length, seconds: { panel: (t1 - t0) / 1000, total: (performance.now() - t0) / 1000 },
+    models, symbols: m.symbols.length, seconds: { panel: (t1 - t0) / 1000, total: (performance.now() - t0) / 1000 }, panel, lastLabelled,
   };
 }
 
@@ -47,22 +53,22 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : '
 
 /** The report as a plain-text table. */
 export function trainReportTable(r: TrainReport): string {
-  const head = ['model', 'fold', 'test span', 'rank IC', 't', 'hit rate', 'top-bottom decile', 'train s'];
+  const head = ['model', 'fold', 'test span', 'rank IC', 't', 'hit rate', 'top-bottom decile', 'top-N', 'train s'];
   const rows: string[][] = [];
   for (const mr of r.models) {
     for (const f of mr.folds) {
       const span = r.folds[f.fold]!.testDays;
-      rows.push([mr.model, String(f.fold + 1), `${span.from}..${span.to}`, f3(f.ic), f1(f.icT), pct(f.hitRate), pct(f.decileSpread), f1(f.seconds)]);
+      rows.push([mr.model, String(f.fold + 1), `${span.from}..${span.to}`, f3(f.ic), f1(f.icT), pct(f.hitRate), pct(f.decileSpread), pct(f.topN), f1(f.seconds)]);
     }
     const first = r.folds[0]?.testDays.from ?? '-';
     const last = r.folds.at(-1)?.testDays.to ?? '-';
-    rows.push([mr.model, 'all', `${first}..${last}`, f3(mr.overall.ic), f1(mr.overall.icT), pct(mr.overall.hitRate), pct(mr.overall.decileSpread), f1(mr.seconds)]);
+    rows.push([mr.model, 'all', `${first}..${last}`, f3(mr.overall.ic), f1(mr.overall.icT), pct(mr.overall.hitRate), pct(mr.overall.decileSpread), pct(mr.overall.topN), f1(mr.seconds)]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
   const line = (x: string[]) => x.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [
     `walk-forward: ${r.folds.length} folds, ${r.symbols} symbols; training purged of labels that reach the test span; scores ranked across symbols each day`,
     line(head), ...rows.map(line),
-    `hit rate: share of each day's top-decile scores whose forward return beat that day's median; panel ${r.seconds.panel.toFixed(1)} s, all ${r.seconds.total.toFixed(1)} s`,
+    `hit rate: share of each day's top-decile scores whose forward return beat that day's median; top-N: mean forward return of the day's N best scores; panel ${r.seconds.panel.toFixed(1)} s, all ${r.seconds.total.toFixed(1)} s`,
   ].join('\n');
 }

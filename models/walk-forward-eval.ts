@@ -15,7 +15,7 @@ export interface ModelReport {
 /** Evaluate fixed scores (a rule or the baseline) and trained families over `folds`. */
 export function walkForwardReport(
   p: Panel, folds: readonly Fold[], fixed: Record<string, Float64Array>, families: readonly ModelFamily[],
-  onProgress?: (model: string, fold: number, done: number, total: number) => void,
+  onProgress?: (model: string, fold: number, done: number, total: number) => void, topN = 10,
 ): ModelReport[] {
   if (folds.length === 0) return [];
   const first = folds[0]!.test.from;
@@ -23,8 +23,8 @@ export function walkForwardReport(
   const reports: ModelReport[] = [];
   for (const [model, scores] of Object.entries(fixed)) {
     reports.push({
-      model, seconds: 0, overall: evaluateScores(p, scores, first, last),
-      folds: folds.map((f) => ({ fold: f.index, seconds: 0, ...evaluateScores(p, scores, f.test.from, f.test.to) })),
+      model, seconds: 0, overall: evaluateScores(p, scores, first, last, topN),
+      folds: folds.map((f) => ({ fold: f.index, seconds: 0, ...evaluateScores(p, scores, f.test.from, f.test.to, topN) })),
     });
   }
   for (const fam of families) {
@@ -33,10 +33,10 @@ export function walkForwardReport(
     const perFold: ModelReport['folds'] = [];
     for (const f of folds) {
       const t = performance.now();
-      fam.fitScore(p, f.train, f.test, scores, (done, total) => onProgress?.(fam.name, f.index, done, total));
-      perFold.push({ fold: f.index, seconds: (performance.now() - t) / 1000, ...evaluateScores(p, scores, f.test.from, f.test.to) });
+      fam.score(fam.fit(p, f.train, (done, total) => onProgress?.(fam.name, f.index, done, total)), p, f.test, scores);
+      perFold.push({ fold: f.index, seconds: (performance.now() - t) / 1000, ...evaluateScores(p, scores, f.test.from, f.test.to, topN) });
     }
-    reports.push({ model: fam.name, folds: perFold, overall: evaluateScores(p, scores, first, last), seconds: (performance.now() - t0) / 1000 });
+    reports.push({ model: fam.name, folds: perFold, overall: evaluateScores(p, scores, first, last, topN), seconds: (performance.now() - t0) / 1000 });
   }
   return reports;
 }

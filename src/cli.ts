@@ -14,7 +14,7 @@ import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { STRATEGIES } from './backtest/backtest.service.js';
 import { monteCarloTable, summaryTable, walkForwardTable } from './backtest/report-files.js';
 import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
-import { DEFAULT_TRAIN, trainReport, trainReportTable } from '../models/train-report.js';
+import { trainReport, trainReportTable } from '../models/train-report.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -190,31 +190,38 @@ program
 
 program
   .command('train')
-  .description('evaluate every model family and the 12-1 momentum baseline walk-forward on the stored market data (purged folds) and print the table')
-  .option('--report', 'print the evaluation table (the only mode so far: models are not stored or promoted yet)')
-  .option('--horizon <days>', 'forward-return horizon in trading days, from the next open', positiveInt, DEFAULT_TRAIN.horizon)
-  .option('--train-days <n>', 'minimum training days before the first test span', positiveInt, DEFAULT_TRAIN.trainDays)
-  .option('--test-days <n>', 'test span (and step) in trading days', positiveInt, DEFAULT_TRAIN.testDays)
-  .option('--embargo <n>', 'days dropped between the purged training end and each test span', (v) => Number.parseInt(v, 10), DEFAULT_TRAIN.embargo)
+  .description('evaluate every model family beside the 12-1 momentum baseline walk-forward (purged folds) on the stored market data, train and store each family\'s model, and promote it only if it beats the baseline; prints the evaluation table')
+  .option('--report', 'only evaluate and print the table: store and promote nothing')
+  .option('--horizon <days>', 'forward-return horizon in trading days, from the next open (default: models.horizon)', positiveInt)
+  .option('--train-days <n>', 'minimum training days before the first test span (default: models.trainDays)', positiveInt)
+  .option('--test-days <n>', 'test span (and step) in trading days (default: models.testDays)', positiveInt)
   .option('--symbols <list>', 'comma-separated symbols (default: every stored symbol)')
-  .action(async (opts: { horizon: number; trainDays: number; testDays: number; embargo: number; symbols?: string }) => {
-    if (!Number.isInteger(opts.embargo) || opts.embargo < 0) throw new UserError('--embargo must be a whole number of days, 0 or more');
+  .action(async (opts: { report?: boolean; horizon?: number; trainDays?: number; testDays?: number; symbols?: string }) => {
+    const base = loadConfig();
+    const config: AppConfig = {
+      ...base,
+      models: { ...base.models, horizon: opts.horizon ?? base.models.horizon, trainDays: opts.trainDays ?? base.models.trainDays, testDays: opts.testDays ?? base.models.testDays },
+    };
     const symbols = opts.symbols?.split(',').map((x) => x.trim()).filter(Boolean);
-    const report = await withApp(undefined, async (app) => {
+    let last = '';
+    const onProgress = (model: string, fold: number, done: number, total: number) => {
+      const line = `${model} ${fold < 0 ? 'final model' : `fold ${fold + 1}`}: ${done}/${total} trees`;
+      if (process.stderr.isTTY && line !== last) process.stderr.write(`\r${line}   `);
+      last = line;
+    };
+    const out = await withApp(undefined, async (app) => {
       const m = await app.backtest.load(symbols);
-      let last = '';
-      return trainReport(m, {
-        ...opts,
-        onProgress: (model, fold, done, total) => {
-          const line = `${model} fold ${fold + 1}: ${done}/${total} trees`;
-          if (process.stderr.isTTY && line !== last) process.stderr.write(`\r${line}   `);
-          last = line;
-        },
-      });
-    });
+      if (opts.report) {
+        const s = config.models;
+        return { report: trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, onProgress }), models: [] };
+      }
+      return app.trainingFor(config).train(m, onProgress);
+    }, config);
     if (process.stderr.isTTY) process.stderr.write('\n');
-    if (report.folds.length === 0) throw new UserError('not enough stored days for one fold: run the pipeline over more history, or lower --train-days/--test-days');
-    process.stdout.write(`${trainReportTable(report)}\n`);
+    if (out.report.folds.length === 0) throw new UserError('not enough stored days for one fold: run the pipeline over more history, or lower --train-days/--test-days');
+    process.stdout.write(`${trainReportTable(out.report)}\n`);
+    for (const mdl of out.models) process.stdout.write(`${mdl.kind} v${mdl.version}: ${mdl.status === 'active' ? 'PROMOTED, now active' : 'rejected'}: ${mdl.reason}\n`);
+    if (opts.report) process.stdout.write('(--report: nothing stored or promoted)\n');
   });
 
 // A one-shot command exits when its work is done and the app is closed, instead of waiting for timers a

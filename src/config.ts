@@ -141,6 +141,15 @@ const fileSchema = z.object({
         .refine((v) => v.source !== 'index' || v.indexCsv !== '', { message: 'indexCsv is required when source is index' }),
     }),
   }),
+  models: z.object({
+    horizon: z.number().int().min(1).max(60),
+    trainDays: z.number().int().min(20),
+    testDays: z.number().int().min(5),
+    embargo: z.number().int().min(0),
+    topN: z.number().int().min(1),
+    keep: z.number().int().min(1),
+    promotion: z.object({ minIcGain: z.number(), minTopNGain: z.number() }),
+  }),
   schedule: z.object({
     pipeline: z.string().min(1),
     picks: z.string().min(1),

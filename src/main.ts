@@ -70,6 +70,7 @@ import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
 import { TradeCycle } from './trading/trade-cycle.js';
 import { PositionCloser } from './trading/position-closer.js';
+import { ModelTrainingService } from './training/model-training.service.js';
 import { TradingStateService } from './trading/trading-state.service.js';
 
 /** Everything one Tiller process has, wired. */
@@ -95,6 +96,8 @@ export interface App {
   backtest: BacktestService;
   /** A backtest service for another config (walk-forward sweep points). */
   backtestFor: (c: AppConfig) => BacktestService;
+  /** Model training, evaluation, registry and promotion with a given config (`tiller train`). */
+  trainingFor: (c: AppConfig) => ModelTrainingService;
   /** Walk-forward tasks queued as Agenda jobs that every worker on this database shares (this process too). */
   distributedSweeps: SweepRunnerFactory;
   close(): Promise<void>;
@@ -290,6 +293,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
+    trainingFor: (c) => new ModelTrainingService({ registry: repos.models, settings: c.models, varDir: c.varDir, log }),
     async distributedSweeps(runId, spec, local) {
       await repos.sweeps.create(runId, spec);
       const worker = new SweepWorker({ repos, config, log }, sweepWorkerName());

@@ -98,6 +98,43 @@ export interface SweepRepository {
   tasks(runId: string, seqs: readonly number[]): Promise<SweepTaskRecord[]>;
 }
 
+/** A model in the registry. */
+export interface ModelRecord {
+  id: number;
+  kind: string;
+  version: number;
+  params: Record<string, unknown>;
+  dataFrom: TradingDay;
+  dataTo: TradingDay;
+  horizon: number;
+  folds: number;
+  /** Out-of-sample figures: overall and per fold. */
+  metrics: { overall: Record<string, number>; folds: Array<Record<string, number>> };
+  /** The baseline's overall figures on the same folds. */
+  baseline: Record<string, number>;
+  backend: string;
+  trainSeconds: number;
+  artefactPath: string;
+  /** sha256 of the artefact file. */
+  checksum: string;
+  status: 'candidate' | 'active' | 'rejected' | 'retired';
+  /** Why it was promoted or rejected. */
+  reason: string;
+  createdAt: Date;
+}
+
+/** The model registry: every trained model and its status; at most one active model per kind. */
+export interface ModelRegistry {
+  nextVersion(kind: string): Promise<number>;
+  add(r: Omit<ModelRecord, 'id' | 'createdAt' | 'status' | 'reason'>): Promise<ModelRecord>;
+  /** Make `id` the active model of its kind (the active one before it is retired), in one transaction. */
+  promote(id: number, reason: string): Promise<void>;
+  reject(id: number, reason: string): Promise<void>;
+  active(kind: string): Promise<ModelRecord | null>;
+  /** Every model of a kind (or all), newest first. */
+  list(kind?: string): Promise<ModelRecord[]>;
+}
+
 /** A bad row kept with the reason it was refused. */
 export interface QuarantinedRow {
   runId: number;
@@ -329,6 +366,7 @@ export interface Repositories {
   jobRuns: JobRunRepository;
   backtestRuns: BacktestRunRepository;
   sweeps: SweepRepository;
+  models: ModelRegistry;
   /** Resolves when the database answers. */
   probe(): Promise<void>;
 }

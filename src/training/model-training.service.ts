@@ -1,0 +1,131 @@
+/** `tiller train`: evaluate every model family walk-forward beside the baseline, train each family's final
+ * model on every labelled day, store it as an artefact (var/models/<kind>/v<version>.json, sha256 in the
+ * registry) and let the promotion gate decide: active (the previous active one retired) or rejected (the
+ * active one stays). Old artefacts are deleted, keeping the newest `keep` per kind and the active one.
+ * A restarted process loads the active model from its artefact, checks the checksum, and scores exactly as
+ * the process that trained it. */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MarketMatrix } from '../backtest/market-matrix.js';
+import type { AppConfig } from '../config.js';
+import { OperationalError } from '../domain/errors.js';
+import { FEATURES } from '../market/indicators.js';
+import type { ModelRecord, ModelRegistry } from '../ports/repositories.port.js';
+import { BASELINE } from '../../models/baseline.js';
+import { FAMILIES, type ModelFamily } from '../../models/model-families.js';
+import type { Panel } from '../../models/panel.js';
+import { trainReport, WARMUP_DAYS, type TrainReport } from '../../models/train-report.js';
+import { BINS } from '../../models/trees/binned.js';
+import type { TreeEnsemble } from '../../models/trees/ensembles.js';
+import { promotionDecision } from './promotion.js';
+
+/** The artefact file: the model and what it was trained on, so a reader can refuse a mismatch. */
+interface Artefact {
+  format: 'tiller-tree-ensemble';
+  formatVersion: 1;
+  kind: string;
+  version: number;
+  horizon: number;
+  features: readonly string[];
+  bins: number;
+  model: TreeEnsemble;
+}
+
+export interface TrainedModel {
+  kind: string;
+  version: number;
+  /** The model as trained (what was written to the artefact). */
+  model: TreeEnsemble;
+  status: 'active' | 'rejected';
+  reason: string;
+  artefactPath: string;
+}
+
+/** Where the pure computation runs: this process's typed arrays. */
+export const TREE_BACKEND = 'js-typed-arrays';
+
+export class ModelTrainingService {
+  constructor(
+    private readonly d: {
+      registry: ModelRegistry;
+      settings: AppConfig['models'];
+      varDir: string;
+      log?: { info(o: object, msg: string): void };
+    },
+    private readonly families: readonly ModelFamily[] = FAMILIES,
+  ) {}
+
+  /** Evaluate, train, store and decide every family on the matrix `m`. */
+  async train(m: MarketMatrix, onProgress?: (model: string, fold: number, done: number, total: number) => void): Promise<{ report: TrainReport; models: TrainedModel[] }> {
+    const s = this.d.settings;
+    const report = trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, onProgress }, this.families);
+    if (report.folds.length === 0) throw new OperationalError(`not enough stored days for one walk-forward fold (${m.days.length} days; needs about ${WARMUP_DAYS + s.trainDays + s.horizon + s.embargo + s.testDays})`);
+    const baseline = report.models.find((r) => r.model === BASELINE)!.overall;
+    const models: TrainedModel[] = [];
+    for (const fam of this.families) {
+      const evaluation = report.models.find((r) => r.model === fam.name)!;
+      const t0 = performance.now();
+      const model = fam.fit(report.panel, { from: WARMUP_DAYS, to: report.lastLabelled }, (done, total) => onProgress?.(fam.name, -1, done, total));
+      const trainSeconds = evaluation.seconds + (performance.now() - t0) / 1000;
+      const version = await this.d.registry.nextVersion(fam.name);
+      const { file, checksum } = await this.writeArtefact({ format: 'tiller-tree-ensemble', formatVersion: 1, kind: fam.name, version, horizon: s.horizon, features: FEATURES, bins: BINS, model });
+      const rec = await this.d.registry.add({
+        kind: fam.name, version, params: { ...fam.params }, dataFrom: m.days[WARMUP_DAYS]!, dataTo: m.days[report.lastLabelled]!, horizon: s.horizon,
+        folds: report.folds.length, metrics: { overall: { ...evaluation.overall }, folds: evaluation.folds.map((f) => ({ ...f })) }, baseline: { ...baseline },
+        backend: TREE_BACKEND, trainSeconds, artefactPath: file, checksum,
+      });
+      const decision = promotionDecision(evaluation.overall, baseline, s.promotion);
+      if (decision.promote) await this.d.registry.promote(rec.id, decision.reason);
+      else await this.d.registry.reject(rec.id, decision.reason);
+      this.d.log?.info({ kind: fam.name, version, promoted: decision.promote, reason: decision.reason }, 'model trained');
+      models.push({ kind: fam.name, version, model, status: decision.promote ? 'active' : 'rejected', reason: decision.reason, artefactPath: file });
+      await this.purge(fam.name);
+    }
+    return { report, models };
+  }
+
+  /** The active model of a kind, read from its artefact; null when the kind has none. Throws when the file
+   * is missing, altered (checksum) or of another feature layout. */
+  async loadActive(kind: string): Promise<{ record: ModelRecord; model: TreeEnsemble } | null> {
+    const record = await this.d.registry.active(kind);
+    if (!record) return null;
+    const bytes = await readFile(record.artefactPath).catch(() => {
+      throw new OperationalError(`the artefact of ${kind} v${record.version} is missing: ${record.artefactPath}`);
+    });
+    if (sha256(bytes) !== record.checksum) throw new OperationalError(`the artefact of ${kind} v${record.version} does not match its checksum: ${record.artefactPath}`);
+    const a = JSON.parse(bytes.toString('utf8')) as Artefact;
+    if (a.format !== 'tiller-tree-ensemble' || a.bins !== BINS || a.features.join(',') !== FEATURES.join(',')) {
+      throw new OperationalError(`the artefact of ${kind} v${record.version} was written for another feature layout; train again`);
+    }
+    return { record, model: a.model };
+  }
+
+  /** Scores of every symbol on decision day `d` of the panel by a loaded model (NaN where no bar). */
+  scoreDay(kind: string, model: TreeEnsemble, p: Panel, d: number): Float64Array {
+    const fam = this.families.find((f) => f.name === kind);
+    if (!fam) throw new OperationalError(`unknown model kind ${kind}`);
+    const out = new Float64Array(p.D * p.S).fill(Number.NaN);
+    fam.score(model, p, { from: d, to: d }, out);
+    return out.slice(d * p.S, (d + 1) * p.S);
+  }
+
+  private async writeArtefact(a: Artefact): Promise<{ file: string; checksum: string }> {
+    const dir = path.join(this.d.varDir, 'models', a.kind);
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `v${a.version}.json`);
+    const bytes = Buffer.from(JSON.stringify(a));
+    await writeFile(file, bytes);
+    return { file, checksum: sha256(bytes) };
+  }
+
+  /** Delete artefacts beyond the newest `keep` of a kind, never the active one's. */
+  private async purge(kind: string): Promise<void> {
+    const all = await this.d.registry.list(kind);
+    for (const r of all.slice(this.d.settings.keep)) {
+      if (r.status !== 'active') await rm(r.artefactPath, { force: true });
+    }
+  }
+}
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

@@ -1,0 +1,85 @@
+/** The model registry on real PostgreSQL with real bars: `train` stores each family's model with its
+ * walk-forward figures beside the baseline's and an artefact with its checksum; the gate promotes or rejects
+ * (the active model stays); a restarted process loads the active model and scores exactly as before; a
+ * tampered artefact is refused; old artefacts are deleted. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPanel } from '../../models/panel.js';
+import { loadConfig, type AppConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp, type App } from '../../src/main.js';
+import { ManualClock } from '../../src/ports/clock.port.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { SP500_DIR } from '../helpers/tiller-process.js';
+
+const UNIVERSE = ['AAPL', 'AMZN', 'BA', 'CAT', 'CVX', 'DIS', 'GE', 'HD', 'IBM', 'JNJ', 'JPM', 'KO', 'MCD', 'MMM', 'MRK', 'MSFT', 'NKE', 'PFE', 'PG', 'UNH', 'WMT', 'XOM'];
+
+describe('model registry, promotion and restart', () => {
+  let db: TestDatabase;
+  let config: AppConfig;
+  let app: App;
+  const varDir = path.join('/tmp', `tiller-models-${process.pid}`);
+  const open = () => createApp(config, { clock: new ManualClock(new Date('2017-06-01T22:00:00Z')), log: createLogger('silent') });
+  const withMargins = (minIcGain: number, keep = 3): AppConfig => ({ ...config, models: { ...config.models, keep, promotion: { minIcGain, minTopNGain: minIcGain } } });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const base = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: varDir }, dotenvDir: null });
+    config = {
+      ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 },
+      models: { ...base.models, trainDays: 200, testDays: 63 },
+    };
+    app = await open();
+    await app.handlers.pipeline('2017-06-01', 'test');
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('promotes what beats the baseline, rejects what does not (the active model stays), and a restart scores exactly as before', async () => {
+    const m = await app.backtest.load();
+    const first = await app.trainingFor(withMargins(-1)).train(m);
+    expect(first.models.map((x) => [x.kind, x.version, x.status])).toEqual([['trees-gbt', 1, 'active'], ['trees-forest', 1, 'active']]);
+    expect(first.report.folds.length).toBeGreaterThanOrEqual(2);
+    const [gbt] = await app.repos.models.list('trees-gbt');
+    expect(gbt).toMatchObject({ kind: 'trees-gbt', version: 1, status: 'active', horizon: 10, backend: 'js-typed-arrays', folds: first.report.folds.length });
+    expect(gbt!.reason).toMatch(/^beat the baseline out of sample: rank IC /);
+    expect(gbt!.metrics.overall.ic).toBe(first.report.models.find((r) => r.model === 'trees-gbt')!.overall.ic);
+    expect(gbt!.baseline.ic).toBe(first.report.models.find((r) => r.model === 'baseline-momentum-12-1')!.overall.ic);
+    expect(existsSync(gbt!.artefactPath)).toBe(true);
+    expect(gbt!.checksum).toMatch(/^[0-9a-f]{64}$/);
+
+    // Scores of the last day from the model as trained, before a restart.
+    const panel = buildPanel(m, config.models.horizon);
+    const day = m.days.length - 1;
+    const before = app.trainingFor(config).scoreDay('trees-gbt', first.models[0]!.model, panel, day);
+    expect(Array.from(before).filter((v) => Number.isFinite(v)).length).toBe(UNIVERSE.length);
+
+    // A gate nothing passes: the new versions are rejected with the reason, v1 stays active.
+    const second = await app.trainingFor(withMargins(1)).train(m);
+    expect(second.models.map((x) => [x.version, x.status])).toEqual([[2, 'rejected'], [2, 'rejected']]);
+    expect(second.models[0]!.reason).toMatch(/rank IC and top-N return did not beat the baseline by the margin/);
+    expect((await app.repos.models.active('trees-gbt'))!.version).toBe(1);
+
+    await app.close();
+    app = await open();
+    const loaded = await app.trainingFor(config).loadActive('trees-gbt');
+    expect(loaded!.record.version).toBe(1);
+    const after = app.trainingFor(config).scoreDay('trees-gbt', loaded!.model, buildPanel(await app.backtest.load(), config.models.horizon), day);
+    expect(Array.from(after)).toEqual(Array.from(before));
+  }, 180_000);
+
+  it('keeps the newest artefacts and the active one, and refuses an artefact that was altered', async () => {
+    const m = await app.backtest.load();
+    await app.trainingFor(withMargins(1, 1)).train(m); // v3, rejected; keep 1: v2 goes, v1 (active) stays
+    const files = (await app.repos.models.list('trees-forest')).map((r) => [r.version, r.status, existsSync(r.artefactPath)]);
+    expect(files).toEqual([[3, 'rejected', true], [2, 'rejected', false], [1, 'active', true]]);
+
+    const active = (await app.repos.models.active('trees-forest'))!;
+    writeFileSync(active.artefactPath, readFileSync(active.artefactPath, 'utf8').replace('"base":0', '"base":1'));
+    await expect(app.trainingFor(config).loadActive('trees-forest')).rejects.toThrow(/does not match its checksum/);
+    expect(await app.trainingFor(config).loadActive('lstm')).toBeNull();
+  }, 120_000);
+});
