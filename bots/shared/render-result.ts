@@ -1,4 +1,5 @@
 /** Renders a command result as text lines with a transport's markup. */
+import type { ModelRecord } from '../../src/ports/repositories.port.js';
 import type { CommandResult, PerformanceResult } from '../../src/commands/command.types.js';
 import { breakerValue } from './render-alert.js';
 import { money, price, signedMoney, type Markup } from './markup.js';
@@ -185,6 +186,23 @@ export function renderResult(r: CommandResult, m: Markup): string {
         return `${head}: return ${pct(b.metrics?.totalReturn)}, Sharpe ${b.metrics?.sharpe == null ? '–' : b.metrics.sharpe.toFixed(2)}, max DD ${pct(b.metrics?.maxDrawdown)}, ${b.metrics?.trades ?? 0} trades`;
       })].join('\n');
     }
+    case 'models': {
+      const modelLine = (x: ModelRecord, now: Date) => modelSummary(x, now, e);
+      if (r.models.length === 0) return 'No trained models yet: run `tiller train` (the picks come from the momentum rule).';
+      return [m.bold('Models (out of sample, walk-forward)'), ...r.models.map((x) => `${modelLine(x, r.now)}`)].join('\n');
+    }
+    case 'model': {
+      const modelLine = (x: ModelRecord, now: Date) => modelSummary(x, now, e);
+      const active = r.versions.find((x) => x.status === 'active');
+      const shown = active ?? r.versions[0]!;
+      const folds = shown.metrics.folds.map((f, i) => `fold ${i + 1}: IC ${fx(f.ic, 3)} (t ${fx(f.icT, 1)}), hit ${pc(f.hitRate)}, top-N ${pc(f.topN)}`);
+      return [
+        m.bold(`${e(shown.kind)}: ${active ? `v${active.version} active` : 'no active version'}`),
+        ...r.versions.map((x) => modelLine(x, r.now)),
+        `${e(shown.kind)} v${shown.version} folds (baseline overall: IC ${fx(shown.baseline.ic, 3)}, top-N ${pc(shown.baseline.topN)}):`,
+        ...folds.map(e),
+      ].join('\n');
+    }
     case 'help':
       return [`${m.bold('Commands')} (your role: ${r.role})`, ...r.commands.map((c) => `${e(c.usage)}: ${e(c.description)}`)].join('\n');
     case 'confirm':
@@ -196,4 +214,16 @@ export function renderResult(r: CommandResult, m: Markup): string {
     case 'error':
       return `⚠️ ${e(r.message)}`;
   }
+}
+
+const fx = (v: number | undefined, digits: number) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const pc = (v: number | undefined) => (v == null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)} %`);
+
+/** One model's line: kind, version, status, out-of-sample IC and top-N return beside the baseline's, age. */
+function modelSummary(x: ModelRecord, now: Date, e: (s: string) => string): string {
+  const days = Math.max(0, Math.floor((now.getTime() - x.createdAt.getTime()) / 86_400_000));
+  const o = x.metrics.overall;
+  return `${e(x.kind)} v${x.version} ${x.status}: rank IC ${fx(o.ic, 3)} (t ${fx(o.icT, 1)}) vs baseline ${fx(x.baseline.ic, 3)}; `
+    + `top-N ${pc(o.topN)} vs ${pc(x.baseline.topN)}; data ${x.dataFrom}..${x.dataTo}; trained ${days === 0 ? 'today' : `${days} d ago`}`
+    + (x.status === 'active' ? '' : `; ${e(x.reason)}`);
 }

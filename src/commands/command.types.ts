@@ -1,5 +1,5 @@
 /** Types of the command core. A command is written once here and rendered by every transport. */
-import type { AlertMode, BacktestRunRecord, JobRunInfo, PipelineRunInfo } from '../ports/repositories.port.js';
+import type { AlertMode, BacktestRunRecord, JobRunInfo, ModelRecord, PipelineRunInfo } from '../ports/repositories.port.js';
 import type { BacktestDone } from './command-services.js';
 import type { BreakerReading } from '../trading/breakers/circuit-breakers.js';
 import type { CloseResult, HaltResult } from '../trading/halt.service.js';
@@ -100,6 +100,8 @@ export type CommandResult =
   | { kind: 'report'; report: PeriodReport; currency: string }
   | { kind: 'backtest'; backtest: BacktestDone; currency: string }
   | { kind: 'backtests'; runs: BacktestRunRecord[] }
+  | { kind: 'models'; models: ModelRecord[]; now: Date }
+  | { kind: 'model'; versions: ModelRecord[]; now: Date }
   | { kind: 'confirm'; token: string; command: string; prompt: string; expiresInSeconds: number }
   | { kind: 'cancelled'; command: string }
   | { kind: 'refused'; reason: string }

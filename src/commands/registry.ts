@@ -1,5 +1,6 @@
 /** The command registry: the one list every transport builds its menus and help from. */
 import { backtestCommand, backtestsCommand } from './backtest.commands.js';
+import { modelCommand, modelsCommand } from './models.commands.js';
 import type { CommandServices } from './command-services.js';
 import type { CommandDefinition } from './command.types.js';
 import { helpCommand } from './help.command.js';
@@ -20,7 +21,7 @@ export function buildCommands(s: CommandServices): CommandDefinition[] {
   const list: CommandDefinition[] = [
     statusCommand(s), picksCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), dailyCommand(s), weeklyCommand(s), riskCommand(s),
     pipelineCommand(s), jobsCommand(s), runCommand(s), alertsCommand(s), pauseCommand(s), resumeCommand(s), setRiskCommand(s), closeCommand(s),
-    closeAllCommand(s), emergencyStopCommand(s), whoamiCommand(), backtestCommand(s), backtestsCommand(s),
+    closeAllCommand(s), emergencyStopCommand(s), whoamiCommand(), backtestCommand(s), backtestsCommand(s), modelsCommand(s), modelCommand(s),
   ];
   list.push(helpCommand(() => list));
   return list;

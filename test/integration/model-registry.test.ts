@@ -6,6 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPanel } from '../../models/panel.js';
+import { renderResult } from '../../bots/shared/render-result.js';
+import { plainMarkup } from '../../bots/shared/markup.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/main.js';
@@ -13,6 +15,7 @@ import { ManualClock } from '../../src/ports/clock.port.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SP500_DIR } from '../helpers/tiller-process.js';
 
+const viewer = { transport: 'telegram', userId: '3', chatId: '-10' };
 const UNIVERSE = ['AAPL', 'AMZN', 'BA', 'CAT', 'CVX', 'DIS', 'GE', 'HD', 'IBM', 'JNJ', 'JPM', 'KO', 'MCD', 'MMM', 'MRK', 'MSFT', 'NKE', 'PFE', 'PG', 'UNH', 'WMT', 'XOM'];
 
 describe('model registry, promotion and restart', () => {
@@ -25,7 +28,7 @@ describe('model registry, promotion and restart', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const base = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: varDir }, dotenvDir: null });
+    const base = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: varDir, TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_VIEWERS: '3' }, dotenvDir: null });
     config = {
       ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 },
       models: { ...base.models, trainDays: 200, testDays: 63 },
@@ -69,6 +72,20 @@ describe('model registry, promotion and restart', () => {
     expect(loaded!.record.version).toBe(1);
     const after = app.trainingFor(config).scoreDay('trees-gbt', loaded!.model, buildPanel(await app.backtest.load(), config.models.horizon), day);
     expect(Array.from(after)).toEqual(Array.from(before));
+
+    // From chat: the active model of each kind beside the baseline; one kind's versions and folds.
+    const list = await app.core.handle(viewer, 'models', []);
+    expect(list).toMatchObject({ kind: 'models', models: [{ kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' }] });
+    const text = renderResult(list, plainMarkup);
+    expect(text).toContain(`trees-gbt v1 active: rank IC ${gbt!.metrics.overall.ic!.toFixed(3)}`);
+    expect(text).toContain(`vs baseline ${gbt!.baseline.ic!.toFixed(3)}`);
+    const one = await app.core.handle(viewer, 'model', ['trees-gbt']);
+    expect(one).toMatchObject({ kind: 'model', versions: [{ version: 2, status: 'rejected' }, { version: 1, status: 'active' }] });
+    const detail = renderResult(one, plainMarkup);
+    expect(detail).toContain('trees-gbt v2 rejected');
+    expect(detail).toContain('did not beat the baseline');
+    expect(detail.match(/^fold \d+: IC/gm)).toHaveLength(first.report.folds.length);
+    expect(await app.core.handle(viewer, 'model', ['lstm'])).toEqual({ kind: 'error', message: 'no model of kind "lstm"; kinds: trees-forest, trees-gbt' });
   }, 180_000);
 
   it('keeps the newest artefacts and the active one, and refuses an artefact that was altered', async () => {
