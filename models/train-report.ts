@@ -1,7 +1,9 @@
 /** `tiller train --report`: every model family and the 12-1 baseline walk-forward on the stored market,
  * printed per fold and overall. */
 import type { MarketMatrix } from '../src/backtest/market-matrix.js';
+import type { ProfileConfig } from '../src/config.js';
 import { BASELINE, momentum121 } from './baseline.js';
+import { momentumRuleScores } from './rule-scores.js';
 import { walkForwardFolds, type Fold } from './folds.js';
 import { FAMILIES, type ModelFamily } from './model-families.js';
 import { buildPanel, type Panel } from './panel.js';
@@ -15,6 +17,8 @@ export interface TrainOptions {
   embargo: number;
   /** The daily top-N of the evaluation's portfolio figure. */
   topN: number;
+  /** The live picks rule, evaluated beside the models (its profile's settings). */
+  rule?: { name: string; profile: ProfileConfig };
   onProgress?: (model: string, fold: number, done: number, total: number) => void;
 }
 
@@ -39,7 +43,9 @@ export function trainReport(m: MarketMatrix, o: TrainOptions, families: readonly
   const t1 = performance.now();
   const lastLabelled = m.days.length - o.horizon - 2;
   const folds = walkForwardFolds({ first: WARMUP_DAYS, last: lastLabelled, horizon: o.horizon, trainDays: o.trainDays, testDays: o.testDays, embargo: o.embargo });
-  const models = walkForwardReport(panel, folds, { [BASELINE]: momentum121(m) }, families, o.onProgress, o.topN);
+  const fixed: Record<string, Float64Array> = { [BASELINE]: momentum121(m) };
+  if (o.rule) fixed[o.rule.name] = momentumRuleScores(m, o.rule.profile);
+  const models = walkForwardReport(panel, folds, fixed, families, o.onProgress, o.topN);
   const day = (i: number) => m.days[i]!;
   return {
     folds: folds.map((f) => ({ ...f, trainDays: { from: day(f.train.from), to: day(f.train.to) }, testDays: { from: day(f.test.from), to: day(f.test.to) } })),

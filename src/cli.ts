@@ -8,7 +8,7 @@ import { instantAt, tradingDayOf } from './market/market-time.js';
 import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
-import { createApp, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
+import { createApp, ruleOf, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { STRATEGIES } from './backtest/backtest.service.js';
@@ -213,7 +213,7 @@ program
       const m = await app.backtest.load(symbols);
       if (opts.report) {
         const s = config.models;
-        return { report: trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, onProgress }), models: [] };
+        return { report: trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, rule: ruleOf(config), onProgress }), models: [] };
       }
       return app.trainingFor(config).train(m, onProgress);
     }, config);

@@ -70,6 +70,7 @@ import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
 import { TradeCycle } from './trading/trade-cycle.js';
 import { PositionCloser } from './trading/position-closer.js';
+import { MODEL_NAME } from './picks/momentum.strategy.js';
 import { ModelTrainingService } from './training/model-training.service.js';
 import { TradingStateService } from './trading/trading-state.service.js';
 
@@ -293,7 +294,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
-    trainingFor: (c) => new ModelTrainingService({ registry: repos.models, settings: c.models, varDir: c.varDir, log }),
+    trainingFor: (c) => new ModelTrainingService({ registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c) }),
     async distributedSweeps(runId, spec, local) {
       await repos.sweeps.create(runId, spec);
       const worker = new SweepWorker({ repos, config, log }, sweepWorkerName());
@@ -312,6 +313,11 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
       if (embedded) await embedded.stop();
     },
   };
+}
+
+/** The live picks rule of a config (its traded profile), evaluated beside the models. */
+export function ruleOf(c: AppConfig): { name: string; profile: AppConfig['picks']['profiles']['conservative'] } {
+  return { name: `rule-${MODEL_NAME} (${c.trading.profile})`, profile: c.picks.profiles[c.trading.profile] };
 }
 
 /** This process's name in sweep task records: host and pid. */

@@ -35,6 +35,11 @@ function qualifies(r: IndicatorRow, inst: Instrument | undefined, p: ProfileConf
   return qualifiesValues(r.close, nan(r.atr14), nan(r.sma50), nan(r.sma200), nan(r.rsi14), nan(r.roc63), nan(r.roc20), nan(r.macdHist), nan(inst?.marketCap), p);
 }
 
+/** The rule's score of a qualifying symbol from its percentile ranks among the day's qualifiers. */
+export function ruleScore(p63: number, p20: number, pMacdHist: number): number {
+  return 0.5 * p63 + 0.3 * p20 + 0.2 * pMacdHist;
+}
+
 /** Percentile rank in [0, 1] of each value among `values` (ties share the lower rank). */
 function percentiles(values: number[]): number[] {
   const sorted = [...values].sort((a, b) => a - b);
@@ -50,7 +55,7 @@ export function rankPicks(day: TradingDay, profile: RiskProfile, rows: Indicator
   const m63 = percentiles(cands.map((c) => c.roc63));
   const m20 = percentiles(cands.map((c) => c.roc20));
   const mh = percentiles(cands.map((c) => c.macdHist / c.close));
-  const scored = cands.map((c, i) => ({ c, score: 0.5 * m63[i]! + 0.3 * m20[i]! + 0.2 * mh[i]! }));
+  const scored = cands.map((c, i) => ({ c, score: ruleScore(m63[i]!, m20[i]!, mh[i]!) }));
   scored.sort((a, b) => b.score - a.score || a.c.symbol.localeCompare(b.c.symbol));
   return scored.slice(0, p.topN).map(({ c, score }, i) => {
     const round = (x: number) => Math.round(x * 100) / 100;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MarketMatrix } from '../backtest/market-matrix.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig, ProfileConfig } from '../config.js';
 import { OperationalError } from '../domain/errors.js';
 import { FEATURES } from '../market/indicators.js';
 import type { ModelRecord, ModelRegistry } from '../ports/repositories.port.js';
@@ -50,6 +50,8 @@ export class ModelTrainingService {
     private readonly d: {
       registry: ModelRegistry;
       settings: AppConfig['models'];
+      /** The live picks rule to evaluate beside the models. */
+      rule?: { name: string; profile: ProfileConfig };
       varDir: string;
       log?: { info(o: object, msg: string): void };
     },
@@ -59,7 +61,7 @@ export class ModelTrainingService {
   /** Evaluate, train, store and decide every family on the matrix `m`. */
   async train(m: MarketMatrix, onProgress?: (model: string, fold: number, done: number, total: number) => void): Promise<{ report: TrainReport; models: TrainedModel[] }> {
     const s = this.d.settings;
-    const report = trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, onProgress }, this.families);
+    const report = trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, rule: this.d.rule, onProgress }, this.families);
     if (report.folds.length === 0) throw new OperationalError(`not enough stored days for one walk-forward fold (${m.days.length} days; needs about ${WARMUP_DAYS + s.trainDays + s.horizon + s.embargo + s.testDays})`);
     const baseline = report.models.find((r) => r.model === BASELINE)!.overall;
     const models: TrainedModel[] = [];

@@ -1,7 +1,10 @@
 /** The modelling core (models/): the panel never looks ahead, the folds purge overlapping labels, and the
  * tree families find a planted signal but nothing in noise, on the same folds as the 12-1 baseline. */
 import { describe, expect, it } from 'vitest';
-import { buildMarketMatrix, type MarketMatrix } from '../../src/backtest/market-matrix.js';
+import { buildMarketMatrix, MatrixRows, type MarketMatrix } from '../../src/backtest/market-matrix.js';
+import { loadConfig } from '../../src/config.js';
+import { rankPicks } from '../../src/picks/momentum.strategy.js';
+import { momentumRuleScores } from '../../models/rule-scores.js';
 import { seededRandom } from '../../src/backtest/monte-carlo.js';
 import { toBarColumns, type BarColumns } from '../../src/market/indicators.js';
 import { momentum121 } from '../../models/baseline.js';
@@ -120,6 +123,25 @@ describe('tree families', () => {
       expect(Math.abs(r.overall.icT), r.model).toBeLessThan(3);
     }
   }, 60_000);
+});
+
+describe('the live rule as scores', () => {
+  it('ranks first exactly the picks the live rule makes, day after day', () => {
+    const config = loadConfig({ env: {}, dotenvDir: null });
+    const profile = config.picks.profiles.aggressive;
+    const m = matrixOf(new Map(SYMBOLS.map((s) => [s, toBarColumns(sp500Bars(s))])));
+    const scores = momentumRuleScores(m, profile);
+    const rows = new MatrixRows(m);
+    const S = m.symbols.length;
+    let compared = 0;
+    for (let d = 260; d < m.days.length; d += 7) {
+      const picks = rankPicks(m.days[d]!, 'aggressive', rows.on(d), m.instruments, profile).map((x) => x.symbol);
+      const byScore = m.symbols.map((sym, s) => ({ sym, v: scores[d * S + s]! })).filter((x) => x.v >= 0).sort((a, b) => b.v - a.v || a.sym.localeCompare(b.sym));
+      expect(byScore.slice(0, profile.topN).map((x) => x.sym), m.days[d]).toEqual(picks);
+      compared += picks.length;
+    }
+    expect(compared).toBeGreaterThan(200);
+  });
 });
 
 describe('baseline', () => {
