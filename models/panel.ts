@@ -30,6 +30,18 @@ export interface Panel {
 /** The day a label of decision day `d` becomes known. */
 export const labelEnd = (d: number, horizon: number): number => d + 1 + horizon;
 
+/** The first index of sorted[0..n) holding a value >= v (n when none). */
+export function lowerBound(sorted: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Rank `values` (NaN skipped) into `out` at the same positions, scaled to [-0.5, 0.5]; ties share the
  * mean rank; NaN stays NaN. `scratch` holds a copy for sorting (length >= values.length). */
 export function crossRank(values: Float64Array, out: Float32Array | Float64Array, scratch: Float64Array): void {
@@ -47,13 +59,7 @@ export function crossRank(values: Float64Array, out: Float32Array | Float64Array
       continue;
     }
     // Lower and upper bound of v in the sorted values: ties get the mean of their ranks.
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(sorted, n, v);
     let up = lo;
     let top = n;
     while (up < top) {

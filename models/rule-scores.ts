@@ -6,6 +6,7 @@ import { marketCaps, scanQualifiers } from '../src/backtest/signal-scan.js';
 import type { ProfileConfig } from '../src/config.js';
 import { FEATURE_COUNT, FEATURE_INDEX } from '../src/market/indicators.js';
 import { ruleScore } from '../src/picks/momentum.strategy.js';
+import { lowerBound } from './panel.js';
 
 /** Percentile ranks in [0, 1] of values[0..n), ties sharing the lower rank, as the rule ranks them. */
 function lowerPercentiles(values: Float64Array, n: number, out: Float64Array, sorted: Float64Array): void {
@@ -16,15 +17,7 @@ function lowerPercentiles(values: Float64Array, n: number, out: Float64Array, so
       out[i] = 1;
       continue;
     }
-    let lo = 0;
-    let hi = n;
-    const v = values[i]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    out[i] = lo / (n - 1);
+    out[i] = lowerBound(s, n, values[i]!) / (n - 1);
   }
 }
 
