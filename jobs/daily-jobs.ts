@@ -8,7 +8,7 @@ import type { PositionMonitor } from '../src/trading/position-monitor.js';
 import type { Reconciler } from '../src/trading/reconciler.js';
 import type { TradeCycle } from '../src/trading/trade-cycle.js';
 
-export const JOB_NAMES = ['pipeline', 'picks', 'trade', 'monitor', 'report'] as const;
+export const JOB_NAMES = ['pipeline', 'picks', 'trade', 'monitor', 'report', 'train'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export function isJobName(s: string): s is JobName {
@@ -23,6 +23,8 @@ export interface JobServices {
   monitor: PositionMonitor;
   report: DailyReport;
   reconciler: Reconciler;
+  /** Walk-forward evaluation, training and promotion of every model family on the stored data. */
+  train: () => Promise<unknown>;
 }
 
 /** A job body for one trading day; returns a summary for logs and `tiller run`. */
@@ -53,5 +55,7 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
       return s.monitor.run(day);
     }),
     report: onTradingDays((day) => s.report.run(day)),
+    // Training reads the stored history only, so it runs on any day its schedule names (a weekend by default).
+    train: () => s.train(),
   };
 }

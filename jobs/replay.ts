@@ -3,7 +3,7 @@
  * scheduled time (from config) and the same job handlers as live run in that order. */
 import type { AppConfig } from '../src/config.js';
 import { UserError } from '../src/domain/errors.js';
-import { cronTimeOfDay } from '../src/market/schedule-time.js';
+import { cronRunsOnWeekday, cronTimeOfDay } from '../src/market/schedule-time.js';
 import type { TradingDay } from '../src/domain/types.js';
 import { instantAt } from '../src/market/market-time.js';
 import type { ManualClock } from '../src/ports/clock.port.js';
@@ -41,7 +41,10 @@ export async function replay(
   const started = performance.now();
   const failures: ReplaySummary['failures'] = [];
   for (const [i, day] of days.entries()) {
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
     for (const { job, time } of order) {
+      // A job whose schedule skips this weekday (the weekly train job) does not run on it in replay either.
+      if (!cronRunsOnWeekday(schedule[job], weekday)) continue;
       deps.clock.set(instantAt(day, time, timezone));
       try {
         await runJob(deps, job, day, handlers[job], 'replay');

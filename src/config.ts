@@ -156,6 +156,7 @@ const fileSchema = z.object({
     trade: z.string().min(1),
     monitor: z.string().min(1),
     report: z.string().min(1),
+    train: z.string().min(1),
   }),
   chat: z.object({
     confirmTtlSeconds: z.number().int().positive(),

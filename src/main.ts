@@ -181,6 +181,13 @@ function exportDir(config: AppConfig): string | null {
   return config.pipeline.exportDir ? path.resolve(config.pipeline.exportDir) : path.join(config.varDir, 'exports', 'candles');
 }
 
+/** Progress of the train job as log lines: one per fold of each model family. */
+function trainingProgress(log: Logger): (model: string, fold: number, done: number, total: number) => void {
+  return (model, fold, done, total) => {
+    if (done === total) log.info({ model, fold: fold < 0 ? 'final' : fold + 1, trees: total }, `train ${model} ${fold < 0 ? 'final model' : `fold ${fold + 1}`} done`);
+  };
+}
+
 /** Progress of long pipeline steps as log lines, every 100 symbols. */
 function logProgress(log: Logger): ProgressFn {
   return (step, done, total) => {
@@ -246,6 +253,11 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   );
   const handlers = jobHandlers({
     calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle, monitor, report, reconciler,
+    async train() {
+      const m = await backtestService.load();
+      const { report: r, models } = await training.train(m, trainingProgress(log));
+      return { folds: r.folds.length, symbols: r.symbols, seconds: Math.round(r.seconds.total), models: models.map((x) => ({ kind: x.kind, version: x.version, status: x.status, reason: x.reason })) };
+    },
   });
 
   const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns };
@@ -264,6 +276,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
 
   const backtestService = new BacktestService(repos, config, calendar);
+  const training = new ModelTrainingService({ registry: repos.models, settings: config.models, varDir: config.varDir, log, rule: ruleOf(config) });
   const backtestControl = (): BacktestControl => ({
     strategies: STRATEGIES,
     dataRange: () => repos.candles.dayRange(),

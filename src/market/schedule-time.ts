@@ -9,3 +9,18 @@ export function cronTimeOfDay(cron: string): string {
   }
   return `${hour.padStart(2, '0')}:${min.padStart(2, '0')}`;
 }
+
+/** Whether a cron entry's day-of-week field ("*", "1-5", "6", "0,6", "1-3,5"; 0 and 7 are Sunday) includes
+ * `weekday` (0 = Sunday … 6 = Saturday). Replay runs a job only on the trading days its schedule names. */
+export function cronRunsOnWeekday(cron: string, weekday: number): boolean {
+  const field = cron.trim().split(/\s+/)[4] ?? '*';
+  if (field === '*') return true;
+  for (const part of field.split(',')) {
+    const m = /^(\d)(?:-(\d))?$/.exec(part);
+    if (!m) throw new ConfigError(`schedule: "${cron}": day-of-week "${part}" is not a day (0-7) or a range of days`);
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    for (let d = a; d <= b; d++) if (d % 7 === weekday) return true;
+  }
+  return false;
+}

@@ -59,7 +59,7 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
 
   it('/run starts a job for an operator (not a viewer); /jobs shows its schedule and how it ended', async () => {
     expect(await app.core.handle(viewer, 'run', ['report'])).toEqual({ kind: 'refused', reason: '/run needs the operator role; you are viewer.' });
-    expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of pipeline, picks, trade, monitor, report' });
+    expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of pipeline, picks, trade, monitor, report, train' });
     expect(await app.core.handle(operator, 'run', ['report'])).toEqual({ kind: 'job_started', job: 'report', day: '2017-03-01' });
     const jobs = await eventually(async () => {
       const r = (await app.core.handle(viewer, 'jobs', [])) as JobsResult;
@@ -67,7 +67,7 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
     }, 10_000, 'the report run to finish');
     expect(jobs.timezone).toBe('America/New_York');
     expect(jobs.jobs.map((j) => [j.name, j.schedule])).toEqual([
-      ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'],
+      ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'], ['train', '0 6 * * 6'],
     ]);
     expect(jobs.jobs.find((j) => j.name === 'report')!.last).toMatchObject({ day: '2017-03-01', trigger: 'chat:telegram:2', outcome: 'success', error: null });
     expect(jobs.jobs.find((j) => j.name === 'pipeline')!.last).toBeNull();

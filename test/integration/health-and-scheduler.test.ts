@@ -45,8 +45,8 @@ describe('health and scheduler', () => {
     const clock = new ManualClock(new Date('2017-03-01T14:30:00Z'));
     const calls: Array<[JobName, string]> = [];
     const handler = (name: JobName): JobHandler => async (day) => { calls.push([name, day]); };
-    const handlers = { pipeline: handler('pipeline'), picks: handler('picks'), trade: handler('trade'), monitor: handler('monitor'), report: handler('report') };
-    const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5' };
+    const handlers = { pipeline: handler('pipeline'), picks: handler('picks'), trade: handler('trade'), monitor: handler('monitor'), report: handler('report'), train: handler('train') };
+    const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5', train: '0 6 * * 6' };
     const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns };
     const scheduler = new Scheduler(t.handle.pool, handlers, deps, { schedule, timezone: 'America/New_York', processEveryMs: 200 });
     await scheduler.start();
@@ -59,6 +59,7 @@ describe('health and scheduler', () => {
         { name: 'pipeline', repeat_interval: '0 8 * * 1-5', repeat_timezone: 'America/New_York' },
         { name: 'report', repeat_interval: '30 16 * * 1-5', repeat_timezone: 'America/New_York' },
         { name: 'trade', repeat_interval: '30 9 * * 1-5', repeat_timezone: 'America/New_York' },
+        { name: 'train', repeat_interval: '0 6 * * 6', repeat_timezone: 'America/New_York' },
       ]);
       expect(calls).toEqual([]);
       await scheduler.triggerNow('picks');

@@ -99,4 +99,13 @@ describe('model registry, promotion and restart', () => {
     await expect(app.trainingFor(config).loadActive('trees-forest')).rejects.toThrow(/does not match its checksum/);
     expect(await app.trainingFor(config).loadActive('lstm')).toBeNull();
   }, 120_000);
+
+  it('the scheduled train job does the same through the job runner, on a Saturday, with the configured gate', async () => {
+    const out = await app.handlers.train('2017-06-03', 'test') as { folds: number; models: Array<{ kind: string; version: number; status: string; reason: string }> };
+    expect(out.folds).toBeGreaterThanOrEqual(2);
+    expect(out.models.map((x) => [x.kind, x.version])).toEqual([['trees-gbt', 4], ['trees-forest', 4]]);
+    const gbt = (await app.repos.models.list('trees-gbt'))[0]!;
+    expect([gbt.version, gbt.status, gbt.reason]).toEqual([4, out.models[0]!.status, out.models[0]!.reason]);
+    expect(config.schedule.train).toBe('0 6 * * 6');
+  }, 120_000);
 });

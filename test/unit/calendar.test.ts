@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { MarketCalendar } from '../../src/market/calendar.js';
+import { cronRunsOnWeekday } from '../../src/market/schedule-time.js';
 import { SP500_DIR } from '../helpers/tiller-process.js';
 
 describe('market calendar', () => {
@@ -23,5 +24,17 @@ describe('market calendar', () => {
     const crypto = new MarketCalendar(loadConfig({ env: { TILLER_MARKET: 'crypto' }, dotenvDir: null }).market);
     expect(crypto.nextTradingDay('2026-11-21')).toBe('2026-11-22');
     expect(crypto.tradingDays('2026-11-20', '2026-11-23')).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']);
+  });
+});
+
+describe('schedule days', () => {
+  it('reads the day-of-week field of a cron entry: weekdays, one day, lists, Sunday as 0 or 7; anything else is refused', () => {
+    const days = (cron: string) => [0, 1, 2, 3, 4, 5, 6].filter((d) => cronRunsOnWeekday(cron, d));
+    expect(days('30 9 * * 1-5')).toEqual([1, 2, 3, 4, 5]);
+    expect(days('0 6 * * 6')).toEqual([6]);
+    expect(days('5 0 * * *')).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(days('0 3 * * 7')).toEqual([0]);
+    expect(days('0 3 * * 0,3-4')).toEqual([0, 3, 4]);
+    expect(() => cronRunsOnWeekday('0 3 * * MON', 1)).toThrow(/day-of-week "MON" is not a day/);
   });
 });
