@@ -276,7 +276,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
 
   const backtestService = new BacktestService(repos, config, calendar);
-  const training = new ModelTrainingService({ registry: repos.models, settings: config.models, varDir: config.varDir, log, rule: ruleOf(config) });
+  const training = new ModelTrainingService({ registry: repos.models, settings: config.models, varDir: config.varDir, log, rule: ruleOf(config), alerts, clock });
   const backtestControl = (): BacktestControl => ({
     strategies: STRATEGIES,
     dataRange: () => repos.candles.dayRange(),
@@ -307,7 +307,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
-    trainingFor: (c) => new ModelTrainingService({ registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c) }),
+    trainingFor: (c) => new ModelTrainingService({ registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c), alerts, clock }),
     async distributedSweeps(runId, spec, local) {
       await repos.sweeps.create(runId, spec);
       const worker = new SweepWorker({ repos, config, log }, sweepWorkerName());

@@ -27,6 +27,10 @@ export function renderAlert(ev: BotEvent, m: Markup, currency: string): string {
       return `⚙️ Trading ${m.bold(ev.to)} (was ${ev.from}) by ${e(ev.by)}: ${e(ev.reason)}`;
     case 'job_failed':
       return `❗ ${m.bold('Job failed')}: ${e(ev.job)}: ${e(ev.error)}`;
+    case 'model_promoted':
+      return `🧠 ${m.bold('Model promoted')}: ${e(ev.kind)} v${ev.version} is now active: ${e(ev.reason)}`;
+    case 'model_rejected':
+      return `🧠 ${m.bold('Model rejected')}: ${e(ev.kind)} v${ev.version}; the active model stays: ${e(ev.reason)}`;
     case 'daily_report':
       return [
         `📊 ${m.bold('Daily report')} ${ev.day}`,

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MarketMatrix } from '../backtest/market-matrix.js';
+import type { AlertService } from '../alerts/alert.service.js';
 import type { AppConfig, ProfileConfig } from '../config.js';
+import type { Clock } from '../ports/clock.port.js';
 import { OperationalError } from '../domain/errors.js';
 import { FEATURES } from '../market/indicators.js';
 import type { ModelRecord, ModelRegistry } from '../ports/repositories.port.js';
@@ -54,6 +56,9 @@ export class ModelTrainingService {
       rule?: { name: string; profile: ProfileConfig };
       varDir: string;
       log?: { info(o: object, msg: string): void };
+      /** Where model_promoted and model_rejected alerts go. */
+      alerts?: Pick<AlertService, 'raise'>;
+      clock?: Clock;
     },
     private readonly families: readonly ModelFamily[] = FAMILIES,
   ) {}
@@ -81,6 +86,9 @@ export class ModelTrainingService {
       if (decision.promote) await this.d.registry.promote(rec.id, decision.reason);
       else await this.d.registry.reject(rec.id, decision.reason);
       this.d.log?.info({ kind: fam.name, version, promoted: decision.promote, reason: decision.reason }, 'model trained');
+      const at = (this.d.clock?.now() ?? new Date()).toISOString();
+      const type = decision.promote ? 'model_promoted' : 'model_rejected';
+      await this.d.alerts?.raise({ type, kind: fam.name, version, reason: decision.reason, at }, `${type}:${fam.name}:${version}`);
       models.push({ kind: fam.name, version, model, status: decision.promote ? 'active' : 'rejected', reason: decision.reason, artefactPath: file });
       await this.purge(fam.name);
     }

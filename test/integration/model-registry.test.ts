@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPanel } from '../../models/panel.js';
 import { renderResult } from '../../bots/shared/render-result.js';
+import { renderAlert } from '../../bots/shared/render-alert.js';
 import { plainMarkup } from '../../bots/shared/markup.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -64,6 +65,11 @@ describe('model registry, promotion and restart', () => {
     const second = await app.trainingFor(withMargins(1)).train(m);
     expect(second.models.map((x) => [x.version, x.status])).toEqual([[2, 'rejected'], [2, 'rejected']]);
     expect(second.models[0]!.reason).toMatch(/rank IC and top-N return did not beat the baseline by the margin/);
+    // Each decision is alerted once, with its reason.
+    const alerts = await app.db.db.selectFrom('alert_outbox').select(['type', 'dedupe_key', 'payload']).where('type', 'in', ['model_promoted', 'model_rejected']).orderBy('id').execute();
+    expect(alerts.map((a) => a.dedupe_key)).toEqual(['model_promoted:trees-gbt:1', 'model_promoted:trees-forest:1', 'model_rejected:trees-gbt:2', 'model_rejected:trees-forest:2']);
+    expect(alerts[2]!.payload).toMatchObject({ kind: 'trees-gbt', version: 2, reason: second.models[0]!.reason });
+    expect(renderAlert(alerts[2]!.payload as never, plainMarkup, 'USD')).toBe(`🧠 Model rejected: trees-gbt v2; the active model stays: ${second.models[0]!.reason}`);
     expect((await app.repos.models.active('trees-gbt'))!.version).toBe(1);
 
     await app.close();
