@@ -49,17 +49,19 @@ export class SweepWorker {
 
   /** Run one queued task and store its outcome (or its error). A task already done is not run again. */
   async runTask(runId: string, seq: number): Promise<void> {
-    const rec = await this.d.repos.sweeps.task(runId, seq);
-    if (!rec || rec.status === 'done' || rec.status === 'failed') return;
-    const spec = await this.specOf(runId);
-    await this.d.repos.sweeps.start(runId, seq, this.name);
     try {
+      const rec = await this.d.repos.sweeps.task(runId, seq);
+      if (!rec || rec.status === 'done' || rec.status === 'failed') return;
+      const spec = await this.specOf(runId);
+      await this.d.repos.sweeps.start(runId, seq, this.name);
       const outcome = await this.outcome(spec, rec.task);
       await this.d.repos.sweeps.finish(runId, seq, this.name, { outcome });
     } catch (err) {
+      // Any failure is recorded on the task, so the process waiting for it stops with the reason instead of
+      // waiting for a task no one will finish (Agenda does not retry a failed job).
       const error = err instanceof Error ? err.message : String(err);
       this.d.log.warn({ runId, seq, err: error }, 'sweep task failed');
-      await this.d.repos.sweeps.finish(runId, seq, this.name, { error });
+      await this.d.repos.sweeps.finish(runId, seq, this.name, { error }).catch(() => undefined);
     }
   }
 
