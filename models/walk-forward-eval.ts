@@ -3,7 +3,7 @@
 import { evaluateScores, type Evaluation } from './evaluate.js';
 import type { Fold } from './folds.js';
 import type { ModelFamily } from './model-families.js';
-import type { Panel } from './panel.js';
+import { crossRank, type Panel } from './panel.js';
 
 export interface ModelReport {
   model: string;
@@ -27,8 +27,10 @@ export function walkForwardReport(
       folds: folds.map((f) => ({ fold: f.index, seconds: 0, ...evaluateScores(p, scores, f.test.from, f.test.to, topN) })),
     });
   }
+  const familyScores: Float64Array[] = [];
   for (const fam of families) {
     const scores = new Float64Array(p.D * p.S).fill(Number.NaN);
+    familyScores.push(scores);
     const t0 = performance.now();
     const perFold: ModelReport['folds'] = [];
     for (const f of folds) {
@@ -38,5 +40,42 @@ export function walkForwardReport(
     }
     reports.push({ model: fam.name, folds: perFold, overall: evaluateScores(p, scores, first, last, topN), seconds: (performance.now() - t0) / 1000 });
   }
+  if (families.length > 1) reports.push(ensembleReport(p, folds, familyScores, topN));
   return reports;
+}
+
+export const ENSEMBLE = 'ensemble';
+
+/** The families combined: on each fold's test days, the sum of each family's daily score ranks weighted by
+ * its rank IC so far: measured on the earlier test days whose labels had ended before this fold's test span
+ * began (so no weight looks ahead), floored at 0; equal weights on the first fold or when none is positive. */
+export function ensembleReport(p: Panel, folds: readonly Fold[], familyScores: readonly Float64Array[], topN: number): ModelReport {
+  const S = p.S;
+  const combined = new Float64Array(p.D * S).fill(Number.NaN);
+  const col = new Float64Array(S);
+  const ranked = new Float64Array(S);
+  const scratch = new Float64Array(S);
+  const first = folds[0]!.test.from;
+  const perFold: ModelReport['folds'] = [];
+  const t0 = performance.now();
+  for (const f of folds) {
+    const known = f.test.from - p.horizon - 2; // the last decision day whose label ended before this test span
+    const w = familyScores.map((sc) => {
+      if (known < first) return 1;
+      const ic = evaluateScores(p, sc, first, known, topN).ic;
+      return Number.isFinite(ic) && ic > 0 ? ic : 0;
+    });
+    const total = w.reduce((a, b) => a + b, 0);
+    const weights = total > 0 ? w.map((x) => x / total) : w.map(() => 1 / w.length);
+    for (let d = f.test.from; d <= f.test.to; d++) {
+      for (let s = 0; s < S; s++) combined[d * S + s] = p.live[d * S + s] ? 0 : Number.NaN;
+      familyScores.forEach((sc, k) => {
+        for (let s = 0; s < S; s++) col[s] = sc[d * S + s]!;
+        crossRank(col, ranked, scratch);
+        for (let s = 0; s < S; s++) if (!Number.isNaN(ranked[s]!)) combined[d * S + s]! += weights[k]! * ranked[s]!;
+      });
+    }
+    perFold.push({ fold: f.index, seconds: 0, ...evaluateScores(p, combined, f.test.from, f.test.to, topN) });
+  }
+  return { model: ENSEMBLE, folds: perFold, overall: evaluateScores(p, combined, first, folds.at(-1)!.test.to, topN), seconds: (performance.now() - t0) / 1000 };
 }

@@ -12,7 +12,7 @@ import { evaluateScores } from '../../models/evaluate.js';
 import { walkForwardFolds } from '../../models/folds.js';
 import { BOOSTED_TREES, RANDOM_FOREST } from '../../models/model-families.js';
 import { buildPanel, crossRank, labelEnd, type Panel } from '../../models/panel.js';
-import { walkForwardReport } from '../../models/walk-forward-eval.js';
+import { ensembleReport, walkForwardReport } from '../../models/walk-forward-eval.js';
 import { sp500Bars } from '../helpers/sp500-bars.js';
 
 const SYMBOLS = ['AAPL', 'AMZN', 'BA', 'CAT', 'CVX', 'DIS', 'GE', 'HD', 'IBM', 'JNJ', 'JPM', 'KO', 'MCD', 'MSFT', 'PG', 'XOM'];
@@ -108,6 +108,7 @@ describe('tree families', () => {
     // Feature 3 helps only in the middle of its range, feature 7 linearly: invisible to a single linear rank.
     const p = syntheticPanel(11, (x, at) => 0.03 * (Math.abs(x[at + 3]!) < 0.2 ? 1 : -0.5) + 0.02 * x[at + 7]!);
     const reports = walkForwardReport(p, folds, {}, [BOOSTED_TREES, RANDOM_FOREST]);
+    expect(reports.map((r) => r.model)).toEqual(['trees-gbt', 'trees-forest', 'ensemble']);
     for (const r of reports) {
       expect(r.overall.ic, r.model).toBeGreaterThan(0.2);
       expect(r.overall.icT, r.model).toBeGreaterThan(10);
@@ -115,6 +116,17 @@ describe('tree families', () => {
       expect(r.overall.decileSpread, r.model).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('the ensemble weights each family by its IC on test days whose labels ended before the fold: a family that is always wrong gets none', () => {
+    const p = syntheticPanel(13, (x, at) => 0.02 * x[at + 7]!);
+    const right = Float64Array.from(p.fwd);
+    const wrong = right.map((v) => -v);
+    const e = ensembleReport(p, folds, [right, wrong], 10);
+    expect(e.model).toBe('ensemble');
+    // Fold 1 has no history: equal weights, so the two cancel out (to rounding) and it shows no skill.
+    expect(Math.abs(e.folds[0]!.ic)).toBeLessThan(0.5);
+    for (const f of e.folds.slice(1)) expect(f.ic).toBeCloseTo(1, 9);
+  });
 
   it('find nothing in noise', () => {
     const p = syntheticPanel(12, () => 0);
