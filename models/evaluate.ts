@@ -80,14 +80,21 @@ export function evaluateScores(p: Panel, score: Float64Array, from: number, to: 
     fwSorted.set(fw.subarray(0, n));
     fwSorted.sort();
     const median = n % 2 ? fwSorted[(n - 1) / 2]! : (fwSorted[n / 2 - 1]! + fwSorted[n / 2]!) / 2;
-    let top = 0;
-    let topN = 0;
+    // Mean forward return of the symbols whose score rank is at or above `cut` (ties at the cut all count).
+    const meanAtOrAbove = (cut: number): number => {
+      let sum = 0;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (rs[i]! < cut) continue;
+        sum += fw[i]!;
+        count++;
+      }
+      return sum / count;
+    };
     let bottom = 0;
     let bottomN = 0;
     for (let i = 0; i < n; i++) {
       if (rs[i]! >= hiCut) {
-        top += fw[i]!;
-        topN++;
         picks++;
         if (fw[i]! > median) hits++;
       }
@@ -96,19 +103,10 @@ export function evaluateScores(p: Panel, score: Float64Array, from: number, to: 
         bottomN++;
       }
     }
-    spreadSum += top / topN - bottom / bottomN;
+    spreadSum += meanAtOrAbove(hiCut) - bottom / bottomN;
     spreadDays++;
-    // The N best scores of the day (ties at the cut all count, averaged).
-    const nCut = sorted[Math.max(0, n - Math.min(nBest, n))]!;
-    let best = 0;
-    let bestN = 0;
-    for (let i = 0; i < n; i++) {
-      if (rs[i]! >= nCut) {
-        best += fw[i]!;
-        bestN++;
-      }
-    }
-    topSum += best / bestN;
+    // The N best scores of the day.
+    topSum += meanAtOrAbove(sorted[Math.max(0, n - Math.min(nBest, n))]!);
   }
   const mean = ics.length ? ics.reduce((a, b) => a + b, 0) / ics.length : Number.NaN;
   const sd = ics.length > 1 ? Math.sqrt(ics.reduce((a, b) => a + (b - mean) ** 2, 0) / (ics.length - 1)) : Number.NaN;

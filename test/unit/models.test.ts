@@ -18,6 +18,25 @@ import { sp500Bars } from '../helpers/sp500-bars.js';
 const SYMBOLS = ['AAPL', 'AMZN', 'BA', 'CAT', 'CVX', 'DIS', 'GE', 'HD', 'IBM', 'JNJ', 'JPM', 'KO', 'MCD', 'MSFT', 'PG', 'XOM'];
 const matrixOf = (bars: Map<string, BarColumns>): MarketMatrix => buildMarketMatrix(bars, new Map([...bars.keys()].map((s) => [s, { symbol: s, name: s, sector: null, marketCap: null }])));
 
+describe('evaluation', () => {
+  it('measures a hand-made day: rank IC, hit rate, decile spread and top-N return', () => {
+    const S = 10;
+    const fwd = Float64Array.from({ length: S }, (_, s) => (s + 1) / 100);
+    const p: Panel = { D: 1, S, F: 0, horizon: 0, x: new Float32Array(0), fwd, target: new Float32Array(S), live: new Uint8Array(S).fill(1) };
+    const right = evaluateScores(p, Float64Array.from(fwd), 0, 0, 3);
+    expect(right.days).toBe(1);
+    expect(right.ic).toBeCloseTo(1, 12);
+    expect(right.hitRate).toBe(1); // the top decile (0.10) beats the median (0.055)
+    expect(right.decileSpread).toBeCloseTo(0.10 - 0.01, 12);
+    expect(right.topN).toBeCloseTo((0.08 + 0.09 + 0.10) / 3, 12);
+    const wrong = evaluateScores(p, Float64Array.from(fwd, (v) => -v), 0, 0, 3);
+    expect(wrong.ic).toBeCloseTo(-1, 12);
+    expect(wrong.hitRate).toBe(0);
+    expect(wrong.decileSpread).toBeCloseTo(0.01 - 0.10, 12);
+    expect(wrong.topN).toBeCloseTo((0.01 + 0.02 + 0.03) / 3, 12);
+  });
+});
+
 describe('panel and folds', () => {
   it('ranks across symbols into [-0.5, 0.5], ties sharing their mean rank, NaN left out', () => {
     const out = new Float64Array(5);
