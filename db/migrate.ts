@@ -1,4 +1,8 @@
-/** Runs kysely migrations (db/migrations) and creates Agenda's job table once, before any worker starts. */
+/**
+ * Runs kysely migrations (db/migrations) and creates Agenda's job table once, before any worker starts.
+ * Processes that start together (app and worker, several workers) take turns under one advisory lock:
+ * Agenda's schema creation is not safe to run concurrently ("tuple concurrently updated").
+ */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type pg from 'pg';
@@ -27,6 +31,20 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Bring the schema to the latest version; returns the names of migrations applied now. */
 export async function migrateToLatest(db: Kysely<Database>, pool: pg.Pool): Promise<string[]> {
+  const holder = await pool.connect();
+  try {
+    await holder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await migrateUnderLock(db, pool);
+  } finally {
+    await holder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    holder.release();
+  }
+}
+
+/** Advisory-lock key that serialises schema changes between Tiller processes ("tiller" in ASCII). */
+const MIGRATION_LOCK = 0x74696c6c6572;
+
+async function migrateUnderLock(db: Kysely<Database>, pool: pg.Pool): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
