@@ -172,6 +172,6 @@ if (!only || only === 'features') benchFeatures();
 if (!only || only === 'pipeline') await benchPipeline();
 if (!only || only === 'backtest') await benchBacktest();
 if (!only || only === 'scale') await benchScale();
-if (!only || only === 'train') benchTrain();
+if (!only || only === 'train') await benchTrain();
 if (!only || only === 'chat') await benchChatLoad();
 process.exit(0);

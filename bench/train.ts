@@ -7,7 +7,9 @@ import path from 'node:path';
 import { buildMarketMatrix } from '../src/backtest/market-matrix.js';
 import { loadConfig } from '../src/config.js';
 import { toBarColumns } from '../src/market/indicators.js';
-import { FAMILIES, cellsOf } from '../models/model-families.js';
+import { FAMILIES } from '../models/families.js';
+import { cellsOf } from '../models/model-families.js';
+import { ensureBackend } from '../models/neural/backend.js';
 import { trainReport } from '../models/train-report.js';
 import { binRows, BINS } from '../models/trees/binned.js';
 import { sp500Bars } from '../test/helpers/sp500-bars.js';
@@ -15,7 +17,7 @@ import { SP500_DIR } from '../test/helpers/tiller-process.js';
 
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
-export function benchTrain(): void {
+export async function benchTrain(): Promise<void> {
   const symbols = readdirSync(path.join(SP500_DIR, 'daily')).map((f) => f.replace(/\.csv$/, '')).sort();
   const t0 = performance.now();
   const bars = new Map(symbols.map((s) => [s, toBarColumns(sp500Bars(s))]));
@@ -23,7 +25,9 @@ export function benchTrain(): void {
   const loadS = (performance.now() - t0) / 1000;
   const s = loadConfig({ env: {}, dotenvDir: null }).models;
   const t1 = performance.now();
-  const report = trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN });
+  const backend = await ensureBackend();
+  console.log(`TensorFlow.js backend: ${backend.backend}${backend.tried.map((t) => `; ${t.backend} unavailable (${t.error.slice(0, 60)})`).join('')}`);
+  const report = await trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN });
   const wfS = (performance.now() - t1) / 1000;
   const p = report.panel;
   const last = report.folds.at(-1)!;
@@ -46,12 +50,16 @@ export function benchTrain(): void {
   console.log(`  largest fold: ${cells.length.toLocaleString('en-US')} training rows x ${p.F} features; binning ${binS.toFixed(2)} s; bare histogram pass ${(histS * 1000).toFixed(0)} ms = ${Math.round(cells.length / histS).toLocaleString('en-US')} rows/s (checksum ${sum.reduce((a, b) => a + b, 0).toFixed(3)})`);
   for (const fam of FAMILIES) {
     const tf = performance.now();
-    const model = fam.fit(p, last.train);
+    const model = await fam.fit(p, last.train);
     const fitS = (performance.now() - tf) / 1000;
     const out = new Float64Array(p.D * p.S).fill(Number.NaN);
     const ti = performance.now();
-    fam.score(model, p, { from: p.D - 1, to: p.D - 1 }, out);
+    await fam.score(model, p, { from: p.D - 1, to: p.D - 1 }, out);
     const scoreS = (performance.now() - ti) / 1000;
-    console.log(`  ${fam.name}: training ${fitS.toFixed(1)} s = ${Math.round(cells.length / fitS).toLocaleString('en-US')} samples/s (${model.trees.length} trees); scoring the universe for one day ${(scoreS * 1000).toFixed(1)} ms (goal < 2 s); peak RSS ${rssMb().toFixed(0)} MB`);
+    fam.dispose(model);
+    // Trees see every training row once per level; the networks see `samples` windows per epoch.
+    const seq = fam.params as { samples?: number; epochs?: number };
+    const seen = seq.samples ? Math.min(seq.samples, cells.length) * (seq.epochs ?? 1) : cells.length;
+    console.log(`  ${fam.name} (${await fam.backend()}): training ${fitS.toFixed(1)} s = ${Math.round(seen / fitS).toLocaleString('en-US')} samples/s (${seen.toLocaleString('en-US')} samples); scoring the universe for one day ${(scoreS * 1000).toFixed(1)} ms (goal < 2 s); peak RSS ${rssMb().toFixed(0)} MB`);
   }
 }

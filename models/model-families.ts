@@ -1,6 +1,6 @@
 /** The model families trained walk-forward on the panel. Each one fits on a fold's training days and
  * scores its test days; scores are NaN where a symbol has no bar. */
-import { binRows } from './trees/binned.js';
+import { BINS, binRows } from './trees/binned.js';
 import { DEFAULT_BOOST, DEFAULT_FOREST, predictEnsemble, trainBoosted, trainForest, type TreeEnsemble } from './trees/ensembles.js';
 import type { Panel } from './panel.js';
 
@@ -9,14 +9,23 @@ export interface Span {
   to: number;
 }
 
-/** A model family: how it trains on a span, and how a trained model scores days. */
-export interface ModelFamily {
+/** A model family: how it trains on a span, how a trained model scores days, and how it is stored.
+ * `M` is the trained model (a tree ensemble, a TensorFlow.js network). */
+export interface ModelFamily<M = unknown> {
   name: string;
   /** The family's training parameters, as stored with each model. */
   params: object;
-  fit(p: Panel, train: Span, onProgress?: (done: number, total: number) => void): TreeEnsemble;
+  /** Where it computes: 'js-typed-arrays', or the TensorFlow.js backend chosen for this process. */
+  backend(): Promise<string>;
+  fit(p: Panel, train: Span, onProgress?: (done: number, total: number, epoch?: number) => void): Promise<M>;
   /** Write the scores of the `days` span into `out` (day-major D * S); cells without a bar stay as they are. */
-  score(model: TreeEnsemble, p: Panel, days: Span, out: Float64Array): void;
+  score(model: M, p: Panel, days: Span, out: Float64Array): Promise<void>;
+  /** The model as a JSON value for its artefact file. */
+  save(model: M): Promise<unknown>;
+  /** The model from its artefact's JSON value; throws when it was written for another layout. */
+  load(body: unknown): Promise<M>;
+  /** Release what the model holds outside the JavaScript heap (tensors). */
+  dispose(model: M): void;
 }
 
 /** Cells (d * S + s) of the span's days: with a known target for training, or every live one for scoring. */
@@ -34,15 +43,32 @@ export function cellsOf(p: Panel, span: Span, labelled: boolean): Int32Array {
   return out.subarray(0, k);
 }
 
-function treeFamily(name: string, params: object, train: (p: Panel, cells: Int32Array, onProgress?: (d: number, t: number) => void) => TreeEnsemble): ModelFamily {
+/** The tree families compute in this process's typed arrays. */
+export const TREE_BACKEND = 'js-typed-arrays';
+
+/** A stored tree model: the ensemble and the bin count its splits were made with. */
+interface TreeBody {
+  bins: number;
+  ensemble: TreeEnsemble;
+}
+
+function treeFamily(name: string, params: object, train: (p: Panel, cells: Int32Array, onProgress?: (d: number, t: number) => void) => TreeEnsemble): ModelFamily<TreeEnsemble> {
   return {
     name, params,
-    fit: (p, span, onProgress) => train(p, cellsOf(p, span, true), onProgress),
-    score(model, p, days, out) {
+    backend: async () => TREE_BACKEND,
+    fit: async (p, span, onProgress) => train(p, cellsOf(p, span, true), onProgress),
+    async score(model, p, days, out) {
       const cells = cellsOf(p, days, false);
       const scores = predictEnsemble(model, binRows(p.x, p.F, cells));
       for (let i = 0; i < cells.length; i++) out[cells[i]!] = scores[i]!;
     },
+    save: async (ensemble): Promise<TreeBody> => ({ bins: BINS, ensemble }),
+    async load(body) {
+      const b = body as Partial<TreeBody> | null;
+      if (!b || b.bins !== BINS || !Array.isArray(b.ensemble?.trees)) throw new Error(`${name}: the artefact was written for another tree layout`);
+      return b.ensemble;
+    },
+    dispose: () => undefined,
   };
 }
 
@@ -51,4 +77,4 @@ const targets = (p: Panel, cells: Int32Array): Float64Array => Float64Array.from
 export const BOOSTED_TREES = treeFamily('trees-gbt', DEFAULT_BOOST, (p, cells, onProgress) => trainBoosted(binRows(p.x, p.F, cells), targets(p, cells), DEFAULT_BOOST, onProgress));
 export const RANDOM_FOREST = treeFamily('trees-forest', DEFAULT_FOREST, (p, cells, onProgress) => trainForest(binRows(p.x, p.F, cells), targets(p, cells), DEFAULT_FOREST, onProgress));
 
-export const FAMILIES: ModelFamily[] = [BOOSTED_TREES, RANDOM_FOREST];
+export const TREE_FAMILIES: ModelFamily[] = [BOOSTED_TREES, RANDOM_FOREST];

@@ -25,6 +25,8 @@ export interface Panel {
   target: Float32Array;
   /** 1 when the symbol has a bar on day d (it could be traded on the next open). */
   live: Uint8Array;
+  /** The market's bars, day-major [d * S + s] (NaN where none), for the sequence models' windows. */
+  bars: Pick<MarketMatrix, 'open' | 'high' | 'low' | 'close' | 'volume'>;
 }
 
 /** The day a label of decision day `d` becomes known. */
@@ -109,5 +111,5 @@ export function buildPanel(m: MarketMatrix, horizon: number): Panel {
       for (let s = 0; s < S; s++) target[row + s] = ranked[s]!;
     }
   }
-  return { D, S, F, horizon, x, fwd, target, live };
+  return { D, S, F, horizon, x, fwd, target, live, bars: { open: m.open, high: m.high, low: m.low, close: m.close, volume: m.volume } };
 }

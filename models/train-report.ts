@@ -5,9 +5,10 @@ import type { ProfileConfig } from '../src/config.js';
 import { BASELINE, momentum121 } from './baseline.js';
 import { momentumRuleScores } from './rule-scores.js';
 import { walkForwardFolds, type Fold } from './folds.js';
-import { FAMILIES, type ModelFamily } from './model-families.js';
+import { FAMILIES } from './families.js';
+import type { ModelFamily } from './model-families.js';
 import { buildPanel, type Panel } from './panel.js';
-import { walkForwardReport, type ModelReport } from './walk-forward-eval.js';
+import { walkForwardReport, type ModelReport, type PortfolioFigures } from './walk-forward-eval.js';
 
 export interface TrainOptions {
   /** Forward-return horizon in trading days. */
@@ -19,8 +20,14 @@ export interface TrainOptions {
   topN: number;
   /** The live picks rule, evaluated beside the models (its profile's settings). */
   rule?: { name: string; profile: ProfileConfig };
-  onProgress?: (model: string, fold: number, done: number, total: number) => void;
+  onProgress?: (model: string, fold: number, done: number, total: number, epoch?: number) => void;
+  /** The top-N portfolio of `scores` traded over decision days [from, to] (the backtester, given by the
+   * application: it knows the trading rules); without it the report has no portfolio figures. */
+  portfolio?: PortfolioFn;
 }
+
+/** The top-N portfolio of `scores` over decision days [from, to] (indices of the matrix's days). */
+export type PortfolioFn = (model: string, scores: Float64Array, from: number, to: number) => PortfolioFigures | null;
 
 export const DEFAULT_TRAIN: TrainOptions = { horizon: 10, trainDays: 504, testDays: 126, embargo: 5, topN: 10 };
 
@@ -37,7 +44,7 @@ export interface TrainReport {
   lastLabelled: number;
 }
 
-export function trainReport(m: MarketMatrix, o: TrainOptions, families: readonly ModelFamily[] = FAMILIES): TrainReport {
+export async function trainReport(m: MarketMatrix, o: TrainOptions, families: readonly ModelFamily[] = FAMILIES): Promise<TrainReport> {
   const t0 = performance.now();
   const panel = buildPanel(m, o.horizon);
   const t1 = performance.now();
@@ -45,7 +52,13 @@ export function trainReport(m: MarketMatrix, o: TrainOptions, families: readonly
   const folds = walkForwardFolds({ first: WARMUP_DAYS, last: lastLabelled, horizon: o.horizon, trainDays: o.trainDays, testDays: o.testDays, embargo: o.embargo });
   const fixed: Record<string, Float64Array> = { [BASELINE]: momentum121(m) };
   if (o.rule) fixed[o.rule.name] = momentumRuleScores(m, o.rule.profile);
-  const models = walkForwardReport(panel, folds, fixed, families, o.onProgress, o.topN);
+  const models = await walkForwardReport(panel, folds, fixed, families, o.onProgress, o.topN);
+  if (o.portfolio && folds.length > 0) {
+    for (const r of models) {
+      for (const f of r.folds) f.portfolio = o.portfolio(r.model, r.scores, folds[f.fold]!.test.from, folds[f.fold]!.test.to);
+      r.overall.portfolio = o.portfolio(r.model, r.scores, folds[0]!.test.from, folds.at(-1)!.test.to);
+    }
+  }
   const day = (i: number) => m.days[i]!;
   return {
     folds: folds.map((f) => ({ ...f, trainDays: { from: day(f.train.from), to: day(f.train.to) }, testDays: { from: day(f.test.from), to: day(f.test.to) } })),
@@ -59,22 +72,23 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : '
 
 /** The report as a plain-text table. */
 export function trainReportTable(r: TrainReport): string {
-  const head = ['model', 'fold', 'test span', 'rank IC', 't', 'hit rate', 'top-bottom decile', 'top-N', 'train s'];
+  const head = ['model', 'fold', 'test span', 'rank IC', 't', 'hit rate', 'top-bottom decile', 'top-N', 'portfolio', 'Sharpe', 'max DD', 'train s'];
+  const pf = (x: PortfolioFigures | null | undefined) => (x ? [pct(x.totalReturn), x.sharpe == null ? '-' : x.sharpe.toFixed(2), pct(x.maxDrawdown)] : ['-', '-', '-']);
   const rows: string[][] = [];
   for (const mr of r.models) {
     for (const f of mr.folds) {
       const span = r.folds[f.fold]!.testDays;
-      rows.push([mr.model, String(f.fold + 1), `${span.from}..${span.to}`, f3(f.ic), f1(f.icT), pct(f.hitRate), pct(f.decileSpread), pct(f.topN), f1(f.seconds)]);
+      rows.push([mr.model, String(f.fold + 1), `${span.from}..${span.to}`, f3(f.ic), f1(f.icT), pct(f.hitRate), pct(f.decileSpread), pct(f.topN), ...pf(f.portfolio), f1(f.seconds)]);
     }
     const first = r.folds[0]?.testDays.from ?? '-';
     const last = r.folds.at(-1)?.testDays.to ?? '-';
-    rows.push([mr.model, 'all', `${first}..${last}`, f3(mr.overall.ic), f1(mr.overall.icT), pct(mr.overall.hitRate), pct(mr.overall.decileSpread), pct(mr.overall.topN), f1(mr.seconds)]);
+    rows.push([mr.model, 'all', `${first}..${last}`, f3(mr.overall.ic), f1(mr.overall.icT), pct(mr.overall.hitRate), pct(mr.overall.decileSpread), pct(mr.overall.topN), ...pf(mr.overall.portfolio), f1(mr.seconds)]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
   const line = (x: string[]) => x.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [
     `walk-forward: ${r.folds.length} folds, ${r.symbols} symbols; training purged of labels that reach the test span; scores ranked across symbols each day`,
     line(head), ...rows.map(line),
-    `hit rate: share of each day's top-decile scores whose forward return beat that day's median; top-N: mean forward return of the day's N best scores; panel ${r.seconds.panel.toFixed(1)} s, all ${r.seconds.total.toFixed(1)} s`,
+    `hit rate: share of each day's top-decile scores whose forward return beat that day's median; top-N: mean forward return of the day's N best scores; portfolio, Sharpe, max DD: the daily top-N bought at the next open and traded by the live rules (sizing, stops, targets, breakers) after slippage and fees; panel ${r.seconds.panel.toFixed(1)} s, all ${r.seconds.total.toFixed(1)} s`,
   ].join('\n');
 }

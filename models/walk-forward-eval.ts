@@ -5,25 +5,35 @@ import type { Fold } from './folds.js';
 import type { ModelFamily } from './model-families.js';
 import { crossRank, type Panel } from './panel.js';
 
+/** A daily top-N portfolio of a model's scores, traded by the live rules with costs (the backtester). */
+export interface PortfolioFigures {
+  totalReturn: number;
+  sharpe: number | null;
+  maxDrawdown: number;
+  trades: number;
+}
+
 export interface ModelReport {
   model: string;
-  folds: Array<Evaluation & { fold: number; seconds: number }>;
-  overall: Evaluation;
+  folds: Array<Evaluation & { fold: number; seconds: number; portfolio?: PortfolioFigures | null }>;
+  overall: Evaluation & { portfolio?: PortfolioFigures | null };
   seconds: number;
+  /** The out-of-sample scores on the test spans (day-major; NaN elsewhere), for the portfolio step. */
+  scores: Float64Array;
 }
 
 /** Evaluate fixed scores (a rule or the baseline) and trained families over `folds`. */
-export function walkForwardReport(
+export async function walkForwardReport(
   p: Panel, folds: readonly Fold[], fixed: Record<string, Float64Array>, families: readonly ModelFamily[],
-  onProgress?: (model: string, fold: number, done: number, total: number) => void, topN = 10,
-): ModelReport[] {
+  onProgress?: (model: string, fold: number, done: number, total: number, epoch?: number) => void, topN = 10,
+): Promise<ModelReport[]> {
   if (folds.length === 0) return [];
   const first = folds[0]!.test.from;
   const last = folds.at(-1)!.test.to;
   const reports: ModelReport[] = [];
   for (const [model, scores] of Object.entries(fixed)) {
     reports.push({
-      model, seconds: 0, overall: evaluateScores(p, scores, first, last, topN),
+      model, seconds: 0, scores, overall: evaluateScores(p, scores, first, last, topN),
       folds: folds.map((f) => ({ fold: f.index, seconds: 0, ...evaluateScores(p, scores, f.test.from, f.test.to, topN) })),
     });
   }
@@ -35,10 +45,15 @@ export function walkForwardReport(
     const perFold: ModelReport['folds'] = [];
     for (const f of folds) {
       const t = performance.now();
-      fam.score(fam.fit(p, f.train, (done, total) => onProgress?.(fam.name, f.index, done, total)), p, f.test, scores);
+      const model = await fam.fit(p, f.train, (done, total, epoch) => onProgress?.(fam.name, f.index, done, total, epoch));
+      try {
+        await fam.score(model, p, f.test, scores);
+      } finally {
+        fam.dispose(model);
+      }
       perFold.push({ fold: f.index, seconds: (performance.now() - t) / 1000, ...evaluateScores(p, scores, f.test.from, f.test.to, topN) });
     }
-    reports.push({ model: fam.name, folds: perFold, overall: evaluateScores(p, scores, first, last, topN), seconds: (performance.now() - t0) / 1000 });
+    reports.push({ model: fam.name, scores, folds: perFold, overall: evaluateScores(p, scores, first, last, topN), seconds: (performance.now() - t0) / 1000 });
   }
   if (families.length > 1) reports.push(ensembleReport(p, folds, familyScores, topN));
   return reports;
@@ -77,5 +92,5 @@ export function ensembleReport(p: Panel, folds: readonly Fold[], familyScores: r
     }
     perFold.push({ fold: f.index, seconds: 0, ...evaluateScores(p, combined, f.test.from, f.test.to, topN) });
   }
-  return { model: ENSEMBLE, folds: perFold, overall: evaluateScores(p, combined, first, folds.at(-1)!.test.to, topN), seconds: (performance.now() - t0) / 1000 };
+  return { model: ENSEMBLE, scores: combined, folds: perFold, overall: evaluateScores(p, combined, first, folds.at(-1)!.test.to, topN), seconds: (performance.now() - t0) / 1000 };
 }

@@ -54,6 +54,22 @@ export const pipelineStepFailures = new Counter({
 });
 
 /** Set the trading-state gauge so exactly one state reads 1. */
+export const trainingProgressRatio = new Gauge({
+  name: 'tiller_training_progress_ratio', help: 'Share of the current training step (a fold, or the final model) done, by model family.', labelNames: ['model'] as const, registers: [registry],
+});
+export const trainingFold = new Gauge({
+  name: 'tiller_training_fold', help: 'Walk-forward fold being trained (1-based; 0 for the final model on every labelled day), by model family.', labelNames: ['model'] as const, registers: [registry],
+});
+export const trainingEpoch = new Gauge({
+  name: 'tiller_training_epoch', help: 'Epoch being trained by a network family (1-based).', labelNames: ['model'] as const, registers: [registry],
+});
+export const trainingEtaSeconds = new Gauge({
+  name: 'tiller_training_eta_seconds', help: 'Estimated seconds left in the current training step, by model family.', labelNames: ['model'] as const, registers: [registry],
+});
+export const tfBackendInfo = new Gauge({
+  name: 'tiller_tfjs_backend_info', help: 'The TensorFlow.js backend this process chose (1 on its label): tensorflow, wasm or cpu.', labelNames: ['backend'] as const, registers: [registry],
+});
+
 export function setTradingStateMetric(current: string): void {
   for (const s of ['RUNNING', 'PAUSED', 'HALTED']) tradingState.set({ state: s }, s === current ? 1 : 0);
 }

@@ -8,13 +8,14 @@ import { instantAt, tradingDayOf } from './market/market-time.js';
 import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
-import { createApp, ruleOf, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
+import { createApp, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { STRATEGIES } from './backtest/backtest.service.js';
 import { monteCarloTable, summaryTable, walkForwardTable } from './backtest/report-files.js';
 import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
-import { trainReport, trainReportTable } from '../models/train-report.js';
+import { trainReportTable } from '../models/train-report.js';
+import { progressLine, trackTraining } from './training/training-progress.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -204,16 +205,15 @@ program
     };
     const symbols = opts.symbols?.split(',').map((x) => x.trim()).filter(Boolean);
     let last = '';
-    const onProgress = (model: string, fold: number, done: number, total: number) => {
-      const line = `${model} ${fold < 0 ? 'final model' : `fold ${fold + 1}`}: ${done}/${total} trees`;
+    const onProgress = trackTraining((p) => {
+      const line = progressLine({ ...p, etaSeconds: Math.round(p.etaSeconds) });
       if (process.stderr.isTTY && line !== last) process.stderr.write(`\r${line}   `);
       last = line;
-    };
+    });
     const out = await withApp(undefined, async (app) => {
       const m = await app.backtest.load(symbols);
       if (opts.report) {
-        const s = config.models;
-        return { report: trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, rule: ruleOf(config), onProgress }), models: [] };
+        return { report: await app.trainingFor(config).report(m, onProgress), models: [] };
       }
       return app.trainingFor(config).train(m, onProgress);
     }, config);

@@ -148,6 +148,10 @@ const fileSchema = z.object({
     embargo: z.number().int().min(0),
     topN: z.number().int().min(1),
     keep: z.number().int().min(1),
+    families: z.array(z.enum(['trees-gbt', 'trees-forest', 'lstm', 'kline'])).min(1),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+    samples: z.number().int().min(256),
+    epochs: z.number().int().min(1).max(50),
     promotion: z.object({ minIcGain: z.number(), minTopNGain: z.number() }),
   }),
   schedule: z.object({

@@ -72,6 +72,8 @@ import { TradeCycle } from './trading/trade-cycle.js';
 import { PositionCloser } from './trading/position-closer.js';
 import { MODEL_NAME } from './picks/momentum.strategy.js';
 import { ModelTrainingService } from './training/model-training.service.js';
+import { logTraining, trackTraining } from './training/training-progress.js';
+import { topNPortfolio } from './training/top-n-portfolio.js';
 import { TradingStateService } from './trading/trading-state.service.js';
 
 /** Everything one Tiller process has, wired. */
@@ -182,12 +184,6 @@ function exportDir(config: AppConfig): string | null {
 }
 
 /** Progress of the train job as log lines: one per fold of each model family. */
-function trainingProgress(log: Logger): (model: string, fold: number, done: number, total: number) => void {
-  return (model, fold, done, total) => {
-    if (done === total) log.info({ model, fold: fold < 0 ? 'final' : fold + 1, trees: total }, `train ${model} ${fold < 0 ? 'final model' : `fold ${fold + 1}`} done`);
-  };
-}
-
 /** Progress of long pipeline steps as log lines, every 100 symbols. */
 function logProgress(log: Logger): ProgressFn {
   return (step, done, total) => {
@@ -255,7 +251,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle, monitor, report, reconciler,
     async train() {
       const m = await backtestService.load();
-      const { report: r, models } = await training.train(m, trainingProgress(log));
+      const { report: r, models } = await training.train(m, trackTraining(logTraining(log)));
+      for (const x of models) training.dispose(x.kind, x.model);
       return { folds: r.folds.length, symbols: r.symbols, seconds: Math.round(r.seconds.total), models: models.map((x) => ({ kind: x.kind, version: x.version, status: x.status, reason: x.reason })) };
     },
   });
@@ -276,7 +273,11 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
 
   const backtestService = new BacktestService(repos, config, calendar);
-  const training = new ModelTrainingService({ registry: repos.models, settings: config.models, varDir: config.varDir, log, rule: ruleOf(config), alerts, clock });
+  const trainingFor = (c: AppConfig) => new ModelTrainingService({
+    registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c), alerts, clock,
+    portfolioFor: async (m) => topNPortfolio(new BacktestService(repos, c, calendar), m, c.trading.profile, (await limits.current()).limits),
+  });
+  const training = trainingFor(config);
   const backtestControl = (): BacktestControl => ({
     strategies: STRATEGIES,
     dataRange: () => repos.candles.dayRange(),
@@ -307,7 +308,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
-    trainingFor: (c) => new ModelTrainingService({ registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c), alerts, clock }),
+    trainingFor,
     async distributedSweeps(runId, spec, local) {
       await repos.sweeps.create(runId, spec);
       const worker = new SweepWorker({ repos, config, log }, sweepWorkerName());

@@ -195,7 +195,8 @@ export function renderResult(r: CommandResult, m: Markup): string {
       const modelLine = (x: ModelRecord, now: Date) => modelSummary(x, now, e);
       const active = r.versions.find((x) => x.status === 'active');
       const shown = active ?? r.versions[0]!;
-      const folds = shown.metrics.folds.map((f, i) => `fold ${i + 1}: IC ${fx(f.ic, 3)} (t ${fx(f.icT, 1)}), hit ${pc(f.hitRate)}, top-N ${pc(f.topN)}`);
+      const folds = shown.metrics.folds.map((f, i) => `fold ${i + 1}: IC ${fx(f.ic, 3)} (t ${fx(f.icT, 1)}), hit ${pc(f.hitRate)}, top-N ${pc(f.topN)}`
+        + (f.portfolioReturn == null ? '' : `; top-N portfolio ${pc(f.portfolioReturn)}, Sharpe ${fx(f.portfolioSharpe, 2)}, max DD ${pc(f.portfolioMaxDrawdown)}`));
       return [
         m.bold(`${e(shown.kind)}: ${active ? `v${active.version} active` : 'no active version'}`),
         ...r.versions.map((x) => modelLine(x, r.now)),
@@ -216,14 +217,16 @@ export function renderResult(r: CommandResult, m: Markup): string {
   }
 }
 
-const fx = (v: number | undefined, digits: number) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
-const pc = (v: number | undefined) => (v == null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)} %`);
+const fx = (v: number | null | undefined, digits: number) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const pc = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)} %`);
 
 /** One model's line: kind, version, status, out-of-sample IC and top-N return beside the baseline's, age. */
 function modelSummary(x: ModelRecord, now: Date, e: (s: string) => string): string {
   const days = Math.max(0, Math.floor((now.getTime() - x.createdAt.getTime()) / 86_400_000));
   const o = x.metrics.overall;
   return `${e(x.kind)} v${x.version} ${x.status}: rank IC ${fx(o.ic, 3)} (t ${fx(o.icT, 1)}) vs baseline ${fx(x.baseline.ic, 3)}; `
-    + `top-N ${pc(o.topN)} vs ${pc(x.baseline.topN)}; data ${x.dataFrom}..${x.dataTo}; trained ${days === 0 ? 'today' : `${days} d ago`}`
+    + `top-N ${pc(o.topN)} vs ${pc(x.baseline.topN)}; `
+    + (o.portfolioReturn == null ? '' : `top-N portfolio ${pc(o.portfolioReturn)} (Sharpe ${fx(o.portfolioSharpe, 2)}, max DD ${pc(o.portfolioMaxDrawdown)}) vs ${pc(x.baseline.portfolioReturn)}; `)
+    + `data ${x.dataFrom}..${x.dataTo}; trained ${days === 0 ? 'today' : `${days} d ago`}`
     + (x.status === 'active' ? '' : `; ${e(x.reason)}`);
 }

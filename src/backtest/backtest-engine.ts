@@ -1,7 +1,8 @@
 /** The backtest driver: the live daily loop's rules over an in-memory market, one pass over the days, no I/O.
  *
  * Each trading day runs what the live jobs run, with the same pure rules:
- * - picks: `rankPicks` on the features of the last day before (the pick service's signal day);
+ * - picks: `rankPicks` on the features of the last day before (the pick service's signal day), or the
+ *   settings' `picker` (a model's top scores);
  * - at the open (the trade job's time): strong-sell exits (`strongSellSignal`), the breakers
  *   (`measureBreakers`, `softTripExpired`), then the trading profile's picks in rank order, each sized by
  *   `sizePosition` within the open-position and weekly limits, filled by `paperFill` at the open;
@@ -16,7 +17,7 @@ import { notional, roundMoney } from '../domain/money.js';
 import type {
   BreakerName, BreakerStage, ClosedTrade, Fill, Order, OrderReason, OrderType, Pick, Position, RiskProfile, TradingDay,
 } from '../domain/types.js';
-import { FEATURE_COUNT, FEATURE_INDEX } from '../market/indicators.js';
+import { FEATURE_COUNT, FEATURE_INDEX, type IndicatorRow } from '../market/indicators.js';
 import type { MarketCalendar } from '../market/calendar.js';
 import { instantAt } from '../market/market-time.js';
 import { rankPicks, strongSellSignal } from '../picks/momentum.strategy.js';
@@ -49,6 +50,9 @@ export interface BacktestSettings {
   volatilityBefore?: (day: TradingDay) => { value: number; asOf: TradingDay } | null;
   volatilityLabel?: string;
   onDay?: (day: TradingDay, index: number, total: number) => void;
+  /** The picks bought at `day`'s open from the signal day `signal` (an index of the matrix's days); default:
+   * the live rule (`rankPicks`) for the profile. */
+  picker?: (day: TradingDay, signal: number, rows: IndicatorRow[]) => Pick[];
 }
 
 /** An order as the backtest placed it, with its outcome. */
@@ -268,7 +272,7 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
     const signal = d - 1;
     // --- picks, from the last day with data before this one ---
     const rows = signal >= 0 ? views.on(signal) : [];
-    const picks = signal >= 0 ? rankPicks(day, s.profile, rows, m.instruments, s.profiles[s.profile]) : [];
+    const picks = signal < 0 ? [] : s.picker ? s.picker(day, signal, rows) : rankPicks(day, s.profile, rows, m.instruments, s.profiles[s.profile]);
     if (signal >= 0) run.signals.push({ day, signalDay: m.days[signal]!, picks });
 
     // --- the trade cycle at the open ---

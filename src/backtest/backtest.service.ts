@@ -1,12 +1,14 @@
 /** `tiller backtest`: loads the stored candles once, computes every feature in memory, runs the backtest
  * driver over the chosen days and measures the result against the equal-weight universe. */
-import type { AppConfig } from '../config.js';
+import type { AppConfig, ProfileConfig } from '../config.js';
 import { UserError } from '../domain/errors.js';
 import type { RiskProfile, TradingDay } from '../domain/types.js';
 import { tradingDaysPerYear, type MarketCalendar } from '../market/calendar.js';
 import { cronTimeOfDay } from '../market/schedule-time.js';
 import type { Repositories } from '../ports/repositories.port.js';
 import { PROFILES } from '../picks/picks.service.js';
+import { topScorePicks } from '../picks/score-picks.js';
+import type { IndicatorRow } from '../market/indicators.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import { runBacktest, type BacktestRun } from './backtest-engine.js';
 import { buildMarketMatrix, type MarketMatrix } from './market-matrix.js';
@@ -23,6 +25,9 @@ export interface BacktestOptions {
   profile?: string;
   /** Restrict the universe to these symbols (default: every stored symbol). */
   symbols?: string[];
+  /** Trade a model's daily top N instead of the rule: its scores, day-major over the matrix the run gets
+   * ([d * S + s], NaN = no score). */
+  scores?: { model: string; values: Float64Array };
 }
 
 /** A finished backtest with its metrics and timings. */
@@ -47,8 +52,8 @@ export class BacktestService {
 
   /** Check the options before any work: unknown strategy or profile, bad dates. */
   validate(o: BacktestOptions): { strategy: string; profile: RiskProfile } {
-    const strategy = o.strategy ?? STRATEGIES[0];
-    if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UserError(`unknown strategy "${strategy}"; strategies: ${STRATEGIES.join(', ')}`);
+    const strategy = o.scores?.model ?? o.strategy ?? STRATEGIES[0];
+    if (!o.scores && !(STRATEGIES as readonly string[]).includes(strategy)) throw new UserError(`unknown strategy "${strategy}"; strategies: ${STRATEGIES.join(', ')}`);
     const profile = (o.profile ?? this.config.trading.profile) as RiskProfile;
     if (!PROFILES.includes(profile)) throw new UserError(`unknown profile "${o.profile}"; profiles: ${PROFILES.join(', ')}`);
     if (o.from > o.to) throw new UserError(`--from ${o.from} is after --to ${o.to}`);
@@ -84,7 +89,7 @@ export class BacktestService {
     const run = runBacktest(m, {
       from: o.from, to, profile, trading: this.config.trading, profiles: this.config.picks.profiles, limits,
       market: this.config.market, tradeTime: cronTimeOfDay(this.config.schedule.trade), monitorTime: cronTimeOfDay(this.config.schedule.monitor),
-      calendar: this.calendar, onDay, volatilityBefore, volatilityLabel,
+      calendar: this.calendar, onDay, volatilityBefore, volatilityLabel, picker: o.scores && scorePicker(m, o.scores, profile, this.config.picks.profiles[profile]),
     });
     if (run.days.length === 0) throw new UserError(`no trading day with data between ${o.from} and ${o.to}`);
     const benchmark = equalWeight(m, run.days.map((d) => d.day), this.config.trading.startingCash);
@@ -105,6 +110,14 @@ export class BacktestService {
     const bars = run.days.length * m.symbols.length;
     return { options: { from: o.from, to, strategy, profile, symbols: m.symbols.length }, notes, run, metrics, benchmark, bars };
   }
+}
+
+/** Picks of a model's daily top N by its scores on the signal day. */
+function scorePicker(m: MarketMatrix, scores: NonNullable<BacktestOptions['scores']>, profile: RiskProfile, p: ProfileConfig) {
+  const S = m.symbols.length;
+  const index = new Map(m.symbols.map((x, i) => [x, i]));
+  return (day: TradingDay, signal: number, rows: IndicatorRow[]) =>
+    topScorePicks(day, profile, rows, (symbol) => scores.values[signal * S + index.get(symbol)!]!, p, scores.model);
 }
 
 /** An equal-weight portfolio of every symbol with bars on consecutive days, rebalanced each day. */

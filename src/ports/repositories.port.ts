@@ -109,9 +109,11 @@ export interface ModelRecord {
   horizon: number;
   folds: number;
   /** Out-of-sample figures: overall and per fold. */
-  metrics: { overall: Record<string, number>; folds: Array<Record<string, number>> };
+  /** Out-of-sample figures (rank IC, t, hit rate, decile spread, top-N; portfolio return, Sharpe and max
+   * drawdown when the backtester ran; null where a figure has no value). */
+  metrics: { overall: Record<string, number | null>; folds: Array<Record<string, number | null>> };
   /** The baseline's overall figures on the same folds. */
-  baseline: Record<string, number>;
+  baseline: Record<string, number | null>;
   backend: string;
   trainSeconds: number;
   artefactPath: string;

@@ -15,37 +15,38 @@ import { OperationalError } from '../domain/errors.js';
 import { FEATURES } from '../market/indicators.js';
 import type { ModelRecord, ModelRegistry } from '../ports/repositories.port.js';
 import { BASELINE } from '../../models/baseline.js';
-import { FAMILIES, type ModelFamily } from '../../models/model-families.js';
+import { familiesFor } from '../../models/families.js';
+import { ensureBackend } from '../../models/neural/backend.js';
+import { tfBackendInfo } from '../../monitoring/metrics.js';
+import type { ModelFamily } from '../../models/model-families.js';
 import type { Panel } from '../../models/panel.js';
-import { trainReport, WARMUP_DAYS, type TrainReport } from '../../models/train-report.js';
-import { BINS } from '../../models/trees/binned.js';
-import type { TreeEnsemble } from '../../models/trees/ensembles.js';
+import type { Evaluation } from '../../models/evaluate.js';
+import type { PortfolioFigures } from '../../models/walk-forward-eval.js';
+import { trainReport, WARMUP_DAYS, type PortfolioFn, type TrainReport } from '../../models/train-report.js';
 import { promotionDecision } from './promotion.js';
+import type { TrainProgressFn } from './training-progress.js';
 
-/** The artefact file: the model and what it was trained on, so a reader can refuse a mismatch. */
+/** The artefact file: the model and what it was trained on, so a reader can refuse a mismatch. The body
+ * is the family's own JSON (tree ensemble, or network topology and weights). */
 interface Artefact {
-  format: 'tiller-tree-ensemble';
-  formatVersion: 1;
+  format: 'tiller-model';
+  formatVersion: 2;
   kind: string;
   version: number;
   horizon: number;
   features: readonly string[];
-  bins: number;
-  model: TreeEnsemble;
+  model: unknown;
 }
 
 export interface TrainedModel {
   kind: string;
   version: number;
-  /** The model as trained (what was written to the artefact). */
-  model: TreeEnsemble;
+  /** The model as trained (what was written to the artefact); the caller disposes of it. */
+  model: unknown;
   status: 'active' | 'rejected';
   reason: string;
   artefactPath: string;
 }
-
-/** Where the pure computation runs: this process's typed arrays. */
-export const TREE_BACKEND = 'js-typed-arrays';
 
 export class ModelTrainingService {
   constructor(
@@ -59,28 +60,49 @@ export class ModelTrainingService {
       /** Where model_promoted and model_rejected alerts go. */
       alerts?: Pick<AlertService, 'raise'>;
       clock?: Clock;
+      /** The backtester's top-N portfolio for the report's portfolio figures (absent: none). */
+      portfolioFor?: (m: MarketMatrix) => Promise<PortfolioFn>;
     },
-    private readonly families: readonly ModelFamily[] = FAMILIES,
+    private readonly families: readonly ModelFamily[] = familiesFor(d.settings),
   ) {}
 
-  /** Evaluate, train, store and decide every family on the matrix `m`. */
-  async train(m: MarketMatrix, onProgress?: (model: string, fold: number, done: number, total: number) => void): Promise<{ report: TrainReport; models: TrainedModel[] }> {
+  /** Choose the TensorFlow.js backend (once per process) when a network family is selected: log the
+   * choice and what failed before it, and export it as a metric. */
+  private async prepareBackend(): Promise<void> {
+    if (!this.families.some((f) => NETWORK_FAMILIES.has(f.name))) return;
+    const first = !backendLogged;
+    backendLogged = true;
+    const choice = await ensureBackend(this.d.settings.backend);
+    tfBackendInfo.set({ backend: choice.backend }, 1);
+    if (first) this.d.log?.info({ backend: choice.backend, tried: choice.tried }, `TensorFlow.js backend: ${choice.backend}${choice.tried.length ? ` (not available: ${choice.tried.map((t) => t.backend).join(', ')})` : ''}`);
+  }
+
+  /** The walk-forward evaluation of every selected family beside the baseline and the rule; nothing stored. */
+  async report(m: MarketMatrix, onProgress?: TrainProgressFn): Promise<TrainReport> {
     const s = this.d.settings;
-    const report = trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, rule: this.d.rule, onProgress }, this.families);
+    await this.prepareBackend();
+    const portfolio = await this.d.portfolioFor?.(m);
+    return trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, rule: this.d.rule, onProgress, portfolio }, this.families);
+  }
+
+  /** Evaluate, train, store and decide every family on the matrix `m`. */
+  async train(m: MarketMatrix, onProgress?: TrainProgressFn): Promise<{ report: TrainReport; models: TrainedModel[] }> {
+    const s = this.d.settings;
+    const report = await this.report(m, onProgress);
     if (report.folds.length === 0) throw new OperationalError(`not enough stored days for one walk-forward fold (${m.days.length} days; needs about ${WARMUP_DAYS + s.trainDays + s.horizon + s.embargo + s.testDays})`);
     const baseline = report.models.find((r) => r.model === BASELINE)!.overall;
     const models: TrainedModel[] = [];
     for (const fam of this.families) {
       const evaluation = report.models.find((r) => r.model === fam.name)!;
       const t0 = performance.now();
-      const model = fam.fit(report.panel, { from: WARMUP_DAYS, to: report.lastLabelled }, (done, total) => onProgress?.(fam.name, -1, done, total));
+      const model = await fam.fit(report.panel, { from: WARMUP_DAYS, to: report.lastLabelled }, (done, total, epoch) => onProgress?.(fam.name, -1, done, total, epoch));
       const trainSeconds = evaluation.seconds + (performance.now() - t0) / 1000;
       const version = await this.d.registry.nextVersion(fam.name);
-      const { file, checksum } = await this.writeArtefact({ format: 'tiller-tree-ensemble', formatVersion: 1, kind: fam.name, version, horizon: s.horizon, features: FEATURES, bins: BINS, model });
+      const { file, checksum } = await this.writeArtefact({ format: 'tiller-model', formatVersion: 2, kind: fam.name, version, horizon: s.horizon, features: FEATURES, model: await fam.save(model) });
       const rec = await this.d.registry.add({
         kind: fam.name, version, params: { ...fam.params }, dataFrom: m.days[WARMUP_DAYS]!, dataTo: m.days[report.lastLabelled]!, horizon: s.horizon,
-        folds: report.folds.length, metrics: { overall: { ...evaluation.overall }, folds: evaluation.folds.map((f) => ({ ...f })) }, baseline: { ...baseline },
-        backend: TREE_BACKEND, trainSeconds, artefactPath: file, checksum,
+        folds: report.folds.length, metrics: { overall: flatFigures(evaluation.overall), folds: evaluation.folds.map(flatFigures) }, baseline: flatFigures(baseline),
+        backend: await fam.backend(), trainSeconds, artefactPath: file, checksum,
       });
       const decision = promotionDecision(evaluation.overall, baseline, s.promotion);
       if (decision.promote) await this.d.registry.promote(rec.id, decision.reason);
@@ -97,27 +119,39 @@ export class ModelTrainingService {
 
   /** The active model of a kind, read from its artefact; null when the kind has none. Throws when the file
    * is missing, altered (checksum) or of another feature layout. */
-  async loadActive(kind: string): Promise<{ record: ModelRecord; model: TreeEnsemble } | null> {
+  async loadActive(kind: string): Promise<{ record: ModelRecord; model: unknown } | null> {
     const record = await this.d.registry.active(kind);
     if (!record) return null;
+    await this.prepareBackend();
     const bytes = await readFile(record.artefactPath).catch(() => {
       throw new OperationalError(`the artefact of ${kind} v${record.version} is missing: ${record.artefactPath}`);
     });
     if (sha256(bytes) !== record.checksum) throw new OperationalError(`the artefact of ${kind} v${record.version} does not match its checksum: ${record.artefactPath}`);
-    const a = JSON.parse(bytes.toString('utf8')) as Artefact;
-    if (a.format !== 'tiller-tree-ensemble' || a.bins !== BINS || a.features.join(',') !== FEATURES.join(',')) {
+    const a = JSON.parse(bytes.toString('utf8')) as Partial<Artefact>;
+    const stale = (): never => {
       throw new OperationalError(`the artefact of ${kind} v${record.version} was written for another feature layout; train again`);
-    }
-    return { record, model: a.model };
+    };
+    if (a.format !== 'tiller-model' || a.formatVersion !== 2 || a.features?.join(',') !== FEATURES.join(',')) stale();
+    const model = await this.family(kind).load(a.model).catch(stale);
+    return { record, model };
   }
 
   /** Scores of every symbol on decision day `d` of the panel by a loaded model (NaN where no bar). */
-  scoreDay(kind: string, model: TreeEnsemble, p: Panel, d: number): Float64Array {
+  async scoreDay(kind: string, model: unknown, p: Panel, d: number): Promise<Float64Array> {
+    const out = new Float64Array(p.D * p.S).fill(Number.NaN);
+    await this.family(kind).score(model, p, { from: d, to: d }, out);
+    return out.slice(d * p.S, (d + 1) * p.S);
+  }
+
+  /** Release a model returned by `train` or `loadActive`. */
+  dispose(kind: string, model: unknown): void {
+    this.family(kind).dispose(model);
+  }
+
+  private family(kind: string): ModelFamily {
     const fam = this.families.find((f) => f.name === kind);
     if (!fam) throw new OperationalError(`unknown model kind ${kind}`);
-    const out = new Float64Array(p.D * p.S).fill(Number.NaN);
-    fam.score(model, p, { from: d, to: d }, out);
-    return out.slice(d * p.S, (d + 1) * p.S);
+    return fam;
   }
 
   private async writeArtefact(a: Artefact): Promise<{ file: string; checksum: string }> {
@@ -137,5 +171,15 @@ export class ModelTrainingService {
     }
   }
 }
+
+/** Figures as stored: the portfolio's flattened beside the evaluation's. */
+function flatFigures(e: Evaluation & { portfolio?: PortfolioFigures | null; fold?: number; seconds?: number }): Record<string, number | null> {
+  const { portfolio, ...rest } = e;
+  return { ...rest, portfolioReturn: portfolio?.totalReturn ?? null, portfolioSharpe: portfolio?.sharpe ?? null, portfolioMaxDrawdown: portfolio?.maxDrawdown ?? null };
+}
+
+/** Families that run on TensorFlow.js. */
+const NETWORK_FAMILIES = new Set(['lstm', 'kline']);
+let backendLogged = false;
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

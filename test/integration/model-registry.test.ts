@@ -12,6 +12,7 @@ import { plainMarkup } from '../../bots/shared/markup.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/main.js';
+import { registry } from '../../monitoring/metrics.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SP500_DIR } from '../helpers/tiller-process.js';
@@ -32,7 +33,8 @@ describe('model registry, promotion and restart', () => {
     const base = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: varDir, TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_VIEWERS: '3' }, dotenvDir: null });
     config = {
       ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 },
-      models: { ...base.models, trainDays: 200, testDays: 63 },
+      // kline with few samples stands for the TensorFlow.js families (their own test trains them properly).
+      models: { ...base.models, trainDays: 200, testDays: 63, families: ['trees-gbt', 'trees-forest', 'kline'], samples: 512, epochs: 1 },
     };
     app = await open();
     await app.handlers.pipeline('2017-06-01', 'test');
@@ -45,7 +47,7 @@ describe('model registry, promotion and restart', () => {
   it('promotes what beats the baseline, rejects what does not (the active model stays), and a restart scores exactly as before', async () => {
     const m = await app.backtest.load();
     const first = await app.trainingFor(withMargins(-1)).train(m);
-    expect(first.models.map((x) => [x.kind, x.version, x.status])).toEqual([['trees-gbt', 1, 'active'], ['trees-forest', 1, 'active']]);
+    expect(first.models.map((x) => [x.kind, x.version, x.status])).toEqual([['trees-gbt', 1, 'active'], ['trees-forest', 1, 'active'], ['kline', 1, 'active']]);
     expect(first.report.folds.length).toBeGreaterThanOrEqual(2);
     const [gbt] = await app.repos.models.list('trees-gbt');
     expect(gbt).toMatchObject({ kind: 'trees-gbt', version: 1, status: 'active', horizon: 10, backend: 'js-typed-arrays', folds: first.report.folds.length });
@@ -54,34 +56,63 @@ describe('model registry, promotion and restart', () => {
     expect(gbt!.baseline.ic).toBe(first.report.models.find((r) => r.model === 'baseline-momentum-12-1')!.overall.ic);
     expect(existsSync(gbt!.artefactPath)).toBe(true);
     expect(gbt!.checksum).toMatch(/^[0-9a-f]{64}$/);
+    // The network family records the TensorFlow.js backend it ran on, which /metrics names too.
+    const [kline] = await app.repos.models.list('kline');
+    expect(kline!.backend).toMatch(/^(tensorflow|wasm|cpu)$/);
+    expect(await registry.metrics()).toContain(`tiller_tfjs_backend_info{backend="${kline!.backend}"} 1`);
+
+    // The top-N portfolio figures are the backtester trading the out-of-sample scores by the live rules:
+    // every entry is one of the previous day's N best scores.
+    const evaluated = first.report.models.find((r) => r.model === 'trees-gbt')!;
+    const f0 = first.report.folds[0]!.test.from;
+    const fN = first.report.folds.at(-1)!.test.to;
+    expect(gbt!.metrics.overall.portfolioReturn).toBe(evaluated.overall.portfolio!.totalReturn);
+    const limits = (await app.limits.current()).limits;
+    const direct = app.backtest.run(m, { from: m.days[f0 + 1]!, to: m.days[Math.min(fN + 1, m.days.length - 1)]!, profile: config.trading.profile, scores: { model: 'trees-gbt', values: evaluated.scores } }, limits);
+    expect(direct.metrics.totalReturn).toBe(evaluated.overall.portfolio!.totalReturn);
+    const entries = direct.run.orders.filter((o) => o.reason === 'entry');
+    expect(entries.length).toBeGreaterThan(5);
+    const topN = config.picks.profiles[config.trading.profile].topN;
+    const S = m.symbols.length;
+    for (const o of entries) {
+      const d = m.days.indexOf(o.day) - 1;
+      const best = m.symbols.map((sym, s) => ({ sym, v: evaluated.scores[d * S + s]! })).filter((x) => Number.isFinite(x.v)).sort((a, b) => b.v - a.v || a.sym.localeCompare(b.sym)).slice(0, topN).map((x) => x.sym);
+      expect(best, o.day).toContain(o.symbol);
+    }
+    expect(first.report.models.every((r) => r.folds.every((f) => f.portfolio && Number.isFinite(f.portfolio.totalReturn)))).toBe(true);
 
     // Scores of the last day from the model as trained, before a restart.
     const panel = buildPanel(m, config.models.horizon);
     const day = m.days.length - 1;
-    const before = app.trainingFor(config).scoreDay('trees-gbt', first.models[0]!.model, panel, day);
+    const before = await app.trainingFor(config).scoreDay('trees-gbt', first.models[0]!.model, panel, day);
     expect(Array.from(before).filter((v) => Number.isFinite(v)).length).toBe(UNIVERSE.length);
+    const klineBefore = await app.trainingFor(config).scoreDay('kline', first.models[2]!.model, panel, day);
+    expect(Array.from(klineBefore).filter((v) => Number.isFinite(v)).length).toBe(UNIVERSE.length);
 
     // A gate nothing passes: the new versions are rejected with the reason, v1 stays active.
     const second = await app.trainingFor(withMargins(1)).train(m);
-    expect(second.models.map((x) => [x.version, x.status])).toEqual([[2, 'rejected'], [2, 'rejected']]);
+    expect(second.models.map((x) => [x.version, x.status])).toEqual([[2, 'rejected'], [2, 'rejected'], [2, 'rejected']]);
     expect(second.models[0]!.reason).toMatch(/rank IC and top-N return did not beat the baseline by the margin/);
     // Each decision is alerted once, with its reason.
     const alerts = await app.db.db.selectFrom('alert_outbox').select(['type', 'dedupe_key', 'payload']).where('type', 'in', ['model_promoted', 'model_rejected']).orderBy('id').execute();
-    expect(alerts.map((a) => a.dedupe_key)).toEqual(['model_promoted:trees-gbt:1', 'model_promoted:trees-forest:1', 'model_rejected:trees-gbt:2', 'model_rejected:trees-forest:2']);
-    expect(alerts[2]!.payload).toMatchObject({ kind: 'trees-gbt', version: 2, reason: second.models[0]!.reason });
-    expect(renderAlert(alerts[2]!.payload as never, plainMarkup, 'USD')).toBe(`🧠 Model rejected: trees-gbt v2; the active model stays: ${second.models[0]!.reason}`);
+    expect(alerts.map((a) => a.dedupe_key)).toEqual(['model_promoted:trees-gbt:1', 'model_promoted:trees-forest:1', 'model_promoted:kline:1', 'model_rejected:trees-gbt:2', 'model_rejected:trees-forest:2', 'model_rejected:kline:2']);
+    expect(alerts[3]!.payload).toMatchObject({ kind: 'trees-gbt', version: 2, reason: second.models[0]!.reason });
+    expect(renderAlert(alerts[3]!.payload as never, plainMarkup, 'USD')).toBe(`🧠 Model rejected: trees-gbt v2; the active model stays: ${second.models[0]!.reason}`);
     expect((await app.repos.models.active('trees-gbt'))!.version).toBe(1);
 
     await app.close();
     app = await open();
     const loaded = await app.trainingFor(config).loadActive('trees-gbt');
     expect(loaded!.record.version).toBe(1);
-    const after = app.trainingFor(config).scoreDay('trees-gbt', loaded!.model, buildPanel(await app.backtest.load(), config.models.horizon), day);
+    const reloaded = buildPanel(await app.backtest.load(), config.models.horizon);
+    const after = await app.trainingFor(config).scoreDay('trees-gbt', loaded!.model, reloaded, day);
     expect(Array.from(after)).toEqual(Array.from(before));
+    const klineLoaded = await app.trainingFor(config).loadActive('kline');
+    expect(Array.from(await app.trainingFor(config).scoreDay('kline', klineLoaded!.model, reloaded, day))).toEqual(Array.from(klineBefore));
 
     // From chat: the active model of each kind beside the baseline; one kind's versions and folds.
     const list = await app.core.handle(viewer, 'models', []);
-    expect(list).toMatchObject({ kind: 'models', models: [{ kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' }] });
+    expect(list).toMatchObject({ kind: 'models', models: [{ kind: 'kline', version: 1, status: 'active' }, { kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' }] });
     const text = renderResult(list, plainMarkup);
     expect(text).toContain(`trees-gbt v1 active: rank IC ${gbt!.metrics.overall.ic!.toFixed(3)}`);
     expect(text).toContain(`vs baseline ${gbt!.baseline.ic!.toFixed(3)}`);
@@ -91,7 +122,7 @@ describe('model registry, promotion and restart', () => {
     expect(detail).toContain('trees-gbt v2 rejected');
     expect(detail).toContain('did not beat the baseline');
     expect(detail.match(/^fold \d+: IC/gm)).toHaveLength(first.report.folds.length);
-    expect(await app.core.handle(viewer, 'model', ['lstm'])).toEqual({ kind: 'error', message: 'no model of kind "lstm"; kinds: trees-forest, trees-gbt' });
+    expect(await app.core.handle(viewer, 'model', ['lstm'])).toEqual({ kind: 'error', message: 'no model of kind "lstm"; kinds: kline, trees-forest, trees-gbt' });
   }, 180_000);
 
   it('keeps the newest artefacts and the active one, and refuses an artefact that was altered', async () => {
@@ -109,7 +140,7 @@ describe('model registry, promotion and restart', () => {
   it('the scheduled train job does the same through the job runner, on a Saturday, with the configured gate', async () => {
     const out = await app.handlers.train('2017-06-03', 'test') as { folds: number; models: Array<{ kind: string; version: number; status: string; reason: string }> };
     expect(out.folds).toBeGreaterThanOrEqual(2);
-    expect(out.models.map((x) => [x.kind, x.version])).toEqual([['trees-gbt', 4], ['trees-forest', 4]]);
+    expect(out.models.map((x) => [x.kind, x.version])).toEqual([['trees-gbt', 4], ['trees-forest', 4], ['kline', 4]]);
     const gbt = (await app.repos.models.list('trees-gbt'))[0]!;
     expect([gbt.version, gbt.status, gbt.reason]).toEqual([4, out.models[0]!.status, out.models[0]!.reason]);
     expect(config.schedule.train).toBe('0 6 * * 6');

@@ -22,7 +22,7 @@ describe('evaluation', () => {
   it('measures a hand-made day: rank IC, hit rate, decile spread and top-N return', () => {
     const S = 10;
     const fwd = Float64Array.from({ length: S }, (_, s) => (s + 1) / 100);
-    const p: Panel = { D: 1, S, F: 0, horizon: 0, x: new Float32Array(0), fwd, target: new Float32Array(S), live: new Uint8Array(S).fill(1) };
+    const p: Panel = { D: 1, S, F: 0, horizon: 0, x: new Float32Array(0), fwd, target: new Float32Array(S), live: new Uint8Array(S).fill(1), bars: { open: fwd, high: fwd, low: fwd, close: fwd, volume: fwd } };
     const right = evaluateScores(p, Float64Array.from(fwd), 0, 0, 3);
     expect(right.days).toBe(1);
     expect(right.ic).toBeCloseTo(1, 12);
@@ -117,16 +117,16 @@ function syntheticPanel(seed: number, signal: (x: Float32Array, at: number) => n
     crossRank(col, ranked, new Float64Array(S));
     for (let s = 0; s < S; s++) target[d * S + s] = ranked[s]!;
   }
-  return { D, S, F, horizon: 0, x, fwd, target, live: new Uint8Array(D * S).fill(1) };
+  return { D, S, F, horizon: 0, x, fwd, target, live: new Uint8Array(D * S).fill(1), bars: { open: fwd, high: fwd, low: fwd, close: fwd, volume: fwd } };
 }
 
 describe('tree families', () => {
   const folds = walkForwardFolds({ first: 0, last: 359, horizon: 0, trainDays: 180, testDays: 60, embargo: 0 });
 
-  it('find a planted non-linear signal out of sample', () => {
+  it('find a planted non-linear signal out of sample', async () => {
     // Feature 3 helps only in the middle of its range, feature 7 linearly: invisible to a single linear rank.
     const p = syntheticPanel(11, (x, at) => 0.03 * (Math.abs(x[at + 3]!) < 0.2 ? 1 : -0.5) + 0.02 * x[at + 7]!);
-    const reports = walkForwardReport(p, folds, {}, [BOOSTED_TREES, RANDOM_FOREST]);
+    const reports = await walkForwardReport(p, folds, {}, [BOOSTED_TREES, RANDOM_FOREST]);
     expect(reports.map((r) => r.model)).toEqual(['trees-gbt', 'trees-forest', 'ensemble']);
     for (const r of reports) {
       expect(r.overall.ic, r.model).toBeGreaterThan(0.2);
@@ -147,9 +147,9 @@ describe('tree families', () => {
     for (const f of e.folds.slice(1)) expect(f.ic).toBeCloseTo(1, 9);
   });
 
-  it('find nothing in noise', () => {
+  it('find nothing in noise', async () => {
     const p = syntheticPanel(12, () => 0);
-    for (const r of walkForwardReport(p, folds, {}, [BOOSTED_TREES, RANDOM_FOREST])) {
+    for (const r of await walkForwardReport(p, folds, {}, [BOOSTED_TREES, RANDOM_FOREST])) {
       expect(Math.abs(r.overall.ic), r.model).toBeLessThan(0.03);
       expect(Math.abs(r.overall.icT), r.model).toBeLessThan(3);
     }
