@@ -1,6 +1,7 @@
 /** `tiller train --report`: every model family and the 12-1 baseline walk-forward on the stored market,
  * printed per fold and overall. */
 import type { MarketMatrix } from '../src/backtest/market-matrix.js';
+import { computeMetrics } from '../src/backtest/metrics.js';
 import type { ProfileConfig } from '../src/config.js';
 import { BASELINE, momentum121 } from './baseline.js';
 import { momentumRuleScores } from './rule-scores.js';
@@ -27,6 +28,27 @@ export interface TrainOptions {
 }
 
 /** The top-N portfolio of `scores` over decision days [from, to] (indices of the matrix's days). */
+/** The folds' portfolios joined: each fold starts a fresh account (as each fold's model is new), the
+ * overall curve chains their returns; return, Sharpe and drawdown of the chained curve. */
+export function joinPortfolios(parts: ReadonlyArray<PortfolioFigures | null>): PortfolioFigures | null {
+  const runs = parts.filter((x): x is PortfolioFigures => x !== null && x.curve.length > 0);
+  if (runs.length === 0) return null;
+  const startEquity = runs[0]!.startEquity;
+  let level = startEquity;
+  const curve: PortfolioFigures['curve'] = [];
+  for (const r of runs) {
+    const scale = level / r.startEquity;
+    for (const p of r.curve) curve.push({ day: p.day, equity: p.equity * scale, exposure: p.exposure * scale });
+    level = curve.at(-1)!.equity;
+  }
+  const perYear = runs[0]!.perYear;
+  const mt = computeMetrics({ curve, startEquity, trades: [], tradedValue: 0, costs: 0, perYear, benchmark: null });
+  return {
+    totalReturn: mt.totalReturn, sharpe: mt.sharpe, maxDrawdown: mt.maxDrawdown, trades: runs.reduce((n, r) => n + r.trades, 0),
+    haltedOn: runs.map((r) => r.haltedOn).filter(Boolean).join(', ') || null, startEquity, curve, perYear,
+  };
+}
+
 export type PortfolioFn = (model: string, scores: Float64Array, from: number, to: number) => PortfolioFigures | null;
 
 export const DEFAULT_TRAIN: TrainOptions = { horizon: 10, trainDays: 504, testDays: 126, embargo: 5, topN: 10 };
@@ -56,7 +78,7 @@ export async function trainReport(m: MarketMatrix, o: TrainOptions, families: re
   if (o.portfolio && folds.length > 0) {
     for (const r of models) {
       for (const f of r.folds) f.portfolio = o.portfolio(r.model, r.scores, folds[f.fold]!.test.from, folds[f.fold]!.test.to);
-      r.overall.portfolio = o.portfolio(r.model, r.scores, folds[0]!.test.from, folds.at(-1)!.test.to);
+      r.overall.portfolio = joinPortfolios(r.folds.map((f) => f.portfolio ?? null));
     }
   }
   const day = (i: number) => m.days[i]!;
@@ -73,7 +95,7 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : '
 /** The report as a plain-text table. */
 export function trainReportTable(r: TrainReport): string {
   const head = ['model', 'fold', 'test span', 'rank IC', 't', 'hit rate', 'top-bottom decile', 'top-N', 'portfolio', 'Sharpe', 'max DD', 'train s'];
-  const pf = (x: PortfolioFigures | null | undefined) => (x ? [pct(x.totalReturn), x.sharpe == null ? '-' : x.sharpe.toFixed(2), pct(x.maxDrawdown)] : ['-', '-', '-']);
+  const pf = (x: PortfolioFigures | null | undefined) => (x ? [`${pct(x.totalReturn)}${x.haltedOn ? ' H' : ''}`, x.sharpe == null ? '-' : x.sharpe.toFixed(2), pct(x.maxDrawdown)] : ['-', '-', '-']);
   const rows: string[][] = [];
   for (const mr of r.models) {
     for (const f of mr.folds) {
@@ -89,6 +111,6 @@ export function trainReportTable(r: TrainReport): string {
   return [
     `walk-forward: ${r.folds.length} folds, ${r.symbols} symbols; training purged of labels that reach the test span; scores ranked across symbols each day`,
     line(head), ...rows.map(line),
-    `hit rate: share of each day's top-decile scores whose forward return beat that day's median; top-N: mean forward return of the day's N best scores; portfolio, Sharpe, max DD: the daily top-N bought at the next open and traded by the live rules (sizing, stops, targets, breakers) after slippage and fees; panel ${r.seconds.panel.toFixed(1)} s, all ${r.seconds.total.toFixed(1)} s`,
+    `hit rate: share of each day's top-decile scores whose forward return beat that day's median; top-N: mean forward return of the day's N best scores; portfolio, Sharpe, max DD: the daily top-N bought at the next open and traded by the live rules (sizing, stops, targets, breakers) after slippage and fees, a fresh account each fold, 'all' chaining the folds; H: a hard breaker halted that account (no operator resumes it); panel ${r.seconds.panel.toFixed(1)} s, all ${r.seconds.total.toFixed(1)} s`,
   ].join('\n');
 }

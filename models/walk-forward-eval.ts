@@ -11,6 +11,12 @@ export interface PortfolioFigures {
   sharpe: number | null;
   maxDrawdown: number;
   trades: number;
+  /** The day a hard breaker halted the account (nothing traded after it: no operator resumes a backtest). */
+  haltedOn: string | null;
+  /** The account's end-of-day equity from its start, and the market's sessions a year, for joining folds. */
+  startEquity: number;
+  curve: Array<{ day: string; equity: number; exposure: number }>;
+  perYear: number;
 }
 
 export interface ModelReport {

@@ -39,7 +39,7 @@ import { ConfigError } from './domain/errors.js';
 import { BREAKER_NAMES, type TradingDay } from './domain/types.js';
 import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
-import { MarketCalendar } from './market/calendar.js';
+import { MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
 import { PicksService } from './picks/picks.service.js';
 import { PipelineService, type ProgressFn } from './pipeline/pipeline.service.js';
@@ -70,10 +70,10 @@ import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
 import { TradeCycle } from './trading/trade-cycle.js';
 import { PositionCloser } from './trading/position-closer.js';
-import { MODEL_NAME } from './picks/momentum.strategy.js';
 import { ModelTrainingService } from './training/model-training.service.js';
 import { logTraining, trackTraining } from './training/training-progress.js';
 import { topNPortfolio } from './training/top-n-portfolio.js';
+import { tradedRule } from './training/traded-rule.js';
 import { TradingStateService } from './trading/trading-state.service.js';
 
 /** Everything one Tiller process has, wired. */
@@ -275,7 +275,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const backtestService = new BacktestService(repos, config, calendar);
   const trainingFor = (c: AppConfig) => new ModelTrainingService({
     registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c), alerts, clock,
-    portfolioFor: async (m) => topNPortfolio(new BacktestService(repos, c, calendar), m, c.trading.profile, (await limits.current()).limits),
+    portfolioFor: async (m) => topNPortfolio(new BacktestService(repos, c, calendar), m, c.trading.profile, (await limits.current()).limits, tradingDaysPerYear(c.market.kind)),
   });
   const training = trainingFor(config);
   const backtestControl = (): BacktestControl => ({
@@ -330,9 +330,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 }
 
 /** The live picks rule of a config (its traded profile), evaluated beside the models. */
-export function ruleOf(c: AppConfig): { name: string; profile: AppConfig['picks']['profiles']['conservative'] } {
-  return { name: `rule-${MODEL_NAME} (${c.trading.profile})`, profile: c.picks.profiles[c.trading.profile] };
-}
+/** The live rule evaluated beside the models. */
+export const ruleOf = tradedRule;
 
 /** This process's name in sweep task records: host and pid. */
 function sweepWorkerName(): string {

@@ -1,6 +1,6 @@
 /** Renders a command result as text lines with a transport's markup. */
 import type { ModelRecord } from '../../src/ports/repositories.port.js';
-import type { CommandResult, PerformanceResult } from '../../src/commands/command.types.js';
+import type { CommandResult, PerformanceResult, StatusResult } from '../../src/commands/command.types.js';
 import { breakerValue } from './render-alert.js';
 import { money, price, signedMoney, type Markup } from './markup.js';
 
@@ -20,6 +20,7 @@ export function renderResult(r: CommandResult, m: Markup): string {
         `Open positions: ${r.openPositions}`,
         `Latest picks: ${r.picksDay ?? 'none yet'}`,
         `Last pipeline: ${r.lastPipeline ? `${r.lastPipeline.asOf} ${r.lastPipeline.status}` : 'never run'}`,
+        strategyLine(r.strategy, e),
         `Trading day: ${r.tradingDay}`,
       ].join('\n');
     }
@@ -219,6 +220,14 @@ export function renderResult(r: CommandResult, m: Markup): string {
 
 const fx = (v: number | null | undefined, digits: number) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const pc = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)} %`);
+
+/** The traded strategy and its standing at the promotion gate. */
+function strategyLine(st: StatusResult['strategy'], e: (s: string) => string): string {
+  if (st.gate === 'not evaluated') return `Strategy: ${e(st.name)}, not evaluated out of sample yet (run \`tiller train\`)`;
+  const on = st.evaluatedAt ? ` on ${st.evaluatedAt.toISOString().slice(0, 10)}` : '';
+  if (st.gate === 'passed') return `Strategy: ${e(st.name)}, passed the promotion gate${on}`;
+  return `⚠️ Strategy: ${e(st.name)} did NOT pass the promotion gate${on}: ${e(st.reason ?? '')}`;
+}
 
 /** One model's line: kind, version, status, out-of-sample IC and top-N return beside the baseline's, age. */
 function modelSummary(x: ModelRecord, now: Date, e: (s: string) => string): string {

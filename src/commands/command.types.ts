@@ -37,6 +37,8 @@ export interface StatusResult {
   broker: string;
   breakers: BreakerTrip[];
   currency: string;
+  /** The traded strategy and whether its latest walk-forward evaluation (`tiller train`) passed the gate. */
+  strategy: { name: string; gate: 'passed' | 'failed' | 'not evaluated'; reason: string | null; evaluatedAt: Date | null };
 }
 
 export interface RiskResult {

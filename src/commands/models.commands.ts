@@ -31,7 +31,7 @@ export function modelCommand(s: CommandServices): CommandDefinition {
       const kind = args[0]!;
       const versions = await s.repos.models.list(kind);
       if (versions.length === 0) {
-        const kinds = [...new Set((await s.repos.models.list()).map((m) => m.kind))];
+        const kinds = [...new Set((await s.repos.models.list()).map((m) => m.kind))].sort();
         throw new UserError(`no model of kind "${kind}"${kinds.length ? `; kinds: ${kinds.join(', ')}` : '; none trained yet: run `tiller train`'}`);
       }
       return { kind: 'model', versions: versions.slice(0, 10), now: s.clock.now() };

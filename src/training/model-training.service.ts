@@ -9,7 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MarketMatrix } from '../backtest/market-matrix.js';
 import type { AlertService } from '../alerts/alert.service.js';
-import type { AppConfig, ProfileConfig } from '../config.js';
+import type { AppConfig } from '../config.js';
 import type { Clock } from '../ports/clock.port.js';
 import { OperationalError } from '../domain/errors.js';
 import { FEATURES } from '../market/indicators.js';
@@ -21,10 +21,11 @@ import { tfBackendInfo } from '../../monitoring/metrics.js';
 import type { ModelFamily } from '../../models/model-families.js';
 import type { Panel } from '../../models/panel.js';
 import type { Evaluation } from '../../models/evaluate.js';
-import type { PortfolioFigures } from '../../models/walk-forward-eval.js';
+import { ENSEMBLE, type ModelReport, type PortfolioFigures } from '../../models/walk-forward-eval.js';
 import { trainReport, WARMUP_DAYS, type PortfolioFn, type TrainReport } from '../../models/train-report.js';
 import { promotionDecision } from './promotion.js';
 import type { TrainProgressFn } from './training-progress.js';
+import type { TradedRule } from './traded-rule.js';
 
 /** The artefact file: the model and what it was trained on, so a reader can refuse a mismatch. The body
  * is the family's own JSON (tree ensemble, or network topology and weights). */
@@ -54,7 +55,7 @@ export class ModelTrainingService {
       registry: ModelRegistry;
       settings: AppConfig['models'];
       /** The live picks rule to evaluate beside the models. */
-      rule?: { name: string; profile: ProfileConfig };
+      rule?: TradedRule;
       varDir: string;
       log?: { info(o: object, msg: string): void };
       /** Where model_promoted and model_rejected alerts go. */
@@ -90,7 +91,6 @@ export class ModelTrainingService {
     const s = this.d.settings;
     const report = await this.report(m, onProgress);
     if (report.folds.length === 0) throw new OperationalError(`not enough stored days for one walk-forward fold (${m.days.length} days; needs about ${WARMUP_DAYS + s.trainDays + s.horizon + s.embargo + s.testDays})`);
-    const baseline = report.models.find((r) => r.model === BASELINE)!.overall;
     const models: TrainedModel[] = [];
     for (const fam of this.families) {
       const evaluation = report.models.find((r) => r.model === fam.name)!;
@@ -98,23 +98,54 @@ export class ModelTrainingService {
       const model = await fam.fit(report.panel, { from: WARMUP_DAYS, to: report.lastLabelled }, (done, total, epoch) => onProgress?.(fam.name, -1, done, total, epoch));
       const trainSeconds = evaluation.seconds + (performance.now() - t0) / 1000;
       const version = await this.d.registry.nextVersion(fam.name);
-      const { file, checksum } = await this.writeArtefact({ format: 'tiller-model', formatVersion: 2, kind: fam.name, version, horizon: s.horizon, features: FEATURES, model: await fam.save(model) });
-      const rec = await this.d.registry.add({
-        kind: fam.name, version, params: { ...fam.params }, dataFrom: m.days[WARMUP_DAYS]!, dataTo: m.days[report.lastLabelled]!, horizon: s.horizon,
-        folds: report.folds.length, metrics: { overall: flatFigures(evaluation.overall), folds: evaluation.folds.map(flatFigures) }, baseline: flatFigures(baseline),
-        backend: await fam.backend(), trainSeconds, artefactPath: file, checksum,
-      });
-      const decision = promotionDecision(evaluation.overall, baseline, s.promotion);
-      if (decision.promote) await this.d.registry.promote(rec.id, decision.reason);
-      else await this.d.registry.reject(rec.id, decision.reason);
-      this.d.log?.info({ kind: fam.name, version, promoted: decision.promote, reason: decision.reason }, 'model trained');
-      const at = (this.d.clock?.now() ?? new Date()).toISOString();
-      const type = decision.promote ? 'model_promoted' : 'model_rejected';
-      await this.d.alerts?.raise({ type, kind: fam.name, version, reason: decision.reason, at }, `${type}:${fam.name}:${version}`);
-      models.push({ kind: fam.name, version, model, status: decision.promote ? 'active' : 'rejected', reason: decision.reason, artefactPath: file });
-      await this.purge(fam.name);
+      const artefact = await this.writeArtefact({ format: 'tiller-model', formatVersion: 2, kind: fam.name, version, horizon: s.horizon, features: FEATURES, model: await fam.save(model) });
+      const decision = await this.record(m, report, { kind: fam.name, version, params: { ...fam.params }, backend: await fam.backend(), trainSeconds, artefact, alert: true }, evaluation);
+      models.push({ kind: fam.name, version, model, status: decision.promote ? 'active' : 'rejected', reason: decision.reason, artefactPath: artefact.file });
+    }
+    // The ensemble of this run's models: its artefact names the members; its weights are worked out on the
+    // days it scores, from their out-of-sample record (walk-forward-eval.ts).
+    const ensemble = report.models.find((r) => r.model === ENSEMBLE);
+    if (ensemble && models.length > 1) {
+      const version = await this.d.registry.nextVersion(ENSEMBLE);
+      const members = models.map((x) => ({ kind: x.kind, version: x.version }));
+      const params = { members, weighting: 'rank IC on earlier test days whose labels had ended, floored at 0' };
+      const artefact = await this.writeArtefact({ format: 'tiller-model', formatVersion: 2, kind: ENSEMBLE, version, horizon: s.horizon, features: FEATURES, model: params });
+      const decision = await this.record(m, report, { kind: ENSEMBLE, version, params, backend: 'combination', trainSeconds: ensemble.seconds, artefact, alert: true }, ensemble);
+      models.push({ kind: ENSEMBLE, version, model: params, status: decision.promote ? 'active' : 'rejected', reason: decision.reason, artefactPath: artefact.file });
+    }
+    // The live rule goes through the same gate; `/status` says whether the traded rule passed it.
+    const rule = this.d.rule && report.models.find((r) => r.model === this.d.rule!.name);
+    if (this.d.rule && rule) {
+      const version = await this.d.registry.nextVersion(this.d.rule.kind);
+      await this.record(m, report, { kind: this.d.rule.kind, version, params: { ...this.d.rule.profile }, backend: 'rule', trainSeconds: 0, artefact: null, alert: false }, rule);
     }
     return { report, models };
+  }
+
+  /** Store one evaluated model (or rule) with its figures beside the baseline's, and let the gate decide. */
+  private async record(
+    m: MarketMatrix, report: TrainReport,
+    r: { kind: string; version: number; params: Record<string, unknown>; backend: string; trainSeconds: number; artefact: { file: string; checksum: string } | null; alert: boolean },
+    evaluation: ModelReport,
+  ): Promise<{ promote: boolean; reason: string }> {
+    const s = this.d.settings;
+    const baseline = report.models.find((x) => x.model === BASELINE)!.overall;
+    const rec = await this.d.registry.add({
+      kind: r.kind, version: r.version, params: r.params, dataFrom: m.days[WARMUP_DAYS]!, dataTo: m.days[report.lastLabelled]!, horizon: s.horizon,
+      folds: report.folds.length, metrics: { overall: flatFigures(evaluation.overall), folds: evaluation.folds.map(flatFigures) }, baseline: flatFigures(baseline),
+      backend: r.backend, trainSeconds: r.trainSeconds, artefactPath: r.artefact?.file ?? '', checksum: r.artefact?.checksum ?? '',
+    });
+    const decision = promotionDecision(evaluation.overall, baseline, s.promotion);
+    if (decision.promote) await this.d.registry.promote(rec.id, decision.reason);
+    else await this.d.registry.reject(rec.id, decision.reason);
+    this.d.log?.info({ kind: r.kind, version: r.version, promoted: decision.promote, reason: decision.reason }, 'model trained');
+    if (r.alert) {
+      const at = (this.d.clock?.now() ?? new Date()).toISOString();
+      const type = decision.promote ? 'model_promoted' : 'model_rejected';
+      await this.d.alerts?.raise({ type, kind: r.kind, version: r.version, reason: decision.reason, at }, `${type}:${r.kind}:${r.version}`);
+    }
+    await this.purge(r.kind);
+    return decision;
   }
 
   /** The active model of a kind, read from its artefact; null when the kind has none. Throws when the file
@@ -143,9 +174,9 @@ export class ModelTrainingService {
     return out.slice(d * p.S, (d + 1) * p.S);
   }
 
-  /** Release a model returned by `train` or `loadActive`. */
+  /** Release a model returned by `train` or `loadActive` (the ensemble's is plain data). */
   dispose(kind: string, model: unknown): void {
-    this.family(kind).dispose(model);
+    this.families.find((f) => f.name === kind)?.dispose(model);
   }
 
   private family(kind: string): ModelFamily {
@@ -167,7 +198,7 @@ export class ModelTrainingService {
   private async purge(kind: string): Promise<void> {
     const all = await this.d.registry.list(kind);
     for (const r of all.slice(this.d.settings.keep)) {
-      if (r.status !== 'active') await rm(r.artefactPath, { force: true });
+      if (r.status !== 'active' && r.artefactPath) await rm(r.artefactPath, { force: true });
     }
   }
 }

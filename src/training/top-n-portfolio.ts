@@ -7,10 +7,14 @@ import type { RiskProfile } from '../domain/types.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import type { PortfolioFn } from '../../models/train-report.js';
 
-export function topNPortfolio(backtest: BacktestService, m: MarketMatrix, profile: RiskProfile, limits: RiskLimits): PortfolioFn {
+export function topNPortfolio(backtest: BacktestService, m: MarketMatrix, profile: RiskProfile, limits: RiskLimits, perYear: number): PortfolioFn {
   return (model, values, from, to) => {
     if (from + 1 >= m.days.length) return null;
     const r = backtest.run(m, { from: m.days[from + 1]!, to: m.days[Math.min(to + 1, m.days.length - 1)]!, profile, scores: { model, values } }, limits);
-    return { totalReturn: r.metrics.totalReturn, sharpe: r.metrics.sharpe, maxDrawdown: r.metrics.maxDrawdown, trades: r.metrics.trades };
+    return {
+      totalReturn: r.metrics.totalReturn, sharpe: r.metrics.sharpe, maxDrawdown: r.metrics.maxDrawdown, trades: r.metrics.trades,
+      haltedOn: r.run.trips.find((t) => t.stage === 'hard')?.day ?? null,
+      startEquity: r.run.startingCash, curve: r.run.days.map((d) => ({ day: d.day, equity: d.equity, exposure: d.exposure })), perYear,
+    };
   };
 }

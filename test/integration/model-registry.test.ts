@@ -47,7 +47,14 @@ describe('model registry, promotion and restart', () => {
   it('promotes what beats the baseline, rejects what does not (the active model stays), and a restart scores exactly as before', async () => {
     const m = await app.backtest.load();
     const first = await app.trainingFor(withMargins(-1)).train(m);
-    expect(first.models.map((x) => [x.kind, x.version, x.status])).toEqual([['trees-gbt', 1, 'active'], ['trees-forest', 1, 'active'], ['kline', 1, 'active']]);
+    expect(first.models.map((x) => [x.kind, x.version, x.status])).toEqual([['trees-gbt', 1, 'active'], ['trees-forest', 1, 'active'], ['kline', 1, 'active'], ['ensemble', 1, 'active']]);
+    // The ensemble's artefact names its members; the traded rule's evaluation is recorded too, and /status
+    // says it passed the (here negative) margin.
+    const [ens] = await app.repos.models.list('ensemble');
+    expect(JSON.parse(readFileSync(ens!.artefactPath, 'utf8')).model.members).toEqual([{ kind: 'trees-gbt', version: 1 }, { kind: 'trees-forest', version: 1 }, { kind: 'kline', version: 1 }]);
+    const [rule] = await app.repos.models.list('rule-momentum-trend-v1-conservative');
+    expect(rule).toMatchObject({ version: 1, status: 'active', backend: 'rule', artefactPath: '' });
+    expect(renderResult(await app.core.handle(viewer, 'status', []), plainMarkup)).toContain('Strategy: rule-momentum-trend-v1 (conservative), passed the promotion gate on ');
     expect(first.report.folds.length).toBeGreaterThanOrEqual(2);
     const [gbt] = await app.repos.models.list('trees-gbt');
     expect(gbt).toMatchObject({ kind: 'trees-gbt', version: 1, status: 'active', horizon: 10, backend: 'js-typed-arrays', folds: first.report.folds.length });
@@ -61,17 +68,20 @@ describe('model registry, promotion and restart', () => {
     expect(kline!.backend).toMatch(/^(tensorflow|wasm|cpu)$/);
     expect(await registry.metrics()).toContain(`tiller_tfjs_backend_info{backend="${kline!.backend}"} 1`);
 
-    // The top-N portfolio figures are the backtester trading the out-of-sample scores by the live rules:
-    // every entry is one of the previous day's N best scores.
+    // The top-N portfolio figures are the backtester trading the out-of-sample scores by the live rules, a
+    // fresh account per fold (every entry one of the previous day's N best scores), the folds chained.
     const evaluated = first.report.models.find((r) => r.model === 'trees-gbt')!;
-    const f0 = first.report.folds[0]!.test.from;
-    const fN = first.report.folds.at(-1)!.test.to;
+    const fold = first.report.folds[1]!;
     expect(gbt!.metrics.overall.portfolioReturn).toBe(evaluated.overall.portfolio!.totalReturn);
+    expect(gbt!.metrics.folds[1]!.portfolioReturn).toBe(evaluated.folds[1]!.portfolio!.totalReturn);
+    const chained = evaluated.folds.reduce((x, f) => x * (1 + f.portfolio!.totalReturn), 1) - 1;
+    expect(evaluated.overall.portfolio!.totalReturn).toBeCloseTo(chained, 9);
     const limits = (await app.limits.current()).limits;
-    const direct = app.backtest.run(m, { from: m.days[f0 + 1]!, to: m.days[Math.min(fN + 1, m.days.length - 1)]!, profile: config.trading.profile, scores: { model: 'trees-gbt', values: evaluated.scores } }, limits);
-    expect(direct.metrics.totalReturn).toBe(evaluated.overall.portfolio!.totalReturn);
+    const direct = app.backtest.run(m, { from: m.days[fold.test.from + 1]!, to: m.days[fold.test.to + 1]!, profile: config.trading.profile, scores: { model: 'trees-gbt', values: evaluated.scores } }, limits);
+    expect(direct.metrics.totalReturn).toBe(evaluated.folds[1]!.portfolio!.totalReturn);
+    expect(direct.metrics.sharpe).toBe(evaluated.folds[1]!.portfolio!.sharpe);
     const entries = direct.run.orders.filter((o) => o.reason === 'entry');
-    expect(entries.length).toBeGreaterThan(5);
+    expect(entries.length).toBeGreaterThan(3);
     const topN = config.picks.profiles[config.trading.profile].topN;
     const S = m.symbols.length;
     for (const o of entries) {
@@ -91,13 +101,19 @@ describe('model registry, promotion and restart', () => {
 
     // A gate nothing passes: the new versions are rejected with the reason, v1 stays active.
     const second = await app.trainingFor(withMargins(1)).train(m);
-    expect(second.models.map((x) => [x.version, x.status])).toEqual([[2, 'rejected'], [2, 'rejected'], [2, 'rejected']]);
+    expect(second.models.map((x) => [x.version, x.status])).toEqual([[2, 'rejected'], [2, 'rejected'], [2, 'rejected'], [2, 'rejected']]);
+    const status = renderResult(await app.core.handle(viewer, 'status', []), plainMarkup);
+    expect(status).toContain('⚠️ Strategy: rule-momentum-trend-v1 (conservative) did NOT pass the promotion gate on ');
+    expect(status).toMatch(/did NOT pass the promotion gate on \d{4}-\d\d-\d\d: rank IC and top-N return did not beat the baseline by the margin/);
     expect(second.models[0]!.reason).toMatch(/rank IC and top-N return did not beat the baseline by the margin/);
     // Each decision is alerted once, with its reason.
     const alerts = await app.db.db.selectFrom('alert_outbox').select(['type', 'dedupe_key', 'payload']).where('type', 'in', ['model_promoted', 'model_rejected']).orderBy('id').execute();
-    expect(alerts.map((a) => a.dedupe_key)).toEqual(['model_promoted:trees-gbt:1', 'model_promoted:trees-forest:1', 'model_promoted:kline:1', 'model_rejected:trees-gbt:2', 'model_rejected:trees-forest:2', 'model_rejected:kline:2']);
-    expect(alerts[3]!.payload).toMatchObject({ kind: 'trees-gbt', version: 2, reason: second.models[0]!.reason });
-    expect(renderAlert(alerts[3]!.payload as never, plainMarkup, 'USD')).toBe(`🧠 Model rejected: trees-gbt v2; the active model stays: ${second.models[0]!.reason}`);
+    expect(alerts.map((a) => a.dedupe_key)).toEqual([
+      'model_promoted:trees-gbt:1', 'model_promoted:trees-forest:1', 'model_promoted:kline:1', 'model_promoted:ensemble:1',
+      'model_rejected:trees-gbt:2', 'model_rejected:trees-forest:2', 'model_rejected:kline:2', 'model_rejected:ensemble:2',
+    ]);
+    expect(alerts[4]!.payload).toMatchObject({ kind: 'trees-gbt', version: 2, reason: second.models[0]!.reason });
+    expect(renderAlert(alerts[4]!.payload as never, plainMarkup, 'USD')).toBe(`🧠 Model rejected: trees-gbt v2; the active model stays: ${second.models[0]!.reason}`);
     expect((await app.repos.models.active('trees-gbt'))!.version).toBe(1);
 
     await app.close();
@@ -112,7 +128,10 @@ describe('model registry, promotion and restart', () => {
 
     // From chat: the active model of each kind beside the baseline; one kind's versions and folds.
     const list = await app.core.handle(viewer, 'models', []);
-    expect(list).toMatchObject({ kind: 'models', models: [{ kind: 'kline', version: 1, status: 'active' }, { kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' }] });
+    expect(list).toMatchObject({ kind: 'models', models: [
+      { kind: 'ensemble', version: 1, status: 'active' }, { kind: 'kline', version: 1, status: 'active' },
+      { kind: 'rule-momentum-trend-v1-conservative', version: 1, status: 'active' }, { kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' },
+    ] });
     const text = renderResult(list, plainMarkup);
     expect(text).toContain(`trees-gbt v1 active: rank IC ${gbt!.metrics.overall.ic!.toFixed(3)}`);
     expect(text).toContain(`vs baseline ${gbt!.baseline.ic!.toFixed(3)}`);
@@ -122,7 +141,7 @@ describe('model registry, promotion and restart', () => {
     expect(detail).toContain('trees-gbt v2 rejected');
     expect(detail).toContain('did not beat the baseline');
     expect(detail.match(/^fold \d+: IC/gm)).toHaveLength(first.report.folds.length);
-    expect(await app.core.handle(viewer, 'model', ['lstm'])).toEqual({ kind: 'error', message: 'no model of kind "lstm"; kinds: kline, trees-forest, trees-gbt' });
+    expect(await app.core.handle(viewer, 'model', ['lstm'])).toEqual({ kind: 'error', message: 'no model of kind "lstm"; kinds: ensemble, kline, rule-momentum-trend-v1-conservative, trees-forest, trees-gbt' });
   }, 180_000);
 
   it('keeps the newest artefacts and the active one, and refuses an artefact that was altered', async () => {
@@ -140,7 +159,7 @@ describe('model registry, promotion and restart', () => {
   it('the scheduled train job does the same through the job runner, on a Saturday, with the configured gate', async () => {
     const out = await app.handlers.train('2017-06-03', 'test') as { folds: number; models: Array<{ kind: string; version: number; status: string; reason: string }> };
     expect(out.folds).toBeGreaterThanOrEqual(2);
-    expect(out.models.map((x) => [x.kind, x.version])).toEqual([['trees-gbt', 4], ['trees-forest', 4], ['kline', 4]]);
+    expect(out.models.map((x) => [x.kind, x.version])).toEqual([['trees-gbt', 4], ['trees-forest', 4], ['kline', 4], ['ensemble', 4]]);
     const gbt = (await app.repos.models.list('trees-gbt'))[0]!;
     expect([gbt.version, gbt.status, gbt.reason]).toEqual([4, out.models[0]!.status, out.models[0]!.reason]);
     expect(config.schedule.train).toBe('0 6 * * 6');
