@@ -213,7 +213,7 @@ program
     const out = await withApp(undefined, async (app) => {
       const m = await app.backtest.load(symbols);
       if (opts.report) {
-        return { report: await app.trainingFor(config).report(m, onProgress), models: [] };
+        return { report: await app.trainingFor(config).report(m, onProgress), models: [], rule: null };
       }
       return app.trainingFor(config).train(m, onProgress);
     }, config);
@@ -221,6 +221,7 @@ program
     if (out.report.folds.length === 0) throw new UserError('not enough stored days for one fold: run the pipeline over more history, or lower --train-days/--test-days');
     process.stdout.write(`${trainReportTable(out.report)}\n`);
     for (const mdl of out.models) process.stdout.write(`${mdl.kind} v${mdl.version}: ${mdl.status === 'active' ? 'PROMOTED, now active' : 'rejected'}: ${mdl.reason}\n`);
+    if (out.rule) process.stdout.write(`${out.rule.name} (traded): ${out.rule.passed ? 'passed the gate' : 'did NOT pass the gate; /status says so'}: ${out.rule.reason}\n`);
     if (opts.report) process.stdout.write('(--report: nothing stored or promoted)\n');
   });
 

@@ -251,9 +251,9 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle, monitor, report, reconciler,
     async train() {
       const m = await backtestService.load();
-      const { report: r, models } = await training.train(m, trackTraining(logTraining(log)));
+      const { report: r, models, rule } = await training.train(m, trackTraining(logTraining(log)));
       for (const x of models) training.dispose(x.kind, x.model);
-      return { folds: r.folds.length, symbols: r.symbols, seconds: Math.round(r.seconds.total), models: models.map((x) => ({ kind: x.kind, version: x.version, status: x.status, reason: x.reason })) };
+      return { folds: r.folds.length, symbols: r.symbols, seconds: Math.round(r.seconds.total), models: models.map((x) => ({ kind: x.kind, version: x.version, status: x.status, reason: x.reason })), rule };
     },
   });
 

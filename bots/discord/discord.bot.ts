@@ -14,7 +14,7 @@ import type { DiscordConfig } from '../../src/config.js';
 import { RateLimitedError, TemporaryError } from '../../src/domain/errors.js';
 import type { BotEvent } from '../../src/domain/types.js';
 import type { Logger } from '../../src/logger.js';
-import type { Markup } from '../shared/markup.js';
+import { fitMessage, type Markup } from '../shared/markup.js';
 import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
 import { CHART_FILE, chartOfEvent, chartOfResult } from '../shared/report-image.js';
@@ -70,7 +70,7 @@ function isPrivate(r: CommandResult): boolean {
 function embedOf(title: string, r: CommandResult): EmbedBuilder {
   const text = renderResult(r, discordMarkdown);
   const color = r.kind === 'refused' || r.kind === 'error' ? COLORS.bad : r.kind === 'confirm' ? COLORS.warn : COLORS.ok;
-  return new EmbedBuilder().setTitle(title).setDescription(text.length > 4_000 ? `${text.slice(0, 3_990)}\n…` : text).setColor(color);
+  return new EmbedBuilder().setTitle(title).setDescription(fitMessage(text, 4_096)).setColor(color);
 }
 
 function confirmButtons(r: CommandResult): Array<ActionRowBuilder<ButtonBuilder>> {

@@ -10,7 +10,7 @@ import type { BotEvent } from '../../src/domain/types.js';
 import type { DeliveryOptions } from '../../src/alerts/alert-dispatcher.js';
 import type { RateLimits } from '../../src/alerts/rate-gate.js';
 import type { Logger } from '../../src/logger.js';
-import { telegramHtml } from '../shared/markup.js';
+import { fitMessage, telegramHtml } from '../shared/markup.js';
 import { parseCommand } from '../shared/parse-command.js';
 import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
@@ -56,10 +56,10 @@ export class TelegramBot {
       const result = await this.core.handle(actor, parsed.name, parsed.args);
       const chart = chartOfResult(result, this.currency);
       if (chart) {
-        await ctx.replyWithPhoto({ source: chart, filename: CHART_FILE }, { caption: renderResult(result, telegramHtml), parse_mode: 'HTML' });
+        await ctx.replyWithPhoto({ source: chart, filename: CHART_FILE }, { caption: fitMessage(renderResult(result, telegramHtml), 1_024), parse_mode: 'HTML' });
         return;
       }
-      await ctx.reply(renderResult(result, telegramHtml), { parse_mode: 'HTML', ...(replyMarkup(result) ? replyMarkup(result) : {}) });
+      await ctx.reply(fitMessage(renderResult(result, telegramHtml), 4_096), { parse_mode: 'HTML', ...(replyMarkup(result) ? replyMarkup(result) : {}) });
     });
 
     this.bot.on('callback_query', async (ctx) => {
@@ -72,7 +72,7 @@ export class TelegramBot {
       const actor: Actor = { transport: TELEGRAM, userId: String(ctx.from.id), chatId: String(ctx.chat?.id ?? ctx.from.id), displayName: ctx.from.username ?? ctx.from.first_name };
       const result = await this.core.confirm(actor, m[1]!, m[2] === 'y');
       await ctx.answerCbQuery(result.kind === 'refused' ? 'Not allowed' : result.kind === 'error' ? 'Expired' : 'Done');
-      const text = renderResult(result, telegramHtml);
+      const text = fitMessage(renderResult(result, telegramHtml), 4_096);
       // The requester's button message is replaced by the outcome; others get a separate refusal.
       if (result.kind === 'refused') await ctx.reply(text, { parse_mode: 'HTML' });
       else await ctx.editMessageText(text, { parse_mode: 'HTML' });
@@ -120,7 +120,7 @@ export class TelegramBot {
         // The report alerts go out as a photo of the chart with the report as its caption.
         await this.bot.telegram.callApi('sendPhoto', { chat_id: chatId, photo: { source: chart, filename: CHART_FILE }, caption: text, parse_mode: 'HTML', disable_notification: opts.silent }, signal);
       } else {
-        await this.bot.telegram.callApi('sendMessage', { chat_id: chatId, text, parse_mode: 'HTML', disable_notification: opts.silent }, signal);
+        await this.bot.telegram.callApi('sendMessage', { chat_id: chatId, text: fitMessage(text, 4_096), parse_mode: 'HTML', disable_notification: opts.silent }, signal);
       }
     } catch (err) {
       if (err instanceof TelegramError && err.code === 429) {

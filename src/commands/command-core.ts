@@ -137,8 +137,12 @@ export class CommandCore {
   }
 
   private async record(actor: Actor, command: string, args: string[], role: Role | null, outcome: 'ok' | 'refused' | 'error' | 'confirm_requested' | 'confirmed', result: CommandResult, started: number): Promise<void> {
-    commandsTotal.inc({ command, transport: actor.transport, outcome });
-    commandDuration.observe({ command }, (performance.now() - started) / 1000);
+    // Metric labels only name known commands: an invented one (anyone can type `/zz123`) would add series
+    // without bound. The audit log keeps what was typed.
+    const known = command === 'confirm' || this.commands.has(command.replace(/^confirm:/, ''));
+    const label = known ? command : 'unknown';
+    commandsTotal.inc({ command: label, transport: actor.transport, outcome });
+    commandDuration.observe({ command: label }, (performance.now() - started) / 1000);
     const detail = result.kind === 'refused' ? result.reason : result.kind === 'error' ? result.message : result.kind;
     await this.audit.record({
       at: this.clock.now(), transport: actor.transport, userId: actor.userId, chatId: actor.chatId, command,

@@ -87,7 +87,7 @@ export class ModelTrainingService {
   }
 
   /** Evaluate, train, store and decide every family on the matrix `m`. */
-  async train(m: MarketMatrix, onProgress?: TrainProgressFn): Promise<{ report: TrainReport; models: TrainedModel[] }> {
+  async train(m: MarketMatrix, onProgress?: TrainProgressFn): Promise<{ report: TrainReport; models: TrainedModel[]; rule: { name: string; passed: boolean; reason: string } | null }> {
     const s = this.d.settings;
     const report = await this.report(m, onProgress);
     if (report.folds.length === 0) throw new OperationalError(`not enough stored days for one walk-forward fold (${m.days.length} days; needs about ${WARMUP_DAYS + s.trainDays + s.horizon + s.embargo + s.testDays})`);
@@ -114,12 +114,14 @@ export class ModelTrainingService {
       models.push({ kind: ENSEMBLE, version, model: params, status: decision.promote ? 'active' : 'rejected', reason: decision.reason, artefactPath: artefact.file });
     }
     // The live rule goes through the same gate; `/status` says whether the traded rule passed it.
-    const rule = this.d.rule && report.models.find((r) => r.model === this.d.rule!.name);
-    if (this.d.rule && rule) {
+    const ruleEval = this.d.rule && report.models.find((r) => r.model === this.d.rule!.name);
+    let rule: { name: string; passed: boolean; reason: string } | null = null;
+    if (this.d.rule && ruleEval) {
       const version = await this.d.registry.nextVersion(this.d.rule.kind);
-      await this.record(m, report, { kind: this.d.rule.kind, version, params: { ...this.d.rule.profile }, backend: 'rule', trainSeconds: 0, artefact: null, alert: false }, rule);
+      const d = await this.record(m, report, { kind: this.d.rule.kind, version, params: { ...this.d.rule.profile }, backend: 'rule', trainSeconds: 0, artefact: null, alert: false }, ruleEval);
+      rule = { name: this.d.rule.name, passed: d.promote, reason: d.reason };
     }
-    return { report, models };
+    return { report, models, rule };
   }
 
   /** Store one evaluated model (or rule) with its figures beside the baseline's, and let the gate decide. */

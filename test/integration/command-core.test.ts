@@ -10,6 +10,7 @@ import { UserError } from '../../src/domain/errors.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import type { Repositories } from '../../src/ports/repositories.port.js';
 import { openMigratedDatabase } from '../helpers/database.js';
+import { registry } from '../../monitoring/metrics.js';
 
 const admin: Actor = { transport: 'telegram', userId: '1', chatId: '-10' };
 const operator: Actor = { transport: 'telegram', userId: '2', chatId: '-10' };
@@ -54,6 +55,21 @@ describe('command core', () => {
     expect(r).toEqual({ kind: 'error', message: '/boom failed because of an internal error; it has been logged.' });
     expect(errors).toHaveLength(1);
     expect(await core.handle(viewer, 'nope', [])).toEqual({ kind: 'error', message: 'Unknown command /nope. Send /help for the list.' });
+  });
+
+  it('invented commands add no metric series: they count under "unknown" (the audit log keeps what was typed)', async () => {
+    const series = async () => (await registry.getSingleMetricAsString('tiller_commands_total')).split('\n').filter((l) => l.startsWith('tiller_commands_total{'));
+    await core.handle(stranger, 'zz0', []);
+    const before = await series();
+    for (let i = 1; i <= 50; i++) {
+      await core.handle(stranger, `zz${i}`, []);
+      await core.handle(viewer, `yy${i}`, ['x'.repeat(100)]);
+    }
+    const after = await series();
+    expect(after).toHaveLength(before.length);
+    expect(after.some((l) => l.includes('zz') || l.includes('yy'))).toBe(false);
+    expect(after).toContain('tiller_commands_total{command="unknown",transport="telegram",outcome="error"} 102');
+    expect((await repos.audit.recent(1))[0]!.command).toBe('yy50');
   });
 
   it('asks for confirmation; only the requester may confirm, once', async () => {
