@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CronExpressionParser } from 'cron-parser';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -49,6 +50,16 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 function stagesSchema(n: z.ZodNumber) {
   return z.object({ soft: n, hard: n }).refine((v) => v.soft <= v.hard, { message: 'soft must not be above hard' });
 }
+
+/** A cron entry (minute hour day-of-month month day-of-week), checked as the scheduler will read it: a
+ * wrong one stops start-up naming its key instead of never running. */
+const cronSchema = z.string().min(1).superRefine((v, ctx) => {
+  try {
+    CronExpressionParser.parse(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `not a cron entry ("${v}"): ${e instanceof Error ? e.message : String(e)}; e.g. "30 17 * * 1-5"` });
+  }
+});
 
 const fileSchema = z.object({
   market: z.object({
@@ -155,12 +166,12 @@ const fileSchema = z.object({
     promotion: z.object({ minIcGain: z.number(), minTopNGain: z.number() }),
   }),
   schedule: z.object({
-    pipeline: z.string().min(1),
-    picks: z.string().min(1),
-    trade: z.string().min(1),
-    monitor: z.string().min(1),
-    report: z.string().min(1),
-    train: z.string().min(1),
+    pipeline: cronSchema,
+    picks: cronSchema,
+    trade: cronSchema,
+    monitor: cronSchema,
+    report: cronSchema,
+    train: cronSchema,
   }),
   chat: z.object({
     confirmTtlSeconds: z.number().int().positive(),

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, redactConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/domain/errors.js';
@@ -23,6 +26,17 @@ describe('config', () => {
     expect(() => load({ MARKET_DATA: 'csv' })).toThrow(/MARKET_DATA_DIR: required/);
     expect(() => load({ MARKET_DATA: 'csv', MARKET_DATA_DIR: '/nope/nothing' })).toThrow(ConfigError);
     expect(() => load({ TILLER_MARKET: 'mars' })).toThrow(/TILLER_MARKET: no market profile/);
+  });
+
+  it('refuses a schedule entry that is not a cron entry, naming its key', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tiller-cfg-'));
+    const own = (yaml: string) => {
+      writeFileSync(path.join(dir, 'own.yaml'), yaml);
+      return () => load({ TILLER_CONFIG: path.join(dir, 'own.yaml') });
+    };
+    expect(own('schedule:\n  pipeline: "every morning"\n')).toThrow(/schedule\.pipeline: not a cron entry \("every morning"\)/);
+    expect(own('schedule:\n  train: "99 6 * * 6"\n')).toThrow(/schedule\.train: not a cron entry/);
+    expect(own('schedule:\n  train: "0 7 * * 0"\n')().schedule.train).toBe('0 7 * * 0');
   });
 
   it('reads Telegram settings and merges a market profile', () => {
