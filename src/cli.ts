@@ -8,7 +8,7 @@ import { instantAt, tradingDayOf } from './market/market-time.js';
 import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
-import { createApp, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
+import { createApp, recordedDataEnd, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { STRATEGIES } from './backtest/backtest.service.js';
@@ -111,9 +111,19 @@ program
     if (!isJobName(job)) throw new UserError(`unknown job "${job}"; jobs: ${JOB_NAMES.join(', ')}`);
     const config = loadConfig();
     const tz = config.market.timezone;
+    let day = opts.day;
+    const today = tradingDayOf(new Date(), tz);
+    if (!day) {
+      // Recorded data (the CSV provider) ends before today: its last day is the latest there is to run.
+      const end = await recordedDataEnd(config);
+      if (end && end < today) {
+        day = end;
+        process.stderr.write(`tiller: the ${config.marketData.provider} market data ends ${end}; running ${job} for ${end} (--day runs another day)\n`);
+      }
+    }
     // A past day is run as replay would run it: at the job's scheduled time on that day.
-    const clock = opts.day && opts.day !== tradingDayOf(new Date(), tz) ? new ManualClock(instantAt(opts.day, cronTimeOfDay(config.schedule[job]), tz)) : undefined;
-    const result = await withApp(clock, (app) => runJobNow(app, job, opts.day), config);
+    const clock = day && day !== today ? new ManualClock(instantAt(day, cronTimeOfDay(config.schedule[job]), tz)) : undefined;
+    const result = await withApp(clock, (app) => runJobNow(app, job, day), config);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   });
 program
@@ -234,6 +244,14 @@ program.parseAsync().then(() => {
     process.stderr.write(`tiller: ${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`tiller: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // One line for the person at the terminal; the stack only when they asked for debug logs.
+  const message = err instanceof Error ? err.message : String(err);
+  let debug = false;
+  try {
+    debug = ['debug', 'trace'].includes(loadConfig().logLevel);
+  } catch {
+    // the configuration itself is what failed: its message says so
+  }
+  process.stderr.write(`tiller: ${message}\n${debug && err instanceof Error && err.stack ? `${err.stack}\n` : '(LOG_LEVEL=debug prints the stack)\n'}`);
   process.exit(1);
 });

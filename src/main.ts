@@ -437,6 +437,13 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
 }
 
 /** `tiller run <job>`: run one job now for today's trading day (or `day`). */
+/** Where a recorded provider's data ends (null for live providers): `tiller run` without `--day` runs
+ * there instead of on a today the data never reaches. */
+export async function recordedDataEnd(config: AppConfig): Promise<TradingDay | null> {
+  const md = createMarketData(config);
+  return md.lastDay ? md.lastDay() : null;
+}
+
 export async function runJobNow(app: App, job: JobName, day?: TradingDay): Promise<unknown> {
   const d = day ?? tradingDayOf(app.clock.now(), app.config.market.timezone);
   return runJob(app.jobDeps, job, d, app.handlers[job], 'manual');

@@ -15,4 +15,7 @@ export interface MarketData {
   getFundamentals?(symbols: string[]): Promise<{ rows: Fundamentals[]; corrected: Array<{ symbol: string; reason: string }> }>;
   /** Resolves when the provider is reachable; rejects with the reason otherwise. */
   probe(): Promise<void>;
+  /** The last day a recorded provider has data for (its calendar symbol's last bar); absent for live
+   * providers, whose data runs to today. */
+  lastDay?(): Promise<TradingDay | null>;
 }

@@ -66,6 +66,10 @@ export class CsvMarketData implements MarketData {
     return out;
   }
 
+  async lastDay(): Promise<TradingDay | null> {
+    return (await this.getDailyCandles(this.calendarSymbol, '0001-01-01', '9999-12-31')).at(-1)?.day ?? null;
+  }
+
   async tradingDays(from: TradingDay, to: TradingDay): Promise<TradingDay[]> {
     const bars = await this.getDailyCandles(this.calendarSymbol, from, to);
     return [...new Set(bars.map((b) => b.day))];
