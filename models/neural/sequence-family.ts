@@ -4,6 +4,7 @@
  * scores in chunks, and stores topology and weights in the artefact's JSON. */
 import type * as Tf from '@tensorflow/tfjs';
 import { seededRandom } from '../../src/backtest/monte-carlo.js';
+import { OperationalError } from '../../src/domain/errors.js';
 import { cellsOf, type ModelFamily } from '../model-families.js';
 import type { Panel } from '../panel.js';
 import { ensureBackend, loadTf, type TfModule } from './backend.js';
@@ -75,27 +76,40 @@ export function sequenceFamily(spec: SequenceSpec): ModelFamily<Tf.LayersModel> 
         const c = cells[i]!;
         if (spec.encode(p, Math.floor(c / p.S), c % p.S, xs, n * perSample)) ys[n++] = p.target[c]!;
       }
-      if (n < batch) throw new Error(`${spec.name}: only ${n} usable training windows`);
+      if (n < batch) throw new OperationalError(`${spec.name}: only ${n} usable training windows (needs ${batch}): store more history or symbols`);
       const model = spec.build(tf, spec.params.seed);
-      model.compile({ optimizer: tf.train.adam(spec.params.learningRate), loss: 'meanSquaredError' });
+      const optimizer = tf.train.adam(spec.params.learningRate);
+      model.compile({ optimizer, loss: 'meanSquaredError' });
       const order = Int32Array.from({ length: n }, (_, i) => i);
       const bx = alloc(batch);
       const by = new Float32Array(batch);
       const batches = Math.floor(n / batch);
       const total = batches * spec.params.epochs;
-      for (let e = 0; e < spec.params.epochs; e++) {
-        shuffle(order, random);
-        for (let b = 0; b < batches; b++) {
-          for (let k = 0; k < batch; k++) {
-            const i = order[b * batch + k]!;
-            bx.set(xs.subarray(i * perSample, (i + 1) * perSample), k * perSample);
-            by[k] = ys[i]!;
+      try {
+        for (let e = 0; e < spec.params.epochs; e++) {
+          shuffle(order, random);
+          for (let b = 0; b < batches; b++) {
+            for (let k = 0; k < batch; k++) {
+              const i = order[b * batch + k]!;
+              bx.set(xs.subarray(i * perSample, (i + 1) * perSample), k * perSample);
+              by[k] = ys[i]!;
+            }
+            const [x, y] = tf.tidy(() => [inputTensor(tf, bx, batch), tf.tensor2d(by, [batch, 1])]);
+            try {
+              await model.trainOnBatch(x!, y!);
+            } finally {
+              tf.dispose([x!, y!]);
+            }
+            onProgress?.(e * batches + b + 1, total, e + 1);
           }
-          const [x, y] = tf.tidy(() => [inputTensor(tf, bx, batch), tf.tensor2d(by, [batch, 1])]);
-          await model.trainOnBatch(x!, y!);
-          tf.dispose([x!, y!]);
-          onProgress?.(e * batches + b + 1, total, e + 1);
         }
+      } catch (err) {
+        model.dispose();
+        throw err;
+      } finally {
+        // The optimizer's moments are only needed while training (the model does not own an optimizer it
+        // was given, so disposing the model would leave them behind).
+        optimizer.dispose();
       }
       return model;
     },
