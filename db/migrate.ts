@@ -15,6 +15,7 @@ import * as featureState from './migrations/005-feature-state.migration.js';
 import * as backtestRuns from './migrations/006-backtest-runs.migration.js';
 import * as backtestSweeps from './migrations/007-backtest-sweeps.migration.js';
 import * as modelRegistry from './migrations/008-model-registry.migration.js';
+import * as trainingTasks from './migrations/009-training-tasks.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '006-backtest-runs': backtestRuns,
   '007-backtest-sweeps': backtestSweeps,
   '008-model-registry': modelRegistry,
+  '009-training-tasks': trainingTasks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

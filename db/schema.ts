@@ -20,6 +20,11 @@ export interface BacktestSweepTasksTable {
   run_id: string; seq: number; task: JSONColumnType<Record<string, unknown>>; status: string; outcome: JSONColumnType<Record<string, unknown>> | null;
   error: string | null; worker: string | null; started_at: Timestamp | null; finished_at: Timestamp | null;
 }
+export interface TrainingRunsTable { run_id: string; spec: JSONColumnType<Record<string, unknown>>; created_at: Generated<Date> }
+export interface TrainingTasksTable {
+  run_id: string; seq: number; family: string; fold: number; status: string; scores: Buffer | null; seconds: number | null;
+  error: string | null; worker: string | null; started_at: Timestamp | null; finished_at: Timestamp | null;
+}
 export interface ModelsTable {
   id: Generated<number>; kind: string; version: number; params: JSONColumnType<Record<string, unknown>>; data_from: string; data_to: string;
   horizon: number; folds: number; metrics: JSONColumnType<Record<string, unknown>>; baseline: JSONColumnType<Record<string, unknown>>; backend: string;
@@ -93,6 +98,8 @@ export interface Database {
   backtest_sweeps: BacktestSweepsTable;
   models: ModelsTable;
   backtest_sweep_tasks: BacktestSweepTasksTable;
+  training_runs: TrainingRunsTable;
+  training_tasks: TrainingTasksTable;
   pipeline_runs: PipelineRunsTable;
   pipeline_steps: PipelineStepsTable;
   quarantine: QuarantineTable;

@@ -14,9 +14,12 @@ import { runSweepTask, volatilityOfSpec, type SweepContext, type SweepOutcome, t
 import type { AppConfig } from '../src/config.js';
 import { MarketCalendar } from '../src/market/calendar.js';
 import type { Logger } from '../src/logger.js';
-import type { Repositories, SweepRepository } from '../src/ports/repositories.port.js';
+import type { Repositories, SweepRepository, TrainingTaskRepository } from '../src/ports/repositories.port.js';
+import type { FoldRunner } from '../models/walk-forward-eval.js';
+import type { TrainFoldWorker } from './train-folds.js';
 
 export const SWEEP_JOB = 'backtest-sweep-task';
+export const TRAIN_FOLD_JOB = 'train-fold-task';
 
 interface SweepJobData {
   runId: string;
@@ -88,18 +91,24 @@ export class SweepWorker {
   }
 
   private async matrixFor(spec: SweepSpec, service: BacktestService): Promise<MarketMatrix> {
-    const key = keyOf(spec.symbols);
+    return this.matrix(spec.symbols, spec.dataThrough, service);
+  }
+
+  /** The market matrix of a universe reaching at least `dataThrough`, loaded once and kept while used (the
+   * training tasks share it). */
+  async matrix(symbols: string[] | null, dataThrough: string, service = new BacktestService(this.d.repos, this.d.config, new MarketCalendar(this.d.config.market))): Promise<MarketMatrix> {
+    const key = keyOf(symbols);
     if (this.cached?.key === key) {
       const m = await this.cached.matrix;
-      if ((m.days.at(-1) ?? '') >= spec.dataThrough) return this.keep(m);
+      if ((m.days.at(-1) ?? '') >= dataThrough) return this.keep(m);
     }
     this.cached = null; // free the old matrix before loading a new one
-    const matrix = service.load(spec.symbols ?? undefined);
+    const matrix = service.load(symbols ?? undefined);
     this.cached = { key, matrix };
     matrix.catch(() => {
       if (this.cached?.matrix === matrix) this.cached = null;
     });
-    this.d.log.info({ worker: this.name, symbols: spec.symbols?.length ?? 'all' }, 'sweep worker loading the market matrix');
+    this.d.log.info({ worker: this.name, symbols: symbols?.length ?? 'all' }, 'sweep worker loading the market matrix');
     return this.keep(await matrix);
   }
 
@@ -123,8 +132,9 @@ const keyOf = (symbols: string[] | null): string => (symbols ? [...symbols].sort
 /** The Agenda queue of sweep tasks. One per process; it takes tasks when a worker is given. */
 export class SweepQueue {
   private readonly agenda: Agenda;
+  private readonly training: TrainFoldWorker | undefined;
 
-  constructor(pool: pg.Pool, private readonly worker: SweepWorker, opts: { processEveryMs?: number; lockLifetimeMs?: number; log: Logger }) {
+  constructor(pool: pg.Pool, private readonly worker: SweepWorker, opts: { processEveryMs?: number; lockLifetimeMs?: number; log: Logger; training?: TrainFoldWorker }) {
     const backend = new PostgresBackend({ pool, ensureSchema: false });
     backend.notificationChannel?.on('error', (err: unknown) => opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep queue notification channel error'));
     this.agenda = new Agenda({ backend, name: worker.name, processEvery: opts.processEveryMs ?? 200, maxConcurrency: 1 });
@@ -134,6 +144,43 @@ export class SweepQueue {
     this.agenda.define(SWEEP_JOB, async (job: Job<SweepJobData>) => {
       await this.worker.runTask(job.attrs.data.runId, job.attrs.data.seq);
     }, { concurrency: 1, lockLimit: 1, lockLifetime: opts.lockLifetimeMs ?? 2 * 60_000, removeOnComplete: true });
+    // Training folds: a fold of a network takes up to a minute, so the lock lasts longer.
+    const training = opts.training;
+    this.training = training;
+    if (training) {
+      this.agenda.define(TRAIN_FOLD_JOB, async (job: Job<SweepJobData>) => {
+        await training.runTask(job.attrs.data.runId, job.attrs.data.seq);
+      }, { concurrency: 1, lockLimit: 1, lockLifetime: opts.lockLifetimeMs ?? 10 * 60_000, removeOnComplete: true });
+    }
+  }
+
+  /** A fold runner that queues a training run's (family, fold) tasks and waits for their scores. */
+  trainingRunner(runId: string, repo: TrainingTaskRepository, onDone?: (done: number, total: number) => void, pollMs = 500): FoldRunner & { readonly where: string } {
+    const agenda = this.agenda;
+    const byWorker = new Map<string, number>();
+    return {
+      get where() {
+        return [...byWorker].map(([w, n]) => `${w} ran ${n}`).join(', ') || 'nothing yet';
+      },
+      async run(tasks) {
+        const seqs = tasks.map((_, i) => i);
+        await repo.enqueue(runId, tasks.map((t, i) => ({ seq: i, ...t })));
+        for (const seq of seqs) await agenda.now<SweepJobData>(TRAIN_FOLD_JOB, { runId, seq });
+        let reported = -1;
+        for (;;) {
+          const rows = await repo.tasks(runId, seqs, false);
+          const failed = rows.find((r) => r.status === 'failed');
+          if (failed) throw new Error(`training task ${failed.family} fold ${failed.fold + 1} failed on ${failed.worker ?? '?'}: ${failed.error ?? 'unknown error'}`);
+          const done = rows.filter((r) => r.status === 'done').length;
+          if (done !== reported) onDone?.((reported = done), seqs.length);
+          if (done === seqs.length) {
+            for (const r of rows) byWorker.set(r.worker ?? '?', (byWorker.get(r.worker ?? '?') ?? 0) + 1);
+            return (await repo.tasks(runId, seqs, true)).map((r) => ({ scores: r.scores!, seconds: r.seconds ?? 0 }));
+          }
+          await new Promise((r) => setTimeout(r, pollMs));
+        }
+      },
+    };
   }
 
   async start(): Promise<void> {
@@ -143,6 +190,7 @@ export class SweepQueue {
   async stop(): Promise<void> {
     await this.agenda.stop(true);
     this.worker.release();
+    this.training?.release();
   }
 
   /** A runner that queues tasks of run `runId` and waits for their outcomes. */

@@ -9,7 +9,7 @@ import { walkForwardFolds, type Fold } from './folds.js';
 import { FAMILIES } from './families.js';
 import type { ModelFamily } from './model-families.js';
 import { buildPanel, type Panel } from './panel.js';
-import { walkForwardReport, type ModelReport, type PortfolioFigures } from './walk-forward-eval.js';
+import { walkForwardReport, type FoldRunner, type ModelReport, type PortfolioFigures } from './walk-forward-eval.js';
 
 export interface TrainOptions {
   /** Forward-return horizon in trading days. */
@@ -25,6 +25,8 @@ export interface TrainOptions {
   /** The top-N portfolio of `scores` traded over decision days [from, to] (the backtester, given by the
    * application: it knows the trading rules); without it the report has no portfolio figures. */
   portfolio?: PortfolioFn;
+  /** Where the families' folds run (default: here, one after the other). */
+  runner?: FoldRunner;
 }
 
 /** The top-N portfolio of `scores` over decision days [from, to] (indices of the matrix's days). */
@@ -74,7 +76,7 @@ export async function trainReport(m: MarketMatrix, o: TrainOptions, families: re
   const folds = walkForwardFolds({ first: WARMUP_DAYS, last: lastLabelled, horizon: o.horizon, trainDays: o.trainDays, testDays: o.testDays, embargo: o.embargo });
   const fixed: Record<string, Float64Array> = { [BASELINE]: momentum121(m) };
   if (o.rule) fixed[o.rule.name] = momentumRuleScores(m, o.rule.profile);
-  const models = await walkForwardReport(panel, folds, fixed, families, o.onProgress, o.topN);
+  const models = await walkForwardReport(panel, folds, fixed, families, o.onProgress, o.topN, o.runner);
   if (o.portfolio && folds.length > 0) {
     for (const r of models) {
       for (const f of r.folds) f.portfolio = o.portfolio(r.model, r.scores, folds[f.fold]!.test.from, folds[f.fold]!.test.to);

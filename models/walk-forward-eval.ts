@@ -28,10 +28,17 @@ export interface ModelReport {
   scores: Float64Array;
 }
 
-/** Evaluate fixed scores (a rule or the baseline) and trained families over `folds`. */
+/** Runs (family, fold) tasks somewhere else (Agenda workers): each outcome is the fold's test-span scores,
+ * day-major, exactly what fitting the family on the fold's training span and scoring its test span gives. */
+export interface FoldRunner {
+  run(tasks: ReadonlyArray<{ family: string; fold: number }>): Promise<Array<{ scores: Float64Array; seconds: number }>>;
+}
+
+/** Evaluate fixed scores (a rule or the baseline) and trained families over `folds`; the families' folds
+ * in this process, or all at once through `runner`. */
 export async function walkForwardReport(
   p: Panel, folds: readonly Fold[], fixed: Record<string, Float64Array>, families: readonly ModelFamily[],
-  onProgress?: (model: string, fold: number, done: number, total: number, epoch?: number) => void, topN = 10,
+  onProgress?: (model: string, fold: number, done: number, total: number, epoch?: number) => void, topN = 10, runner?: FoldRunner,
 ): Promise<ModelReport[]> {
   if (folds.length === 0) return [];
   const first = folds[0]!.test.from;
@@ -44,7 +51,22 @@ export async function walkForwardReport(
     });
   }
   const familyScores: Float64Array[] = [];
-  for (const fam of families) {
+  if (runner) {
+    const tasks = families.flatMap((fam) => folds.map((f) => ({ family: fam.name, fold: f.index })));
+    const outcomes = await runner.run(tasks);
+    for (const fam of families) {
+      const scores = new Float64Array(p.D * p.S).fill(Number.NaN);
+      familyScores.push(scores);
+      const perFold: ModelReport['folds'] = [];
+      for (const f of folds) {
+        const o = outcomes[tasks.findIndex((t) => t.family === fam.name && t.fold === f.index)]!;
+        scores.set(o.scores, f.test.from * p.S);
+        perFold.push({ fold: f.index, seconds: o.seconds, ...evaluateScores(p, scores, f.test.from, f.test.to, topN) });
+      }
+      reports.push({ model: fam.name, scores, folds: perFold, overall: evaluateScores(p, scores, first, last, topN), seconds: perFold.reduce((s, f) => s + f.seconds, 0) });
+    }
+  }
+  for (const fam of runner ? [] : families) {
     const scores = new Float64Array(p.D * p.S).fill(Number.NaN);
     familyScores.push(scores);
     const t0 = performance.now();

@@ -207,7 +207,8 @@ program
   .option('--train-days <n>', 'minimum training days before the first test span (default: models.trainDays)', positiveInt)
   .option('--test-days <n>', 'test span (and step) in trading days (default: models.testDays)', positiveInt)
   .option('--symbols <list>', 'comma-separated symbols (default: every stored symbol)')
-  .action(async (opts: { report?: boolean; horizon?: number; trainDays?: number; testDays?: number; symbols?: string }) => {
+  .option('--distribute', 'queue each (family, fold) as an Agenda job shared with every running `tiller worker` / `tiller start`')
+  .action(async (opts: { report?: boolean; horizon?: number; trainDays?: number; testDays?: number; symbols?: string; distribute?: boolean }) => {
     const base = loadConfig();
     const config: AppConfig = {
       ...base,
@@ -220,18 +221,28 @@ program
       if (process.stderr.isTTY && line !== last) process.stderr.write(`\r${line}   `);
       last = line;
     });
+    let where: (() => string) | null = null;
     const out = await withApp(undefined, async (app) => {
       const m = await app.backtest.load(symbols);
-      if (opts.report) {
-        return { report: await app.trainingFor(config).report(m, onProgress), models: [], rule: null };
+      const shared = opts.distribute || config.models.distribute
+        ? await app.distributedTraining({ symbols: symbols ?? null, dataThrough: m.days.at(-1)!, models: config.models }, m, (done, total) => {
+          if (process.stderr.isTTY) process.stderr.write(`\rtraining folds: ${done}/${total} done by the workers   `);
+        })
+        : null;
+      where = shared ? () => shared.runner.where : null;
+      try {
+        if (opts.report) return { report: await app.trainingFor(config).report(m, onProgress, shared?.runner), models: [], rule: null };
+        return await app.trainingFor(config).train(m, onProgress, shared?.runner);
+      } finally {
+        await shared?.close();
       }
-      return app.trainingFor(config).train(m, onProgress);
     }, config);
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (out.report.folds.length === 0) throw new UserError('not enough stored days for one fold: run the pipeline over more history, or lower --train-days/--test-days');
     process.stdout.write(`${trainReportTable(out.report)}\n`);
     for (const mdl of out.models) process.stdout.write(`${mdl.kind} v${mdl.version}: ${mdl.status === 'active' ? 'PROMOTED, now active' : 'rejected'}: ${mdl.reason}\n`);
     if (out.rule) process.stdout.write(`${out.rule.name} (traded): ${out.rule.passed ? 'passed the gate' : 'did NOT pass the gate; /status says so'}: ${out.rule.reason}\n`);
+    if (where) process.stdout.write(`training folds ran on: ${(where as () => string)()}\n`);
     if (opts.report) process.stdout.write('(--report: nothing stored or promoted)\n');
   });
 

@@ -163,6 +163,7 @@ const fileSchema = z.object({
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
     samples: z.number().int().min(256),
     epochs: z.number().int().min(1).max(50),
+    distribute: z.boolean(),
     promotion: z.object({ minIcGain: z.number(), minTopNGain: z.number() }),
   }),
   schedule: z.object({

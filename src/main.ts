@@ -1,6 +1,7 @@
 /** Composition root: the ONLY place that wires implementations together (database, cache, market data,
  * broker, services, command core, transports, scheduler). */
 import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +20,10 @@ import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
 import { replay, type ReplaySummary } from '../jobs/replay.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { SweepQueue, SweepWorker } from '../jobs/backtest-sweep.js';
+import { TrainFoldWorker } from '../jobs/train-folds.js';
+import type { TrainFoldSpec } from './training/fold-tasks.js';
+import type { MarketMatrix } from './backtest/market-matrix.js';
+import type { FoldRunner } from '../models/walk-forward-eval.js';
 import type { SweepRunnerFactory } from './backtest/backtest-job.js';
 import { PaperBroker } from './adapters/brokers/paper.broker.js';
 import { CsvMarketData } from './adapters/market-data/csv.market-data.js';
@@ -103,6 +108,8 @@ export interface App {
   trainingFor: (c: AppConfig) => ModelTrainingService;
   /** Walk-forward tasks queued as Agenda jobs that every worker on this database shares (this process too). */
   distributedSweeps: SweepRunnerFactory;
+  /** A training run's (family, fold) tasks queued as Agenda jobs that every worker shares (this process too). */
+  distributedTraining(spec: TrainFoldSpec, matrix: MarketMatrix, onDone?: (done: number, total: number) => void): Promise<{ runner: FoldRunner & { readonly where: string }; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -247,11 +254,23 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     exportsTo ? new CsvCandleExport(exportsTo) : null,
     opts.progress ?? logProgress(log),
   );
+  const distributedTraining: App['distributedTraining'] = async (spec, matrix, onDone) => {
+    const runId = `train-${randomUUID()}`;
+    await repos.training.create(runId, spec);
+    const sweepWorker = new SweepWorker({ repos, config, log }, sweepWorkerName());
+    sweepWorker.prime(spec.symbols, matrix);
+    const queue = new SweepQueue(db.pool, sweepWorker, { log, training: new TrainFoldWorker({ repo: repos.training, matrices: sweepWorker, log }) });
+    await queue.start();
+    return { runner: queue.trainingRunner(runId, repos.training, onDone), close: () => queue.stop() };
+  };
   const handlers = jobHandlers({
     calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle, monitor, report, reconciler,
     async train() {
       const m = await backtestService.load();
-      const { report: r, models, rule } = await training.train(m, trackTraining(logTraining(log)));
+      const shared = config.models.distribute
+        ? await distributedTraining({ symbols: null, dataThrough: m.days.at(-1)!, models: config.models }, m, (done, total) => log.info({ done, total }, `train: ${done}/${total} folds done by the workers`))
+        : null;
+      const { report: r, models, rule } = await training.train(m, trackTraining(logTraining(log)), shared?.runner).finally(() => shared?.close());
       for (const x of models) training.dispose(x.kind, x.model);
       return { folds: r.folds.length, symbols: r.symbols, seconds: Math.round(r.seconds.total), models: models.map((x) => ({ kind: x.kind, version: x.version, status: x.status, reason: x.reason })), rule };
     },
@@ -309,6 +328,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
     trainingFor,
+    distributedTraining,
     async distributedSweeps(runId, spec, local) {
       await repos.sweeps.create(runId, spec);
       const worker = new SweepWorker({ repos, config, log }, sweepWorkerName());
@@ -420,7 +440,8 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     await scheduler.start();
     log.info({ schedule: config.schedule, timezone: config.market.timezone }, 'scheduler started');
     stops.push(() => scheduler?.stop());
-    const sweeps = new SweepQueue(app.db.pool, new SweepWorker({ repos: app.repos, config, log }, sweepWorkerName()), { log });
+    const sweepWorker = new SweepWorker({ repos: app.repos, config, log }, sweepWorkerName());
+    const sweeps = new SweepQueue(app.db.pool, sweepWorker, { log, training: new TrainFoldWorker({ repo: app.repos.training, matrices: sweepWorker, log }) });
     await sweeps.start();
     stops.push(() => sweeps.stop());
   }

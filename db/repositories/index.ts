@@ -15,6 +15,7 @@ import { PgSubscriptionRepository } from './subscriptions.repository.js';
 import { PgJobRunRepository } from './job-runs.repository.js';
 import { PgBacktestRunRepository } from './backtest-runs.repository.js';
 import { PgSweepRepository } from './backtest-sweeps.repository.js';
+import { PgTrainingTaskRepository } from './training-tasks.repository.js';
 import { PgModelRegistry } from './models.repository.js';
 
 /** All PostgreSQL repositories over one kysely instance. */
@@ -35,6 +36,7 @@ export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Reposit
     jobRuns: new PgJobRunRepository(db),
     backtestRuns: new PgBacktestRunRepository(db),
     sweeps: new PgSweepRepository(db),
+    training: new PgTrainingTaskRepository(db),
     models: new PgModelRegistry(db),
     probe: async () => {
       await sql`select 1`.execute(db);

@@ -1,6 +1,7 @@
 import type { BarColumns, IndicatorRow, IndicatorSeries } from '../market/indicators.js';
 import type { BrokerOrderResult } from './broker.port.js';
 import type { SweepOutcome, SweepSpec, SweepTask } from '../backtest/sweep.js';
+import type { FoldOutcome, FoldTask, TrainFoldSpec } from '../training/fold-tasks.js';
 import type {
   BotEvent, BreakerClearance, BreakerName, BreakerTrip, Candle, DerivedMetrics, Fundamentals, ClosedTrade, Fill, Instrument, Order, OrderStatus, Pick,
   PortfolioSnapshot, Position, RawCandle, RiskProfile, TradingDay, TradingState,
@@ -81,6 +82,35 @@ export interface SweepTaskRecord {
   error: string | null;
   /** The process that ran it (its Agenda name). */
   worker: string | null;
+}
+
+/** One (family, fold) task of a distributed training run, with its outcome once done. */
+export interface TrainingTaskRecord {
+  seq: number;
+  family: string;
+  fold: number;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** The fold's out-of-sample scores (day-major over its test span), when asked for and done. */
+  scores: Float64Array | null;
+  seconds: number | null;
+  error: string | null;
+  /** The process that ran it (its Agenda name). */
+  worker: string | null;
+}
+
+/** The tasks of distributed training runs (issue 11) and their outcomes. */
+export interface TrainingTaskRepository {
+  /** Record a run's spec (once). */
+  create(runId: string, spec: TrainFoldSpec): Promise<void>;
+  spec(runId: string): Promise<TrainFoldSpec | null>;
+  /** Store tasks as queued (a seq already stored is left as it is). */
+  enqueue(runId: string, tasks: Array<{ seq: number } & FoldTask>): Promise<void>;
+  task(runId: string, seq: number): Promise<TrainingTaskRecord | null>;
+  /** Mark a task running on `worker`. */
+  start(runId: string, seq: number, worker: string): Promise<void>;
+  finish(runId: string, seq: number, worker: string, result: FoldOutcome | { error: string }): Promise<void>;
+  /** The given tasks of a run, by seq; scores only with `withScores`. */
+  tasks(runId: string, seqs: readonly number[], withScores: boolean): Promise<TrainingTaskRecord[]>;
 }
 
 /** The tasks of distributed sweeps (walk-forward windows and grid points) and their outcomes. */
@@ -368,6 +398,7 @@ export interface Repositories {
   jobRuns: JobRunRepository;
   backtestRuns: BacktestRunRepository;
   sweeps: SweepRepository;
+  training: TrainingTaskRepository;
   models: ModelRegistry;
   /** Resolves when the database answers. */
   probe(): Promise<void>;

@@ -21,7 +21,7 @@ import { tfBackendInfo } from '../../monitoring/metrics.js';
 import type { ModelFamily } from '../../models/model-families.js';
 import type { Panel } from '../../models/panel.js';
 import type { Evaluation } from '../../models/evaluate.js';
-import { ENSEMBLE, type ModelReport, type PortfolioFigures } from '../../models/walk-forward-eval.js';
+import { ENSEMBLE, type FoldRunner, type ModelReport, type PortfolioFigures } from '../../models/walk-forward-eval.js';
 import { trainReport, WARMUP_DAYS, type PortfolioFn, type TrainReport } from '../../models/train-report.js';
 import { promotionDecision } from './promotion.js';
 import type { TrainProgressFn } from './training-progress.js';
@@ -79,17 +79,17 @@ export class ModelTrainingService {
   }
 
   /** The walk-forward evaluation of every selected family beside the baseline and the rule; nothing stored. */
-  async report(m: MarketMatrix, onProgress?: TrainProgressFn): Promise<TrainReport> {
+  async report(m: MarketMatrix, onProgress?: TrainProgressFn, runner?: FoldRunner): Promise<TrainReport> {
     const s = this.d.settings;
     await this.prepareBackend();
     const portfolio = await this.d.portfolioFor?.(m);
-    return trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, rule: this.d.rule, onProgress, portfolio }, this.families);
+    return trainReport(m, { horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo, topN: s.topN, rule: this.d.rule, onProgress, portfolio, runner }, this.families);
   }
 
   /** Evaluate, train, store and decide every family on the matrix `m`. */
-  async train(m: MarketMatrix, onProgress?: TrainProgressFn): Promise<{ report: TrainReport; models: TrainedModel[]; rule: { name: string; passed: boolean; reason: string } | null }> {
+  async train(m: MarketMatrix, onProgress?: TrainProgressFn, runner?: FoldRunner): Promise<{ report: TrainReport; models: TrainedModel[]; rule: { name: string; passed: boolean; reason: string } | null }> {
     const s = this.d.settings;
-    const report = await this.report(m, onProgress);
+    const report = await this.report(m, onProgress, runner);
     if (report.folds.length === 0) throw new OperationalError(`not enough stored days for one walk-forward fold (${m.days.length} days; needs about ${WARMUP_DAYS + s.trainDays + s.horizon + s.embargo + s.testDays})`);
     const models: TrainedModel[] = [];
     for (const fam of this.families) {
