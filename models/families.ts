@@ -7,6 +7,9 @@ import { LSTM_PARAMS, lstmFamily } from './neural/lstm.family.js';
 export const FAMILY_NAMES = ['trees-gbt', 'trees-forest', 'lstm', 'kline'] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
 
+/** The families that run on TensorFlow.js (they need its backend chosen first). */
+export const NETWORK_FAMILIES: ReadonlySet<string> = new Set<FamilyName>(['lstm', 'kline']);
+
 /** What a configuration decides about the families (the `models` section). */
 export interface FamilySettings {
   families: readonly FamilyName[];

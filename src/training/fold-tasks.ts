@@ -6,7 +6,7 @@ import type { AppConfig } from '../config.js';
 import { OperationalError } from '../domain/errors.js';
 import type { TradingDay } from '../domain/types.js';
 import { FEATURE_COUNT } from '../market/indicators.js';
-import { familiesFor } from '../../models/families.js';
+import { familiesFor, NETWORK_FAMILIES } from '../../models/families.js';
 import { walkForwardFolds, type Fold } from '../../models/folds.js';
 import { ensureBackend } from '../../models/neural/backend.js';
 import type { Panel } from '../../models/panel.js';
@@ -56,7 +56,7 @@ export async function runFoldTask(p: Panel, spec: TrainFoldSpec, task: FoldTask)
   if (!fam) throw new OperationalError(`unknown model family ${task.family}`);
   const fold = foldsOf(p, spec.models)[task.fold];
   if (!fold) throw new OperationalError(`no fold ${task.fold} in this run`);
-  if (fam.name === 'lstm' || fam.name === 'kline') await ensureBackend(spec.models.backend);
+  if (NETWORK_FAMILIES.has(fam.name)) await ensureBackend(spec.models.backend);
   const t0 = performance.now();
   const model = await fam.fit(p, fold.train);
   const out = new Float64Array(p.D * p.S).fill(Number.NaN);

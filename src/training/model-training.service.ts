@@ -15,7 +15,7 @@ import { OperationalError } from '../domain/errors.js';
 import { FEATURES } from '../market/indicators.js';
 import type { ModelRecord, ModelRegistry } from '../ports/repositories.port.js';
 import { BASELINE } from '../../models/baseline.js';
-import { familiesFor } from '../../models/families.js';
+import { familiesFor, NETWORK_FAMILIES } from '../../models/families.js';
 import { ensureBackend } from '../../models/neural/backend.js';
 import { tfBackendInfo } from '../../monitoring/metrics.js';
 import type { ModelFamily } from '../../models/model-families.js';
@@ -211,8 +211,6 @@ function flatFigures(e: Evaluation & { portfolio?: PortfolioFigures | null; fold
   return { ...rest, portfolioReturn: portfolio?.totalReturn ?? null, portfolioSharpe: portfolio?.sharpe ?? null, portfolioMaxDrawdown: portfolio?.maxDrawdown ?? null };
 }
 
-/** Families that run on TensorFlow.js. */
-const NETWORK_FAMILIES = new Set(['lstm', 'kline']);
 let backendLogged = false;
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
