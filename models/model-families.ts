@@ -52,11 +52,11 @@ interface TreeBody {
   ensemble: TreeEnsemble;
 }
 
-function treeFamily(name: string, params: object, train: (p: Panel, cells: Int32Array, onProgress?: (d: number, t: number) => void) => TreeEnsemble): ModelFamily<TreeEnsemble> {
+function treeFamily(name: string, params: object, train: (p: Panel, cells: Int32Array, onProgress?: (d: number, t: number) => void) => Promise<TreeEnsemble>): ModelFamily<TreeEnsemble> {
   return {
     name, params,
     backend: async () => TREE_BACKEND,
-    fit: async (p, span, onProgress) => train(p, cellsOf(p, span, true), onProgress),
+    fit: (p, span, onProgress) => train(p, cellsOf(p, span, true), onProgress),
     async score(model, p, days, out) {
       const cells = cellsOf(p, days, false);
       const scores = predictEnsemble(model, binRows(p.x, p.F, cells));

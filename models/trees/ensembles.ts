@@ -38,8 +38,11 @@ function sampleRows(n: number, fraction: number, random: () => number): Int32Arr
   return out.subarray(0, k);
 }
 
+/** Let the process serve other work (chat, jobs) between two trees: a fold trains for seconds. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Train gradient-boosted trees on rows of `data` with targets `y`. */
-export function trainBoosted(data: BinnedRows, y: Float64Array, p: BoostParams, onTree?: (done: number, total: number) => void): TreeEnsemble {
+export async function trainBoosted(data: BinnedRows, y: Float64Array, p: BoostParams, onTree?: (done: number, total: number) => void): Promise<TreeEnsemble> {
   const random = seededRandom(p.seed);
   let base = 0;
   for (let i = 0; i < data.n; i++) base += y[i]!;
@@ -53,17 +56,19 @@ export function trainBoosted(data: BinnedRows, y: Float64Array, p: BoostParams, 
     for (let i = 0; i < data.n; i++) pred[i]! += p.learningRate * predictTree(tree, data.bins, i * data.F);
     trees.push(tree);
     onTree?.(t + 1, p.trees);
+    await yieldToEventLoop();
   }
   return { base, scale: p.learningRate, trees };
 }
 
 /** Train a random forest on rows of `data` with targets `y`. */
-export function trainForest(data: BinnedRows, y: Float64Array, p: ForestParams, onTree?: (done: number, total: number) => void): TreeEnsemble {
+export async function trainForest(data: BinnedRows, y: Float64Array, p: ForestParams, onTree?: (done: number, total: number) => void): Promise<TreeEnsemble> {
   const random = seededRandom(p.seed);
   const trees: Tree[] = [];
   for (let t = 0; t < p.trees; t++) {
     trees.push(growTree(data, y, sampleRows(data.n, p.rowFraction, random), p, random));
     onTree?.(t + 1, p.trees);
+    await yieldToEventLoop();
   }
   return { base: 0, scale: 1 / Math.max(1, p.trees), trees };
 }

@@ -147,6 +147,17 @@ describe('tree families', () => {
     for (const f of e.folds.slice(1)) expect(f.ic).toBeCloseTo(1, 9);
   });
 
+  it('yield to the event loop between trees: other work (chat, jobs) runs while a fold trains', async () => {
+    const p = syntheticPanel(14, () => 0);
+    for (const fam of [BOOSTED_TREES, RANDOM_FOREST]) {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      await fam.fit(p, { from: 0, to: 179 });
+      clearInterval(timer);
+      expect(ticks, fam.name).toBeGreaterThan(5);
+    }
+  });
+
   it('find nothing in noise', async () => {
     const p = syntheticPanel(12, () => 0);
     for (const r of await walkForwardReport(p, folds, {}, [BOOSTED_TREES, RANDOM_FOREST])) {
