@@ -12,9 +12,17 @@ function isNum(v: number | null): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/** A real calendar day written YYYY-MM-DD. JavaScript's date parsing rolls 2017-11-31 over to December 1,
+ * PostgreSQL refuses it: the day must survive a round trip unchanged. */
+export function isCalendarDay(day: string): boolean {
+  if (!DAY.test(day)) return false;
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
+}
+
 /** Why this row cannot be stored, or null when it is valid. */
 export function rejectReason(r: RawCandle): string | null {
-  if (!DAY.test(r.day) || Number.isNaN(Date.parse(`${r.day}T00:00:00Z`))) return 'invalid date';
+  if (!isCalendarDay(r.day)) return `invalid date "${r.day}" (not a calendar day)`;
   const missing = (['open', 'high', 'low', 'close', 'volume'] as const).filter((k) => !isNum(r[k]));
   if (missing.length > 0) return `empty or non-numeric field: ${missing.join(', ')}`;
   const { open, high, low, close, volume } = r as Candle;

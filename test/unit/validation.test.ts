@@ -11,7 +11,11 @@ describe('candle validation', () => {
     expect(rejectReason(bar('2017-01-03', 10, 9, 11, 10))).toBe('high below low');
     expect(rejectReason(bar('2017-01-03', 10, 11, 9, 12))).toBe('close outside [low, high]');
     expect(rejectReason(bar('2017-01-03', 0, 11, 9, 10))).toBe('non-positive price');
-    expect(rejectReason(bar('2017-13-45', 10, 11, 9, 10))).toBe('invalid date');
+    expect(rejectReason(bar('2017-13-45', 10, 11, 9, 10))).toBe('invalid date "2017-13-45" (not a calendar day)');
+    // JavaScript's date parsing rolls these over to the next month; PostgreSQL refuses them.
+    expect(rejectReason(bar('2017-11-31', 10, 11, 9, 10))).toBe('invalid date "2017-11-31" (not a calendar day)');
+    expect(rejectReason(bar('2017-02-29', 10, 11, 9, 10))).toBe('invalid date "2017-02-29" (not a calendar day)');
+    expect(rejectReason(bar('2016-02-29', 10, 11, 9, 10))).toBeNull();
     expect(rejectReason(bar('2017-01-03', 10, 11, 9, 10, -1))).toBe('negative volume');
     expect(rejectReason(bar('2017-01-03', 10, 11, 9, 10))).toBeNull();
   });

@@ -1,0 +1,45 @@
+/** A row dated on a day the calendar does not have (2017-11-31: JavaScript rolls it over to December 1,
+ * PostgreSQL refuses it) is rejected with its reason; every other row and symbol is stored. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories } from '../../db/repositories/index.js';
+import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
+import { DEFAULT_MOVE_LIMITS } from '../../src/market/validation.js';
+import { PipelineService } from '../../src/pipeline/pipeline.service.js';
+import { openMigratedDatabase } from '../helpers/database.js';
+import { writeSeries, type Bar } from '../helpers/csv-series.js';
+
+/** Weekdays from 2017-10-02 to 2017-12-29, a gentle drift. */
+function bars(start: number): Bar[] {
+  const out: Bar[] = [];
+  for (let t = Date.UTC(2017, 9, 2), px = start; t <= Date.UTC(2017, 11, 29); t += 86_400_000) {
+    const day = new Date(t);
+    if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+    px *= 1.001;
+    out.push([day.toISOString().slice(0, 10), px, px * 1.01, px * 0.99, px]);
+  }
+  return out;
+}
+
+describe('pipeline and impossible dates', () => {
+  let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
+  beforeAll(async () => {
+    t = await openMigratedDatabase();
+  });
+  afterAll(() => t.drop());
+
+  it('rejects the row dated 2017-11-31 with its reason and stores everything else', async () => {
+    const bad = bars(50);
+    const at = bad.findIndex((b) => b[0] === '2017-12-01');
+    bad.splice(at, 0, ['2017-11-31', 55, 56, 54, 55]);
+    const dir = writeSeries({ AAA: bars(20), BBB: bad, CCC: bars(80) });
+    const repos = createRepositories(t.handle.db, t.handle.pool);
+    const settings = { universe: ['AAA', 'BBB', 'CCC'], historyDays: 120, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
+    const result = await new PipelineService(repos, new CsvMarketData(dir, 'AAA'), settings).run('2017-12-29', 'test');
+    expect(result.status).not.toBe('failed');
+    const q = await t.handle.db.selectFrom('quarantine').select(['symbol', 'day', 'reason', 'kind']).where('kind', '=', 'rejected').execute();
+    expect(q).toEqual([{ symbol: 'BBB', day: '2017-11-31', reason: 'invalid date "2017-11-31" (not a calendar day)', kind: 'rejected' }]);
+    const stored = await t.handle.db.selectFrom('candles').select(['symbol', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('symbol').orderBy('symbol').execute();
+    const n = bars(20).length;
+    expect(stored.map((r) => [r.symbol, Number(r.n)])).toEqual([['AAA', n], ['BBB', n], ['CCC', n]]);
+  });
+});
