@@ -127,9 +127,11 @@ export class PgPipelineRepository implements PipelineRepository {
 
   async upsertMetrics(rows: DerivedMetrics[]): Promise<number> {
     for (const part of chunks(rows)) {
+      // Absurd but finite inputs (volume near 1e300) overflow a product to Infinity: stored as NULL, like
+      // every other non-finite value on its way to the database.
       const values = part.map((m) => ({
-        symbol: m.symbol, day: m.day, volatility20: m.volatility20, volatility60: m.volatility60, atr_pct: m.atrPct,
-        avg_turnover20: m.avgTurnover20, high52w: m.high52w, low52w: m.low52w, pct_from_high52w: m.pctFromHigh52w, bars: m.bars,
+        symbol: m.symbol, day: m.day, volatility20: finite(m.volatility20), volatility60: finite(m.volatility60), atr_pct: finite(m.atrPct),
+        avg_turnover20: finite(m.avgTurnover20), high52w: finite(m.high52w), low52w: finite(m.low52w), pct_from_high52w: finite(m.pctFromHigh52w), bars: m.bars,
       }));
       await this.db.insertInto('instrument_metrics').values(values)
         .onConflict((oc) => oc.columns(['symbol', 'day']).doUpdateSet((eb) => ({
@@ -147,3 +149,6 @@ export class PgPipelineRepository implements PipelineRepository {
   }
 
 }
+
+/** The value, or null when it is missing or not finite. */
+const finite = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);

@@ -1,4 +1,4 @@
-/** A row dated on a day the calendar does not have (2017-11-31: JavaScript rolls it over to December 1,
+/** Impossible input in the files. A row dated on a day the calendar does not have (2017-11-31: JavaScript rolls it over to December 1,
  * PostgreSQL refuses it) is rejected with its reason; every other row and symbol is stored. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../db/repositories/index.js';
@@ -35,11 +35,25 @@ describe('pipeline and impossible dates', () => {
     const repos = createRepositories(t.handle.db, t.handle.pool);
     const settings = { universe: ['AAA', 'BBB', 'CCC'], historyDays: 120, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
     const result = await new PipelineService(repos, new CsvMarketData(dir, 'AAA'), settings).run('2017-12-29', 'test');
-    expect(result.status).not.toBe('failed');
+    expect(result.symbols).toBe(3);
     const q = await t.handle.db.selectFrom('quarantine').select(['symbol', 'day', 'reason', 'kind']).where('kind', '=', 'rejected').execute();
     expect(q).toEqual([{ symbol: 'BBB', day: '2017-11-31', reason: 'invalid date "2017-11-31" (not a calendar day)', kind: 'rejected' }]);
     const stored = await t.handle.db.selectFrom('candles').select(['symbol', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('symbol').orderBy('symbol').execute();
     const n = bars(20).length;
     expect(stored.map((r) => [r.symbol, Number(r.n)])).toEqual([['AAA', n], ['BBB', n], ['CCC', n]]);
+  });
+
+  it('stores no Infinity: a 20-day turnover that overflows (volume 1e308) is stored as NULL', async () => {
+    const huge = bars(50).map(([d, o, h, l, c]): Bar => [d, o, h, l, c, 1e308]);
+    const dir = writeSeries({ AAA: bars(20), HUGE: huge });
+    const repos = createRepositories(t.handle.db, t.handle.pool);
+    const settings = { universe: ['AAA', 'HUGE'], historyDays: 120, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
+    await new PipelineService(repos, new CsvMarketData(dir, 'AAA'), settings).run('2017-12-29', 'test');
+    const m = await t.handle.db.selectFrom('instrument_metrics').select(['symbol', 'avg_turnover20']).where('day', '=', '2017-12-29').where('symbol', 'in', ['AAA', 'HUGE']).orderBy('symbol').execute();
+    expect(m.map((r) => r.symbol)).toEqual(['AAA', 'HUGE']);
+    expect(Number.isFinite(Number(m[0]!.avg_turnover20))).toBe(true);
+    expect(m[1]!.avg_turnover20).toBeNull();
+    const inf = await t.handle.db.selectFrom('instrument_metrics').select('symbol').where('avg_turnover20', '=', Number.POSITIVE_INFINITY).execute();
+    expect(inf).toEqual([]);
   });
 });
