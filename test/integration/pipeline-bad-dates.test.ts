@@ -1,5 +1,6 @@
-/** Impossible input in the files. A row dated on a day the calendar does not have (2017-11-31: JavaScript rolls it over to December 1,
- * PostgreSQL refuses it) is rejected with its reason; every other row and symbol is stored. */
+/** Impossible input in the files: a row dated on a day the calendar does not have (2017-11-31: JavaScript
+ * rolls it over to December 1, PostgreSQL refuses it) is rejected with its reason while every other row and
+ * symbol is stored; a volume so large that the 20-day turnover overflows stores NULL, never Infinity. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../db/repositories/index.js';
 import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
