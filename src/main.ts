@@ -222,7 +222,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const state = new TradingStateService(repos.state, alerts, clock);
   const calendar = new MarketCalendar(config.market);
   const prices = new PriceSource(market, repos.candles, config.market);
-  const broker = remoteBroker ?? new PaperBroker(prices, clock, config.trading.paper, repos.paperLedger, repos.trading);
+  const broker = remoteBroker ?? new PaperBroker(prices, clock, config.trading.paper, repos.paperLedger, repos.trading, config.pipeline.maxDailyMove);
   const crash = crashHook(config);
   const announcer = new FillAnnouncer(repos.trading, alerts);
   const executor = new OrderExecutor(repos.trading, broker, new FillBooking(repos, config.trading.exits), alerts, clock, crash);

@@ -28,6 +28,12 @@ export class PriceSource {
     return valid[0] ?? null;
   }
 
+  /** The last stored close before `day` (the plausibility check of a fill compares with it). */
+  async lastCloseBefore(symbol: string, day: TradingDay): Promise<{ close: number; day: TradingDay } | null> {
+    const c = await this.candles.lastOnOrBefore(symbol, addDays(day, -1));
+    return c ? { close: c.close, day: c.day } : null;
+  }
+
   /** True once `day`'s session has closed at `at`: its daily bar is final. */
   sessionClosed(day: TradingDay, at: Date): boolean {
     return at >= instantAt(day, this.session.sessionClose, this.session.timezone);

@@ -140,4 +140,21 @@ describe('paper broker fills', () => {
     expect(await broker.submit(order({ qty: 0 }))).toEqual({ status: 'rejected', reason: 'quantity must be positive' });
     expect(await broker.submit(order({ type: 'limit', limitPrice: null }))).toMatchObject({ status: 'rejected', reason: 'limit order needs a positive limit price' });
   });
+
+  it('refuses to fill off a bar far from the last stored close (a bad print at 100×), naming the move', async () => {
+    const dir = writeSeries({ BAD: [['2017-03-01', 10_000, 10_100, 9_900, 10_050, 1_000_000]] });
+    const candles = new PgCandleRepository(t.handle.db, t.handle.pool);
+    await candles.insertNew([{ symbol: 'BAD', day: '2017-02-28', open: 99, high: 101, low: 98, close: 100, volume: 1_000_000 }]);
+    const badPrices = new PriceSource(new CsvMarketData(dir, 'BAD'), candles, session);
+    const b = new PaperBroker(badPrices, clock, settings, new PgPaperLedger(t.handle.db), account, 0.75);
+    clock.set(instantAt('2017-03-01', '10:00', TZ));
+    expect(await b.submit(order({ symbol: 'BAD' }))).toEqual({
+      status: 'rejected', reason: 'implausible price 10000 for BAD: 9900 % from the last stored close 100 (2017-02-28), beyond the 75 % a day allows; not filled',
+    });
+    afterClose('2017-03-01');
+    expect(await b.submit(order({ symbol: 'BAD', type: 'limit', limitPrice: 20_000 }))).toMatchObject({ status: 'rejected', reason: /^implausible price 10000 for BAD/ });
+    // Within the limit it fills as before.
+    const fine = new PaperBroker(badPrices, clock, settings, new PgPaperLedger(t.handle.db), account, 200);
+    expect(await fine.submit(order({ symbol: 'BAD', qty: 1 }))).toMatchObject({ status: 'filled' });
+  });
 });

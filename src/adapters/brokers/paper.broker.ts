@@ -12,6 +12,7 @@
  * Every order and its result are kept in a ledger (PostgreSQL), so a resend after a crash returns the
  * first result: the paper broker never fills one client order id twice. */
 import type { Order, Position } from '../../domain/types.js';
+import { DEFAULT_MOVE_LIMITS } from '../../market/validation.js';
 import { paperFill, type PaperBrokerSettings } from '../../trading/paper-fill.js';
 import type { Broker, BrokerOrderResult, BrokerOrderState, BrokerPosition, OrderRef } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
@@ -40,6 +41,8 @@ export class PaperBroker implements Broker {
     private readonly s: PaperBrokerSettings,
     private readonly ledger: PaperLedger,
     private readonly account: PaperAccount,
+    /** The largest one-day move a fill price may show against the last stored close (`pipeline.maxDailyMove`). */
+    private readonly maxMove = DEFAULT_MOVE_LIMITS.maxMove,
   ) {}
 
   async submit(order: Order): Promise<BrokerOrderResult> {
@@ -99,12 +102,30 @@ export class PaperBroker implements Broker {
     if (order.type === 'market') {
       const q = await this.prices.priceAt(order.symbol, now);
       if (!q) return { status: 'rejected', reason: `no price for ${order.symbol}` };
+      const bad = await this.implausible(order, [q.price]);
+      if (bad) return { status: 'rejected', reason: bad };
       return paperFill(order, { price: q.price }, this.s, cash, now);
     }
     if (!this.prices.sessionClosed(order.day, now)) return { status: 'submitted' };
     const bar = await this.prices.barOn(order.symbol, order.day);
     if (!bar) return { status: 'cancelled', reason: `no ${order.symbol} bar on ${order.day}; day order expired` };
+    const bad = await this.implausible(order, [bar.open, bar.close]);
+    if (bad) return { status: 'rejected', reason: bad };
     return paperFill(order, { bar }, this.s, cash, now);
+  }
+
+  /** Why prices this far from the last stored close (a bad print: 100× the day before) must not be filled,
+   * or null when they are plausible (or there is no stored close to compare with). */
+  private async implausible(order: Order, prices: number[]): Promise<string | null> {
+    const prev = await this.prices.lastCloseBefore(order.symbol, order.day);
+    if (!prev || !(prev.close > 0)) return null;
+    for (const p of prices) {
+      const move = p / prev.close - 1;
+      if (Math.abs(move) > this.maxMove) {
+        return `implausible price ${p} for ${order.symbol}: ${(move * 100).toFixed(0)} % from the last stored close ${prev.close} (${prev.day}), beyond the ${(this.maxMove * 100).toFixed(0)} % a day allows; not filled`;
+      }
+    }
+    return null;
   }
 }
 
