@@ -5,14 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp } from '../../src/main.js';
-import { ManualClock } from '../../src/ports/clock.port.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { eventually, runTillerToEnd, SP500_DIR, startTiller, type TillerProcess } from '../helpers/tiller-process.js';
+import { startWorkers, storeUniverse } from '../helpers/shared-work.js';
+import { runTillerToEnd, SP500_DIR, type TillerProcess } from '../helpers/tiller-process.js';
 
-const UNIVERSE = ['AAPL', 'AMZN', 'BA', 'CAT', 'CVX', 'DIS', 'GE', 'HD', 'IBM', 'JNJ', 'JPM', 'KO', 'MCD', 'MMM', 'MRK', 'MSFT', 'NKE', 'PFE', 'PG', 'UNH', 'WMT', 'XOM'];
 const WF = ['backtest', '--from', '2015-06-01', '--to', '2017-05-31', '--profile', 'aggressive', '--walk-forward', '--train-months', '12', '--test-months', '6'];
 
 describe('walk-forward shared by several workers', () => {
@@ -24,15 +20,7 @@ describe('walk-forward shared by several workers', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     env = { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: varDir, LOG_LEVEL: 'info' };
-    const base = loadConfig({ env, dotenvDir: null });
-    const app = await createApp({ ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 } }, {
-      clock: new ManualClock(new Date('2017-06-01T22:00:00Z')), log: createLogger('silent'),
-    });
-    try {
-      await app.handlers.pipeline('2017-06-01', 'test');
-    } finally {
-      await app.close();
-    }
+    await storeUniverse(env);
   }, 180_000);
 
   afterAll(async () => {
@@ -44,9 +32,7 @@ describe('walk-forward shared by several workers', () => {
     const alone = await runTillerToEnd([...WF, '--out', path.join(varDir, 'alone')], env);
     expect(alone.code, alone.stderr).toBe(0);
 
-    for (let i = 0; i < 2; i++) workers.push(startTiller(['worker'], env));
-    await Promise.all(workers.map((w, i) => eventually(() => (w.stderr().includes('tiller started') ? true : undefined), 60_000, `worker ${i} to start`)
-      .catch((err: Error) => { throw new Error(`${err.message}\n${w.stdout()}\n${w.stderr()}`); })));
+    workers.push(...await startWorkers(2, env));
     const shared = await runTillerToEnd([...WF, '--distribute', '--out', path.join(varDir, 'shared')], env);
     expect(shared.code, shared.stderr).toBe(0);
 

@@ -5,14 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp } from '../../src/main.js';
-import { ManualClock } from '../../src/ports/clock.port.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { eventually, SP500_DIR, startTiller, type TillerProcess } from '../helpers/tiller-process.js';
+import { startWorkers, storeUniverse } from '../helpers/shared-work.js';
+import { SP500_DIR, startTiller, type TillerProcess } from '../helpers/tiller-process.js';
 
-const UNIVERSE = ['AAPL', 'AMZN', 'BA', 'CAT', 'CVX', 'DIS', 'GE', 'HD', 'IBM', 'JNJ', 'JPM', 'KO', 'MCD', 'MMM', 'MRK', 'MSFT', 'NKE', 'PFE', 'PG', 'UNH', 'WMT', 'XOM'];
 // Short test spans make many small tasks; kline (few samples) stands for the networks.
 const MODELS = 'models:\n  trainDays: 200\n  testDays: 42\n  families: [trees-forest, kline]\n  samples: 512\n  epochs: 1\n';
 
@@ -36,15 +32,7 @@ describe('walk-forward training shared by several workers', () => {
     mkdirSync(varDir, { recursive: true });
     writeFileSync(path.join(varDir, 'own.yaml'), MODELS);
     env = { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: varDir, LOG_LEVEL: 'info', TILLER_CONFIG: path.join(varDir, 'own.yaml') };
-    const base = loadConfig({ env, dotenvDir: null });
-    const app = await createApp({ ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 } }, {
-      clock: new ManualClock(new Date('2017-06-01T22:00:00Z')), log: createLogger('silent'),
-    });
-    try {
-      await app.handlers.pipeline('2017-06-01', 'test');
-    } finally {
-      await app.close();
-    }
+    await storeUniverse(env);
   }, 180_000);
 
   afterAll(async () => {
@@ -58,9 +46,7 @@ describe('walk-forward training shared by several workers', () => {
     const expected = figures(alone.stdout);
     expect(expected.length).toBeGreaterThan(20);
 
-    for (let i = 0; i < 2; i++) workers.push(startTiller(['worker'], env));
-    await Promise.all(workers.map((w, i) => eventually(() => (w.stderr().includes('tiller started') ? true : undefined), 60_000, `worker ${i} to start`)
-      .catch((err: Error) => { throw new Error(`${err.message}\n${w.stdout()}\n${w.stderr()}`); })));
+    workers.push(...await startWorkers(2, env));
     const shared = await runToEnd(['train', '--report', '--distribute'], env);
     expect(shared.code, shared.stderr).toBe(0);
     expect(figures(shared.stdout)).toEqual(expected);
