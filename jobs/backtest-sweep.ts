@@ -175,7 +175,9 @@ export class SweepQueue {
           if (done !== reported) onDone?.((reported = done), seqs.length);
           if (done === seqs.length) {
             for (const r of rows) byWorker.set(r.worker ?? '?', (byWorker.get(r.worker ?? '?') ?? 0) + 1);
-            return (await repo.tasks(runId, seqs, true)).map((r) => ({ scores: r.scores!, seconds: r.seconds ?? 0 }));
+            const outcomes = (await repo.tasks(runId, seqs, true)).map((r) => ({ scores: r.scores!, seconds: r.seconds ?? 0 }));
+            await repo.dropScores(runId);
+            return outcomes;
           }
           await new Promise((r) => setTimeout(r, pollMs));
         }

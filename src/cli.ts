@@ -221,7 +221,6 @@ program
       if (process.stderr.isTTY && line !== last) process.stderr.write(`\r${line}   `);
       last = line;
     });
-    let where: (() => string) | null = null;
     const out = await withApp(undefined, async (app) => {
       const m = await app.backtest.load(symbols);
       const shared = opts.distribute || config.models.distribute
@@ -229,10 +228,11 @@ program
           if (process.stderr.isTTY) process.stderr.write(`\rtraining folds: ${done}/${total} done by the workers   `);
         })
         : null;
-      where = shared ? () => shared.runner.where : null;
       try {
-        if (opts.report) return { report: await app.trainingFor(config).report(m, onProgress, shared?.runner), models: [], rule: null };
-        return await app.trainingFor(config).train(m, onProgress, shared?.runner);
+        const done = opts.report
+          ? { report: await app.trainingFor(config).report(m, onProgress, shared?.runner), models: [], rule: null }
+          : await app.trainingFor(config).train(m, onProgress, shared?.runner);
+        return { ...done, ranOn: shared ? shared.runner.where : null };
       } finally {
         await shared?.close();
       }
@@ -242,7 +242,7 @@ program
     process.stdout.write(`${trainReportTable(out.report)}\n`);
     for (const mdl of out.models) process.stdout.write(`${mdl.kind} v${mdl.version}: ${mdl.status === 'active' ? 'PROMOTED, now active' : 'rejected'}: ${mdl.reason}\n`);
     if (out.rule) process.stdout.write(`${out.rule.name} (traded): ${out.rule.passed ? 'passed the gate' : 'did NOT pass the gate; /status says so'}: ${out.rule.reason}\n`);
-    if (where) process.stdout.write(`training folds ran on: ${(where as () => string)()}\n`);
+    if (out.ranOn) process.stdout.write(`training folds ran on: ${out.ranOn}\n`);
     if (opts.report) process.stdout.write('(--report: nothing stored or promoted)\n');
   });
 

@@ -46,6 +46,10 @@ export class PgTrainingTaskRepository implements TrainingTaskRepository {
     if (withScores) return (await q.select([...COLUMNS, 'scores']).execute()).map(record);
     return (await q.select(COLUMNS).execute()).map((r) => record({ ...r, scores: null }));
   }
+
+  async dropScores(runId: string): Promise<void> {
+    await this.db.updateTable('training_tasks').set({ scores: null }).where('run_id', '=', runId).execute();
+  }
 }
 
 const COLUMNS = ['seq', 'family', 'fold', 'status', 'seconds', 'error', 'worker'] as const;

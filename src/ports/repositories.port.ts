@@ -111,6 +111,8 @@ export interface TrainingTaskRepository {
   finish(runId: string, seq: number, worker: string, result: FoldOutcome | { error: string }): Promise<void>;
   /** The given tasks of a run, by seq; scores only with `withScores`. */
   tasks(runId: string, seqs: readonly number[], withScores: boolean): Promise<TrainingTaskRecord[]>;
+  /** Drop a finished run's scores (about 0.5 MB a task for 505 symbols); the task records stay. */
+  dropScores(runId: string): Promise<void>;
 }
 
 /** The tasks of distributed sweeps (walk-forward windows and grid points) and their outcomes. */

@@ -73,7 +73,7 @@ export function brokerContract(c: BrokerCase): void {
     it('an order placed whose answer timed out is found by the retry: one order at the venue', async () => {
       const o = order({ clientOrderId: `entry:${c.other}:2017-03-01`, symbol: c.other });
       c.faults.stallNext = 1;
-      c.faults.stallMs = 1_000;
+      c.faults.stallMs = 3_000; // longer than every adapter's timeout in these tests
       // The adapter may look the order up at once after the timeout, or throw a temporary error that the
       // engine's retry answers: either way the retry finds the order instead of placing another.
       const r = await withBrokerRetry(() => broker.submit(o), 3, 10);

@@ -19,7 +19,7 @@ brokerContract({
   stop: () => binance.stop(),
   book: binance.book,
   faults: binance.faults,
-  broker: (url, o) => new CcxtBroker({ exchange: 'binance', apiKey: 'BKEY', secret: o?.wrongKeys ? 'WRONG' : 'BSECRET', password: undefined, apiRoot: url, live: false, timeoutMs: 400, quote: 'USDT' }),
+  broker: (url, o) => new CcxtBroker({ exchange: 'binance', apiKey: 'BKEY', secret: o?.wrongKeys ? 'WRONG' : 'BSECRET', password: undefined, apiRoot: url, live: false, timeoutMs: 1_500, quote: 'USDT' }),
   symbol: 'BTC/USDT', price: 43_210.55, other: 'ETH/USDT', otherPrice: 2_301.4, unknownSymbol: 'LUNA/USDT', qty: 0.5,
   funds: { USDT: 100_000 },
   // 0.1 % of the coins bought stay with Binance: 0.5 BTC bought, 0.4995 received; the fee is worth 21.61 USDT
@@ -34,7 +34,7 @@ brokerContract({
   stop: () => delta.stop(),
   book: delta.book,
   faults: delta.faults,
-  broker: (url, o) => new CcxtBroker({ exchange: 'delta', apiKey: 'DKEY', secret: o?.wrongKeys ? 'WRONG' : 'DSECRET', password: undefined, apiRoot: url, live: false, timeoutMs: 400, quote: 'USDT' }),
+  broker: (url, o) => new CcxtBroker({ exchange: 'delta', apiKey: 'DKEY', secret: o?.wrongKeys ? 'WRONG' : 'DSECRET', password: undefined, apiRoot: url, live: false, timeoutMs: 1_500, quote: 'USDT' }),
   symbol: 'BTC/USDT', price: 43_210.55, other: 'ETH/USDT', otherPrice: 2_301.4, unknownSymbol: 'SOL/USDT', qty: 0.5,
   funds: { USDT: 100_000 },
   // Delta charges 0.05 % of the notional in USDT: 0.5 × 43,210.55 × 0.0005 = 10.80
