@@ -68,12 +68,21 @@ export interface TrainReport {
   lastLabelled: number;
 }
 
+/** The last decision day of `days` whose label (H days from the next open) is known. */
+export const lastLabelledDay = (days: number, horizon: number): number => days - horizon - 2;
+
+/** The walk-forward folds over `days` decision days after the warm-up: the report's, and those a worker
+ * rebuilds for a distributed run. */
+export function reportFolds(days: number, o: Pick<TrainOptions, 'horizon' | 'trainDays' | 'testDays' | 'embargo'>): Fold[] {
+  return walkForwardFolds({ first: WARMUP_DAYS, last: lastLabelledDay(days, o.horizon), horizon: o.horizon, trainDays: o.trainDays, testDays: o.testDays, embargo: o.embargo });
+}
+
 export async function trainReport(m: MarketMatrix, o: TrainOptions, families: readonly ModelFamily[] = FAMILIES): Promise<TrainReport> {
   const t0 = performance.now();
   const panel = buildPanel(m, o.horizon);
   const t1 = performance.now();
-  const lastLabelled = m.days.length - o.horizon - 2;
-  const folds = walkForwardFolds({ first: WARMUP_DAYS, last: lastLabelled, horizon: o.horizon, trainDays: o.trainDays, testDays: o.testDays, embargo: o.embargo });
+  const lastLabelled = lastLabelledDay(m.days.length, o.horizon);
+  const folds = reportFolds(m.days.length, o);
   const fixed: Record<string, Float64Array> = { [BASELINE]: momentum121(m) };
   if (o.rule) fixed[o.rule.name] = momentumRuleScores(m, o.rule.profile);
   const models = await walkForwardReport(panel, folds, fixed, families, o.onProgress, o.topN, o.runner);

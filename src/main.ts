@@ -257,10 +257,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const distributedTraining: App['distributedTraining'] = async (spec, matrix, onDone) => {
     const runId = `train-${randomUUID()}`;
     await repos.training.create(runId, spec);
-    const sweepWorker = new SweepWorker({ repos, config, log }, sweepWorkerName());
-    sweepWorker.prime(spec.symbols, matrix);
-    const queue = new SweepQueue(db.pool, sweepWorker, { log, training: new TrainFoldWorker({ repo: repos.training, matrices: sweepWorker, log }) });
-    await queue.start();
+    const queue = await startTaskQueue({ pool: db.pool, repos, config, log }, { symbols: spec.symbols, matrix });
     return { runner: queue.trainingRunner(runId, repos.training, onDone), close: () => queue.stop() };
   };
   const handlers = jobHandlers({
@@ -331,10 +328,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     distributedTraining,
     async distributedSweeps(runId, spec, local) {
       await repos.sweeps.create(runId, spec);
-      const worker = new SweepWorker({ repos, config, log }, sweepWorkerName());
-      worker.prime(spec.symbols, local.matrix);
-      const queue = new SweepQueue(db.pool, worker, { log });
-      await queue.start();
+      const queue = await startTaskQueue({ pool: db.pool, repos, config, log }, { symbols: spec.symbols, matrix: local.matrix });
       return { runner: queue.runner(runId, repos.sweeps), close: () => queue.stop() };
     },
     jobDeps,
@@ -356,6 +350,18 @@ export const ruleOf = tradedRule;
 /** This process's name in sweep task records: host and pid. */
 function sweepWorkerName(): string {
   return `${hostname()}:${process.pid}`;
+}
+
+/** This process's queue of shared tasks (walk-forward backtests and training folds), started; `primed`
+ * hands it a matrix the process already holds. */
+async function startTaskQueue(
+  d: { pool: DbHandle['pool']; repos: Repositories; config: AppConfig; log: Logger }, primed?: { symbols: string[] | null; matrix: MarketMatrix },
+): Promise<SweepQueue> {
+  const worker = new SweepWorker({ repos: d.repos, config: d.config, log: d.log }, sweepWorkerName());
+  if (primed) worker.prime(primed.symbols, primed.matrix);
+  const queue = new SweepQueue(d.pool, worker, { log: d.log, training: new TrainFoldWorker({ repo: d.repos.training, matrices: worker, log: d.log }) });
+  await queue.start();
+  return queue;
 }
 
 /** What /health checks (the transports add their own): storage, the market data provider and the broker. */
@@ -440,9 +446,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     await scheduler.start();
     log.info({ schedule: config.schedule, timezone: config.market.timezone }, 'scheduler started');
     stops.push(() => scheduler?.stop());
-    const sweepWorker = new SweepWorker({ repos: app.repos, config, log }, sweepWorkerName());
-    const sweeps = new SweepQueue(app.db.pool, sweepWorker, { log, training: new TrainFoldWorker({ repo: app.repos.training, matrices: sweepWorker, log }) });
-    await sweeps.start();
+    const sweeps = await startTaskQueue({ pool: app.db.pool, repos: app.repos, config, log });
     stops.push(() => sweeps.stop());
   }
   const state = await app.state.get();

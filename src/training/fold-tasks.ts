@@ -7,10 +7,9 @@ import { OperationalError } from '../domain/errors.js';
 import type { TradingDay } from '../domain/types.js';
 import { FEATURE_COUNT } from '../market/indicators.js';
 import { familiesFor, NETWORK_FAMILIES } from '../../models/families.js';
-import { walkForwardFolds, type Fold } from '../../models/folds.js';
 import { ensureBackend } from '../../models/neural/backend.js';
 import type { Panel } from '../../models/panel.js';
-import { WARMUP_DAYS } from '../../models/train-report.js';
+import { reportFolds } from '../../models/train-report.js';
 
 /** What every task of one distributed training run shares. */
 export interface TrainFoldSpec {
@@ -45,16 +44,11 @@ export function matrixThrough(m: MarketMatrix, day: TradingDay): MarketMatrix {
   };
 }
 
-/** The folds of a panel under the models settings (the same as `trainReport` makes). */
-export function foldsOf(p: Panel, s: AppConfig['models']): Fold[] {
-  return walkForwardFolds({ first: WARMUP_DAYS, last: p.D - s.horizon - 2, horizon: s.horizon, trainDays: s.trainDays, testDays: s.testDays, embargo: s.embargo });
-}
-
 /** Run one task on a panel built from the spec's matrix. */
 export async function runFoldTask(p: Panel, spec: TrainFoldSpec, task: FoldTask): Promise<FoldOutcome> {
   const fam = familiesFor(spec.models).find((f) => f.name === task.family);
   if (!fam) throw new OperationalError(`unknown model family ${task.family}`);
-  const fold = foldsOf(p, spec.models)[task.fold];
+  const fold = reportFolds(p.D, spec.models)[task.fold];
   if (!fold) throw new OperationalError(`no fold ${task.fold} in this run`);
   if (NETWORK_FAMILIES.has(fam.name)) await ensureBackend(spec.models.backend);
   const t0 = performance.now();
