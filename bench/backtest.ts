@@ -27,7 +27,7 @@ export async function benchBacktest(): Promise<void> {
     const env = { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, TILLER_CONFIG: own, TILLER_VAR_DIR: dir, CONSOLE_CHAT: 'off' };
     const pipe = await tiller(['run', 'pipeline', '--day', '2018-02-08'], env);
     if (pipe.code !== 0) throw new Error('pipeline failed');
-    const bt = await tiller(['backtest', '--from', '2014-02-10', '--to', '2018-02-07', '--out', path.join(dir, 'bt')], env);
+    const bt = await tiller(['backtest', '--from', '2014-02-10', '--to', '2018-02-07', '--strategy', 'momentum-trend', '--out', path.join(dir, 'bt')], env);
     if (bt.code !== 0) throw new Error('backtest failed');
     const figures = bt.out.split('\n').find((l) => l.includes('after loading')) ?? '';
     console.log('backtest: `tiller backtest --from 2014-02-10 --to 2018-02-07`, 505 symbols, all rules (picks, sizing, exits, breakers, paper fills)');

@@ -58,7 +58,7 @@ export async function benchScale(): Promise<void> {
       url = f.databaseUrl;
       const own = path.join(dir, 'own.yaml');
       writeFileSync(own, 'marketData:\n  historyDays: 2000\n');
-      const b = await run(['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'backtest', '--from', '2014-02-10', '--to', '2018-02-07', '--profile', 'aggressive', '--out', path.join(dir, 'bt')],
+      const b = await run(['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'backtest', '--from', '2014-02-10', '--to', '2018-02-07', '--strategy', 'momentum-trend', '--profile', 'aggressive', '--out', path.join(dir, 'bt')],
         childEnv({ DATABASE_URL: url, MARKET_DATA: 'csv', MARKET_DATA_DIR: dir, TILLER_CONFIG: own, TILLER_VAR_DIR: dir, CONSOLE_CHAT: 'off' }));
       const line = b.out.split('\n').find((l) => l.includes('after loading'))?.trim() ?? `backtest exited ${b.code}`;
       console.log(`  ${n} symbols, ${bars.toLocaleString('en-US')} bars (${f.candles.toLocaleString('en-US')} stored): pipeline ${f.fullSeconds.toFixed(1)} s, peak RSS ${f.maxRssMb.toFixed(0)} MB`);

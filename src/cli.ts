@@ -11,6 +11,7 @@ import { createLogger } from './logger.js';
 import { createApp, recordedDataEnd, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
+import { resolveStrategy } from './picks/strategy.js';
 import { STRATEGIES } from './backtest/backtest.service.js';
 import { monteCarloTable, summaryTable, walkForwardTable } from './backtest/report-files.js';
 import { isJobName, JOB_NAMES } from '../jobs/daily-jobs.js';
@@ -147,7 +148,7 @@ program
   .description('trade the live rules over stored history in memory and write a report (report.json, CSVs, chart.png)')
   .requiredOption('--from <date>', 'first trading day', day)
   .requiredOption('--to <date>', 'last trading day', day)
-  .option('--strategy <name>', `the picks rule (${STRATEGIES.join(', ')})`)
+  .option('--strategy <name>', `what picks are traded (${STRATEGIES.join(', ')}; default: trading.strategy)`)
   .option('--profile <name>', 'the risk profile traded (default: trading.profile)')
   .option('--symbols <list>', 'comma-separated symbols (default: every stored symbol)')
   .option('--out <dir>', 'where to write the report (default: <var>/backtests/<id>)')
@@ -180,7 +181,7 @@ program
         return await runBacktestToFiles(app.backtest, app.config, limits, {
           ...opts, symbols, walkForward: opts.walkForward ? { trainMonths: opts.trainMonths, testMonths: opts.testMonths } : undefined,
         }, {
-          now: new Date(), volatility: app.volatility, serviceFor: app.backtestFor, runs: app.repos.backtestRuns, requestedBy: 'cli',
+          now: new Date(), volatility: app.volatility, serviceFor: app.backtestFor, runs: app.repos.backtestRuns, requestedBy: 'cli', strategyScores: app.strategyScores,
           sweeps: opts.distribute ? app.distributedSweeps : undefined,
           progress: { loading: (d, n) => show('features', d, n), day: (_d, i, n) => show('days', i, n), sweep: (d, n) => show('sweep', d, n) },
         });
@@ -232,7 +233,8 @@ program
         const done = opts.report
           ? { report: await app.trainingFor(config).report(m, onProgress, shared?.runner), models: [], rule: null }
           : await app.trainingFor(config).train(m, onProgress, shared?.runner);
-        return { ...done, ranOn: shared ? shared.runner.where : null };
+        const trading = opts.report ? null : await resolveStrategy(config, app.repos.models);
+        return { ...done, ranOn: shared ? shared.runner.where : null, trading };
       } finally {
         await shared?.close();
       }
@@ -241,7 +243,12 @@ program
     if (out.report.folds.length === 0) throw new UserError('not enough stored days for one fold: run the pipeline over more history, or lower --train-days/--test-days');
     process.stdout.write(`${trainReportTable(out.report)}\n`);
     for (const mdl of out.models) process.stdout.write(`${mdl.kind} v${mdl.version}: ${mdl.status === 'active' ? 'PROMOTED, now active' : 'rejected'}: ${mdl.reason}\n`);
-    if (out.rule) process.stdout.write(`${out.rule.name} (traded): ${out.rule.passed ? 'passed the gate' : 'did NOT pass the gate; /status says so'}: ${out.rule.reason}\n`);
+    if (out.rule) process.stdout.write(`${out.rule.name}: ${out.rule.passed ? 'passed the gate' : 'did NOT pass the gate'}: ${out.rule.reason}\n`);
+    if (out.trading) {
+      const t = out.trading;
+      const why = t.gate === 'baseline' ? t.reason : t.gate === 'passed' ? 'it passed the gate' : `it did NOT pass the gate; /status says so`;
+      process.stdout.write(`trading.strategy ${t.configured}: the picks now come from ${t.name} (${why})\n`);
+    }
     if (out.ranOn) process.stdout.write(`training folds ran on: ${out.ranOn}\n`);
     if (opts.report) process.stdout.write('(--report: nothing stored or promoted)\n');
   });

@@ -46,6 +46,11 @@ const profileSchema = z.object({
 export const CRASH_POINTS = ['after_sizing', 'after_order_insert', 'after_broker_submit', 'after_fill', 'after_position_update'] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
+/** What `trading.strategy` may name: `gated` (what passed the promotion gate, else the baseline), the
+ * baseline, the rule, or a model kind (src/picks/strategy.ts). */
+export const STRATEGY_NAMES = ['gated', 'baseline', 'momentum-trend', 'trees-gbt', 'trees-forest', 'lstm', 'kline', 'ensemble'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
 /** A breaker's two thresholds: soft (PAUSED) at or before hard (HALTED). */
 function stagesSchema(n: z.ZodNumber) {
   return z.object({ soft: n, hard: n }).refine((v) => v.soft <= v.hard, { message: 'soft must not be above hard' });
@@ -100,6 +105,7 @@ const fileSchema = z.object({
     mode: z.enum(['paper', 'live']),
     broker: z.enum(['paper', 'alpaca', 'ccxt', 'kite']),
     profile: z.enum(['conservative', 'aggressive']),
+    strategy: z.enum(STRATEGY_NAMES),
     startingCash: z.number().positive(),
     maxOpenPositions: z.number().int().positive(),
     /** Smallest order quantity increment: 1 (whole shares) or a fraction for crypto. */

@@ -69,7 +69,8 @@ import { FillBooking } from './trading/fill-booking.js';
 import { Reconciler } from './trading/reconciler.js';
 import { RiskLimitsService } from './trading/risk-limits.js';
 import { BacktestService, STRATEGIES } from './backtest/backtest.service.js';
-import { runBacktestToFiles } from './backtest/backtest-job.js';
+import { runBacktestToFiles, type StrategyScoresFn } from './backtest/backtest-job.js';
+import { backtestStrategyScores } from './picks/strategy-scores.js';
 import type { VolatilityGauge } from './ports/volatility.port.js';
 import { Portfolio } from './trading/portfolio.js';
 import { PositionMonitor } from './trading/position-monitor.js';
@@ -106,6 +107,8 @@ export interface App {
   backtestFor: (c: AppConfig) => BacktestService;
   /** Model training, evaluation, registry and promotion with a given config (`tiller train`). */
   trainingFor: (c: AppConfig) => ModelTrainingService;
+  /** A backtest strategy's scores from the model registry, resolved as the live picks resolve it. */
+  strategyScores: StrategyScoresFn;
   /** Walk-forward tasks queued as Agenda jobs that every worker on this database shares (this process too). */
   distributedSweeps: SweepRunnerFactory;
   /** A training run's (family, fold) tasks queued as Agenda jobs that every worker shares (this process too). */
@@ -254,6 +257,13 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     exportsTo ? new CsvCandleExport(exportsTo) : null,
     opts.progress ?? logProgress(log),
   );
+  const backtestService = new BacktestService(repos, config, calendar);
+  const trainingFor = (c: AppConfig) => new ModelTrainingService({
+    registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c), alerts, clock,
+    portfolioFor: async (m) => topNPortfolio(new BacktestService(repos, c, calendar), m, c.trading.profile, (await limits.current()).limits, tradingDaysPerYear(c.market.kind)),
+  });
+  const training = trainingFor(config);
+  const strategyScoresFn = backtestStrategyScores(config, { scorer: training, registry: repos.models });
   const distributedTraining: App['distributedTraining'] = async (spec, matrix, onDone) => {
     const runId = `train-${randomUUID()}`;
     await repos.training.create(runId, spec);
@@ -261,7 +271,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     return { runner: queue.trainingRunner(runId, repos.training, onDone), close: () => queue.stop() };
   };
   const handlers = jobHandlers({
-    calendar, pipeline, picks: new PicksService(repos, config.picks.profiles), tradeCycle, monitor, report, reconciler,
+    calendar, pipeline, picks: new PicksService(repos, config, training), tradeCycle, monitor, report, reconciler,
     async train() {
       const m = await backtestService.load();
       const shared = config.models.distribute
@@ -288,18 +298,12 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     },
   };
 
-  const backtestService = new BacktestService(repos, config, calendar);
-  const trainingFor = (c: AppConfig) => new ModelTrainingService({
-    registry: repos.models, settings: c.models, varDir: c.varDir, log, rule: ruleOf(c), alerts, clock,
-    portfolioFor: async (m) => topNPortfolio(new BacktestService(repos, c, calendar), m, c.trading.profile, (await limits.current()).limits, tradingDaysPerYear(c.market.kind)),
-  });
-  const training = trainingFor(config);
   const backtestControl = (): BacktestControl => ({
     strategies: STRATEGIES,
     dataRange: () => repos.candles.dayRange(),
     async run(o, by) {
       const { limits: current } = await limits.current();
-      const { id, result, dir } = await runBacktestToFiles(backtestService, config, current, o, { now: clock.now(), volatility, runs: repos.backtestRuns, requestedBy: by });
+      const { id, result, dir } = await runBacktestToFiles(backtestService, config, current, o, { now: clock.now(), volatility, runs: repos.backtestRuns, requestedBy: by, strategyScores: strategyScoresFn });
       return {
         id, from: result.options.from, to: result.options.to, strategy: result.options.strategy, profile: result.options.profile,
         symbols: result.options.symbols, days: result.run.days.length, notes: result.notes, metrics: result.metrics, startingCash: result.run.startingCash, dir,
@@ -325,6 +329,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
     trainingFor,
+    strategyScores: strategyScoresFn,
     distributedTraining,
     async distributedSweeps(runId, spec, local) {
       await repos.sweeps.create(runId, spec);
@@ -344,7 +349,6 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 }
 
 /** The live picks rule of a config (its traded profile), evaluated beside the models. */
-/** The live rule evaluated beside the models. */
 export const ruleOf = tradedRule;
 
 /** This process's name in sweep task records: host and pid. */

@@ -189,7 +189,7 @@ export function renderResult(r: CommandResult, m: Markup): string {
     }
     case 'models': {
       const modelLine = (x: ModelRecord, now: Date) => modelSummary(x, now, e);
-      if (r.models.length === 0) return 'No trained models yet: run `tiller train` (the picks come from the momentum rule).';
+      if (r.models.length === 0) return 'No trained models yet: run `tiller train` (/status says what the picks come from).';
       return [m.bold('Models (out of sample, walk-forward)'), ...r.models.map((x) => `${modelLine(x, r.now)}`)].join('\n');
     }
     case 'model': {
@@ -223,10 +223,12 @@ const pc = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ?
 
 /** The traded strategy and its standing at the promotion gate. */
 function strategyLine(st: StatusResult['strategy'], e: (s: string) => string): string {
-  if (st.gate === 'not evaluated') return `Strategy: ${e(st.name)}, not evaluated out of sample yet (run \`tiller train\`)`;
+  const how = st.configured === 'gated' ? '' : ` (chosen in config: trading.strategy ${e(st.configured)})`;
+  if (st.gate === 'baseline') return `Strategy: ${e(st.name)}, the baseline${how}: ${e(st.reason ?? '')}`;
+  if (st.gate === 'not evaluated') return `⚠️ Strategy: ${e(st.name)}${how}, not evaluated out of sample yet (run \`tiller train\`)`;
   const on = st.evaluatedAt ? ` on ${st.evaluatedAt.toISOString().slice(0, 10)}` : '';
-  if (st.gate === 'passed') return `Strategy: ${e(st.name)}, passed the promotion gate${on}`;
-  return `⚠️ Strategy: ${e(st.name)} did NOT pass the promotion gate${on}: ${e(st.reason ?? '')}`;
+  if (st.gate === 'passed') return `Strategy: ${e(st.name)}${how}, passed the promotion gate${on}`;
+  return `⚠️ Strategy: ${e(st.name)}${how} did NOT pass the promotion gate${on}: ${e(st.reason ?? '')}`;
 }
 
 /** One model's line: kind, version, status, out-of-sample IC and top-N return beside the baseline's, age. */

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { TradingDay } from '../domain/types.js';
+import { UserError } from '../domain/errors.js';
+import { RULE_STRATEGY } from '../picks/strategy.js';
+import type { MarketMatrix } from './market-matrix.js';
 import type { BacktestRunRepository } from '../ports/repositories.port.js';
 import type { VolatilityGauge } from '../ports/volatility.port.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
@@ -29,6 +32,10 @@ export function backtestId(now: Date): string {
  * a runner (e.g. the Agenda queue shared by workers) and how to let it go. */
 export type SweepRunnerFactory = (runId: string, spec: SweepSpec, local: SweepContext) => Promise<{ runner: SweepRunner; close(): Promise<void> }>;
 
+/** A strategy's scores for a backtest over `m` from day `from` to day `to`, resolved like the live picks;
+ * null when it resolves to the rule. Notes say what the reader must know (e.g. days a model trained on). */
+export type StrategyScoresFn = (strategy: string, m: MarketMatrix, from: TradingDay, to: TradingDay) => Promise<{ scores: NonNullable<BacktestOptions['scores']> | null; notes: string[] }>;
+
 export interface BacktestExtras {
   /** Walk-forward optimisation with these window lengths (months). */
   walkForward?: { trainMonths: number; testMonths: number };
@@ -44,8 +51,12 @@ export async function runBacktestToFiles(
     sweeps?: SweepRunnerFactory;
     /** Where the run is recorded (for /backtests), and who asked for it. */
     runs?: BacktestRunRepository; requestedBy?: string;
+    /** How a strategy other than the rule gets its scores (the registry's models; default: rule and baseline only). */
+    strategyScores?: StrategyScoresFn;
   },
 ): Promise<{ id: string; result: BacktestResult; dir: string; files: string[]; walkForward: WalkForwardResult | null; monteCarlo: MonteCarloResult | null }> {
+  // Walk-forward tunes the rule's stops and targets, so without a strategy named it backtests the rule.
+  if (opts.walkForward && !opts.strategy) opts = { ...opts, strategy: RULE_STRATEGY };
   const { strategy, profile } = service.validate(opts);
   const id = backtestId(deps.now);
   await deps.runs?.start({ id, requestedBy: deps.requestedBy ?? 'cli', startedAt: deps.now, from: opts.from, to: opts.to, strategy, profile });
@@ -65,7 +76,7 @@ export async function runBacktestToFiles(
 
 async function runRecorded(
   id: string, service: BacktestService, config: AppConfig, limits: RiskLimits, opts: BacktestOptions & BacktestExtras & { out?: string },
-  deps: { volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService; sweeps?: SweepRunnerFactory },
+  deps: { volatility?: VolatilityGauge; progress?: BacktestProgress; serviceFor?: (c: AppConfig) => BacktestService; sweeps?: SweepRunnerFactory; strategyScores?: StrategyScoresFn },
 ): Promise<{ result: BacktestResult; dir: string; files: string[]; walkForward: WalkForwardResult | null; monteCarlo: MonteCarloResult | null }> {
   const t0 = performance.now();
   const m = await service.load(opts.symbols, deps.progress?.loading);
@@ -77,7 +88,12 @@ async function runRecorded(
     for (const d of m.days.filter((x) => x >= opts.from && x <= opts.to)) readings.set(d, await deps.volatility.valueBefore(d));
     volatilityBefore = (d) => readings.get(d) ?? null;
   }
-  const partial = service.run(m, opts, limits, deps.progress?.day, volatilityBefore, deps.volatility?.label);
+  const { strategy } = service.validate(opts);
+  const chosen = strategy !== RULE_STRATEGY && strategy !== 'baseline' && !opts.scores && deps.strategyScores ? await deps.strategyScores(strategy, m, opts.from, opts.to) : null;
+  const runOpts = chosen ? { ...opts, strategy: chosen.scores ? strategy : RULE_STRATEGY, scores: chosen.scores ?? undefined } : opts;
+  if (opts.walkForward && service.validate(runOpts).strategy !== RULE_STRATEGY) throw new UserError(`--walk-forward tunes the ${RULE_STRATEGY} rule's stops and targets: add --strategy ${RULE_STRATEGY}`);
+  const run = service.run(m, runOpts, limits, deps.progress?.day, volatilityBefore, deps.volatility?.label);
+  const partial = { ...run, notes: [...(chosen?.notes ?? []), ...run.notes] };
   const result: BacktestResult = { ...partial, seconds: { load: (t1 - t0) / 1000, run: (performance.now() - t1) / 1000 } };
   const dir = path.resolve(opts.out ?? path.join(config.varDir, 'backtests', id));
   const files = await writeBacktestReport(dir, result, config);

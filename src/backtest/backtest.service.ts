@@ -1,6 +1,8 @@
 /** `tiller backtest`: loads the stored candles once, computes every feature in memory, runs the backtest
  * driver over the chosen days and measures the result against the equal-weight universe. */
-import type { AppConfig, ProfileConfig } from '../config.js';
+import { STRATEGY_NAMES, type AppConfig, type ProfileConfig } from '../config.js';
+import { BASELINE, momentum121 } from '../../models/baseline.js';
+import { RULE_STRATEGY } from '../picks/strategy.js';
 import { UserError } from '../domain/errors.js';
 import type { RiskProfile, TradingDay } from '../domain/types.js';
 import { tradingDaysPerYear, type MarketCalendar } from '../market/calendar.js';
@@ -14,8 +16,8 @@ import { runBacktest, type BacktestRun } from './backtest-engine.js';
 import { buildMarketMatrix, type MarketMatrix } from './market-matrix.js';
 import { computeMetrics, type BacktestMetrics } from './metrics.js';
 
-/** The strategies a backtest can trade (the live picks' rule). */
-export const STRATEGIES = ['momentum-trend'] as const;
+/** The strategies a backtest can trade: those `trading.strategy` may name (src/picks/strategy.ts). */
+export const STRATEGIES = STRATEGY_NAMES;
 
 /** A backtest request (the CLI's and the chat's options). */
 export interface BacktestOptions {
@@ -26,7 +28,8 @@ export interface BacktestOptions {
   /** Restrict the universe to these symbols (default: every stored symbol). */
   symbols?: string[];
   /** Trade a model's daily top N instead of the rule: its scores, day-major over the matrix the run gets
-   * ([d * S + s], NaN = no score). */
+   * ([d * S + s], NaN = no score). A strategy other than the rule and the baseline needs them (the
+   * registry's models: runBacktestToFiles resolves them). */
   scores?: { model: string; values: Float64Array };
 }
 
@@ -52,7 +55,7 @@ export class BacktestService {
 
   /** Check the options before any work: unknown strategy or profile, bad dates. */
   validate(o: BacktestOptions): { strategy: string; profile: RiskProfile } {
-    const strategy = o.scores?.model ?? o.strategy ?? STRATEGIES[0];
+    const strategy = o.scores?.model ?? o.strategy ?? this.config.trading.strategy;
     if (!o.scores && !(STRATEGIES as readonly string[]).includes(strategy)) throw new UserError(`unknown strategy "${strategy}"; strategies: ${STRATEGIES.join(', ')}`);
     const profile = (o.profile ?? this.config.trading.profile) as RiskProfile;
     if (!PROFILES.includes(profile)) throw new UserError(`unknown profile "${o.profile}"; profiles: ${PROFILES.join(', ')}`);
@@ -79,6 +82,8 @@ export class BacktestService {
     volatilityBefore?: (day: TradingDay) => { value: number; asOf: TradingDay } | null, volatilityLabel?: string,
   ): Omit<BacktestResult, 'seconds'> {
     const { strategy, profile } = this.validate(o);
+    if (!o.scores && strategy === 'baseline') return this.run(m, { ...o, scores: { model: BASELINE, values: momentum121(m) } }, limits, onDay, volatilityBefore, volatilityLabel);
+    if (!o.scores && strategy !== RULE_STRATEGY) throw new UserError(`strategy ${strategy} reads the model registry: run it with \`tiller backtest\` or /backtest`);
     const first = m.days[0];
     const last = m.days.at(-1);
     if (!first || !last || o.to < first || o.from > last) throw new UserError(`the stored data covers ${first ?? '-'} to ${last ?? '-'}; choose --from and --to inside it`);

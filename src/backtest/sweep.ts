@@ -7,6 +7,7 @@ import type { RiskProfile, TradingDay } from '../domain/types.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import type { BacktestService } from './backtest.service.js';
 import type { MarketMatrix } from './market-matrix.js';
+import { RULE_STRATEGY } from '../picks/strategy.js';
 
 /** One point of the grid: the traded profile's ATR stop and target, and the time exit. */
 export interface SweepPoint {
@@ -62,7 +63,7 @@ export interface SweepContext {
 
 /** Run one task. */
 export function runSweepTask(c: SweepContext, t: SweepTask): SweepOutcome {
-  const r = c.service(withPoint(c.config, t.profile, t.point)).run(c.matrix, { from: t.from, to: t.to, profile: t.profile }, c.limits, undefined, c.volatilityBefore, c.volatilityLabel);
+  const r = c.service(withPoint(c.config, t.profile, t.point)).run(c.matrix, { from: t.from, to: t.to, profile: t.profile, strategy: RULE_STRATEGY }, c.limits, undefined, c.volatilityBefore, c.volatilityLabel);
   return { totalReturn: r.metrics.totalReturn, sharpe: r.metrics.sharpe, maxDrawdown: r.metrics.maxDrawdown, trades: r.metrics.trades };
 }
 

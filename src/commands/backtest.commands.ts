@@ -10,9 +10,11 @@ const dayShaped = (x: string) => /^\d{4}-\d{2}-\d{2}$/.test(x);
 const isDay = (x: string) => dayShaped(x) && !Number.isNaN(Date.parse(`${x}T00:00:00Z`)) && new Date(`${x}T00:00:00Z`).toISOString().slice(0, 10) === x;
 
 /** The options from the words after /backtest: [strategy] [profile] [from] [to], each optional in that order. */
-export function parseBacktestArgs(args: string[], strategies: readonly string[], defaultProfile: string): { strategy: string; profile: string; from?: string; to?: string } {
+export function parseBacktestArgs(
+  args: string[], strategies: readonly string[], defaultProfile: string, defaultStrategy: string = strategies[0]!,
+): { strategy: string; profile: string; from?: string; to?: string } {
   const rest = [...args];
-  const strategy = rest[0] && strategies.includes(rest[0]) ? rest.shift()! : strategies[0]!;
+  const strategy = rest[0] && strategies.includes(rest[0]) ? rest.shift()! : defaultStrategy;
   if (rest[0] && !(PROFILES as readonly string[]).includes(rest[0]) && !dayShaped(rest[0])) {
     throw new UserError(`"${rest[0]}" is neither a strategy (${strategies.join(', ')}), a profile (${PROFILES.join(', ')}) nor a date like 2017-01-03`);
   }
@@ -29,16 +31,16 @@ export function backtestCommand(s: CommandServices): CommandDefinition {
     name: 'backtest', description: 'Backtest the live rules over stored data: summary and chart',
     usage: '/backtest [strategy] [profile] [from] [to]', minRole: 'operator', dangerous: false,
     options: [
-      { name: 'strategy', description: 'The picks rule', type: 'string', required: false, choices: s.backtests.strategies },
+      { name: 'strategy', description: 'What picks are traded (default: trading.strategy)', type: 'string', required: false, choices: s.backtests.strategies },
       { name: 'profile', description: 'The risk profile traded', type: 'string', required: false, choices: PROFILES },
       { name: 'from', description: 'First day, YYYY-MM-DD (default: a year before the last)', type: 'string', required: false },
       { name: 'to', description: 'Last day, YYYY-MM-DD (default: the last stored day)', type: 'string', required: false },
     ],
     validate(args) {
-      parseBacktestArgs(args, s.backtests.strategies, s.config.trading.profile);
+      parseBacktestArgs(args, s.backtests.strategies, s.config.trading.profile, s.config.trading.strategy);
     },
     async run({ actor, args }) {
-      const o = parseBacktestArgs(args, s.backtests.strategies, s.config.trading.profile);
+      const o = parseBacktestArgs(args, s.backtests.strategies, s.config.trading.profile, s.config.trading.strategy);
       const range = await s.backtests.dataRange();
       if (!range) throw new UserError('No stored market data yet: run the pipeline first (/run pipeline).');
       const to = o.to ?? range.last;

@@ -47,7 +47,7 @@ export interface BacktestControl {
 
 /** What commands may use; built once in src/main.ts. */
 export interface CommandServices {
-  config: Pick<AppConfig, 'market' | 'trading' | 'picks'>;
+  config: Pick<AppConfig, 'market' | 'trading' | 'picks' | 'models'>;
   repos: Repositories;
   clock: Clock;
   portfolio: Portfolio;

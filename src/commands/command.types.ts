@@ -37,8 +37,9 @@ export interface StatusResult {
   broker: string;
   breakers: BreakerTrip[];
   currency: string;
-  /** The traded strategy and whether its latest walk-forward evaluation (`tiller train`) passed the gate. */
-  strategy: { name: string; gate: 'passed' | 'failed' | 'not evaluated'; reason: string | null; evaluatedAt: Date | null };
+  /** The traded strategy (`trading.strategy` as configured, and what it resolved to) and whether its latest
+   * walk-forward evaluation (`tiller train`) passed the gate; `baseline` when the baseline trades. */
+  strategy: { name: string; configured: string; gate: 'passed' | 'failed' | 'baseline' | 'not evaluated'; reason: string | null; evaluatedAt: Date | null };
 }
 
 export interface RiskResult {

@@ -1,8 +1,8 @@
 import { roundMoney } from '../domain/money.js';
 import { reportDay } from './report-day.js';
-import { tradedRule } from '../training/traded-rule.js';
+import { resolveStrategy, type TradedStrategy } from '../picks/strategy.js';
 import type { CommandServices } from './command-services.js';
-import type { CommandDefinition } from './command.types.js';
+import type { CommandDefinition, StatusResult } from './command.types.js';
 
 export function statusCommand(s: CommandServices): CommandDefinition {
   return {
@@ -10,11 +10,9 @@ export function statusCommand(s: CommandServices): CommandDefinition {
     async run() {
       const asOf = await reportDay(s);
       const tradingDay = asOf.day;
-      const rule = tradedRule(s.config);
-      const [state, v, picksDay, runs, breakers, evaluations] = await Promise.all([
-        s.state.get(), s.portfolio.value(asOf.at), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1), s.repos.state.trippedBreakers(), s.repos.models.list(rule.kind),
+      const [state, v, picksDay, runs, breakers, strategy] = await Promise.all([
+        s.state.get(), s.portfolio.value(asOf.at), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1), s.repos.state.trippedBreakers(), strategyOf(s),
       ]);
-      const latest = evaluations[0];
       const prev = (await s.repos.trading.snapshotBefore(tradingDay))?.equity ?? s.config.trading.startingCash;
       const run = runs[0];
       return {
@@ -22,11 +20,16 @@ export function statusCommand(s: CommandServices): CommandDefinition {
         dayPnl: roundMoney(v.equity - prev), openPositions: v.positions.length, picksDay,
         lastPipeline: run ? { asOf: run.asOf, status: run.status } : null,
         mode: s.config.trading.mode, broker: s.config.trading.broker, breakers, currency: s.config.market.currency,
-        strategy: {
-          name: rule.name, gate: !latest ? 'not evaluated' : latest.status === 'active' ? 'passed' : 'failed',
-          reason: latest?.reason ?? null, evaluatedAt: latest?.createdAt ?? null,
-        },
+        strategy,
       };
     },
   };
+}
+
+/** The traded strategy as /status shows it; a strategy that cannot resolve (a chosen model never trained)
+ * is shown with the reason instead of failing the whole status. */
+async function strategyOf(s: CommandServices): Promise<StatusResult['strategy']> {
+  const t: TradedStrategy | Error = await resolveStrategy(s.config, s.repos.models).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  if (t instanceof Error) return { name: s.config.trading.strategy, configured: s.config.trading.strategy, gate: 'failed', reason: t.message, evaluatedAt: null };
+  return { name: t.name, configured: t.configured, gate: t.gate, reason: t.reason, evaluatedAt: t.evaluatedAt };
 }

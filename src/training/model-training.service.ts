@@ -154,7 +154,12 @@ export class ModelTrainingService {
    * is missing, altered (checksum) or of another feature layout. */
   async loadActive(kind: string): Promise<{ record: ModelRecord; model: unknown } | null> {
     const record = await this.d.registry.active(kind);
-    if (!record) return null;
+    return record ? { record, model: await this.load(record) } : null;
+  }
+
+  /** A registered model read from its artefact (checked as `loadActive` says). */
+  async load(record: ModelRecord): Promise<unknown> {
+    const { kind } = record;
     await this.prepareBackend();
     const bytes = await readFile(record.artefactPath).catch(() => {
       throw new OperationalError(`the artefact of ${kind} v${record.version} is missing: ${record.artefactPath}`);
@@ -165,15 +170,21 @@ export class ModelTrainingService {
       throw new OperationalError(`the artefact of ${kind} v${record.version} was written for another feature layout; train again`);
     };
     if (a.format !== 'tiller-model' || a.formatVersion !== 2 || a.features?.join(',') !== FEATURES.join(',')) stale();
-    const model = await this.family(kind).load(a.model).catch(stale);
-    return { record, model };
+    if (kind === ENSEMBLE) return a.model;
+    return this.family(kind).load(a.model).catch(stale);
   }
 
   /** Scores of every symbol on decision day `d` of the panel by a loaded model (NaN where no bar). */
   async scoreDay(kind: string, model: unknown, p: Panel, d: number): Promise<Float64Array> {
+    return (await this.scoreSpan(kind, model, p, d, d)).slice(d * p.S, (d + 1) * p.S);
+  }
+
+  /** Scores of decision days [from, to] of the panel by a loaded model, day-major over the whole panel
+   * (NaN outside the span and where no bar). */
+  async scoreSpan(kind: string, model: unknown, p: Panel, from: number, to: number): Promise<Float64Array> {
     const out = new Float64Array(p.D * p.S).fill(Number.NaN);
-    await this.family(kind).score(model, p, { from: d, to: d }, out);
-    return out.slice(d * p.S, (d + 1) * p.S);
+    await this.family(kind).score(model, p, { from, to }, out);
+    return out;
   }
 
   /** Release a model returned by `train` or `loadActive` (the ensemble's is plain data). */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notional, roundMoney } from '../../src/domain/money.js';
 import { FakeTelegram, type SentMessage } from '../fakes/telegram-bot-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { eventually, freePort, SP500_DIR, startTiller, type TillerProcess } from '../helpers/tiller-process.js';
@@ -80,10 +81,10 @@ describe('replay and Telegram, end to end', () => {
     const positions = (await sql.query<{ symbol: string; qty: number }>('select symbol, qty from positions order by symbol')).rows;
     expect(positions.map((p) => [p.symbol, p.qty])).toEqual(expectedPositions);
 
-    // Cash is the starting cash moved by every fill.
-    const cashFromFills = fills.reduce((c, f) => c + (f.side === 'buy' ? -(f.price * f.qty + f.fee) : f.price * f.qty - f.fee), STARTING_CASH);
+    // Cash is the starting cash moved by every fill, each booked to the cent.
+    const cashFromFills = fills.reduce((c, f) => c + (f.side === 'buy' ? -roundMoney(notional(f.price, f.qty) + f.fee) : roundMoney(notional(f.price, f.qty) - f.fee)), STARTING_CASH);
     const cash = (await sql.query<{ cash: number }>('select cash from account')).rows[0]!.cash;
-    expect(cash).toBeCloseTo(cashFromFills, 1);
+    expect(cash).toBeCloseTo(cashFromFills, 2);
     expect((await sql.query('select 1 from closed_trades')).rowCount).toBe(sells.length);
 
     // One alert per trade reached the alert chat through the Bot API.

@@ -28,9 +28,9 @@ describe('walk-forward', () => {
       ['2015-01-02', '2016-01-02', '2016-07-01'], ['2015-07-02', '2016-07-02', '2016-12-30'],
     ]);
     for (const w of wf.windows) {
-      const sharpe = grid.map((p) => serviceFor(withPoint(config, 'aggressive', p)).run(m, { ...w.train, profile: 'aggressive' }, limits).metrics.sharpe ?? -Infinity);
+      const sharpe = grid.map((p) => serviceFor(withPoint(config, 'aggressive', p)).run(m, { ...w.train, profile: 'aggressive', strategy: 'momentum-trend' }, limits).metrics.sharpe ?? -Infinity);
       expect(w.chosen).toEqual(grid[sharpe[0]! >= sharpe[1]! ? 0 : 1]);
-      const oos = serviceFor(withPoint(config, 'aggressive', w.chosen)).run(m, { ...w.test, profile: 'aggressive' }, limits).metrics;
+      const oos = serviceFor(withPoint(config, 'aggressive', w.chosen)).run(m, { ...w.test, profile: 'aggressive', strategy: 'momentum-trend' }, limits).metrics;
       expect(w.outOfSample.totalReturn).toBe(oos.totalReturn);
       expect(w.outOfSample.trades).toBeGreaterThan(0);
     }

@@ -1,0 +1,113 @@
+/** The traded strategy's scores over a market matrix: the baseline's 12-1 momentum, or a registered model
+ * read from its artefact. An ensemble sums its members' daily score ranks, each weighted by the member's
+ * out-of-sample rank IC from its training run (floored at 0; equal weights when none is positive). */
+import { buildMarketMatrix, type MarketMatrix } from '../backtest/market-matrix.js';
+import { OperationalError } from '../domain/errors.js';
+import type { TradingDay } from '../domain/types.js';
+import { addDays } from '../market/market-time.js';
+import type { ModelRecord, ModelRegistry, Repositories } from '../ports/repositories.port.js';
+import type { ModelTrainingService } from '../training/model-training.service.js';
+import { matrixThrough } from '../training/fold-tasks.js';
+import { momentum121 } from '../../models/baseline.js';
+import { buildPanel, crossRank } from '../../models/panel.js';
+import { ENSEMBLE } from '../../models/walk-forward-eval.js';
+import type { AppConfig, StrategyName } from '../config.js';
+import { resolveStrategy, type StrategySource } from './strategy.js';
+
+/** What scoring a model needs: its artefact read and its scores computed. */
+export type ModelScorer = Pick<ModelTrainingService, 'load' | 'scoreSpan' | 'dispose'>;
+
+/** Calendar days of history the baseline's live picks load: 12-1 momentum needs 253 trading days; 600
+ * leaves room for holidays and a symbol's missing days. */
+export const BASELINE_LOOKBACK_DAYS = 600;
+
+/** The bars (with features) of every stored symbol up to `through`: for the baseline the last
+ * `BASELINE_LOOKBACK_DAYS`, for a model all of them, because features with a memory (OBV, the long EMAs)
+ * depend on where a series starts and a model must see them as it was trained on them. */
+export async function matrixFor(source: StrategySource, repos: Pick<Repositories, 'candles' | 'instruments'>, through: TradingDay): Promise<MarketMatrix> {
+  const instruments = await repos.instruments.list();
+  const since = source.kind === 'baseline' ? addDays(through, -BASELINE_LOOKBACK_DAYS) : '0001-01-01';
+  const bars = await repos.candles.columnsSince(instruments.map((i) => i.symbol), since);
+  return matrixThrough(buildMarketMatrix(bars, new Map(instruments.map((i) => [i.symbol, i]))), through);
+}
+
+/** Scores of decision days [from, to] of `m`, day-major over the matrix (NaN elsewhere); null for the rule,
+ * whose picks come from its own qualification and ranking. */
+export async function strategyScores(
+  source: StrategySource, m: MarketMatrix, from: number, to: number, d: { scorer: ModelScorer; registry: Pick<ModelRegistry, 'list'> },
+): Promise<Float64Array | null> {
+  if (source.kind === 'rule') return null;
+  if (source.kind === 'baseline') return momentum121(m);
+  const { record } = source;
+  const panel = buildPanel(m, record.horizon);
+  const scoreOne = async (r: ModelRecord): Promise<Float64Array> => {
+    const model = await d.scorer.load(r);
+    try {
+      return await d.scorer.scoreSpan(r.kind, model, panel, from, to);
+    } finally {
+      d.scorer.dispose(r.kind, model);
+    }
+  };
+  if (record.kind !== ENSEMBLE) return scoreOne(record);
+  const members = await ensembleMembers(record, d.registry);
+  const scores: Float64Array[] = [];
+  for (const r of members) scores.push(await scoreOne(r));
+  return combineRanks(scores, members.map((r) => r.metrics.overall.ic ?? 0), panel.S, from, to);
+}
+
+/** The registry records of an ensemble's members, as its artefact names them. */
+async function ensembleMembers(record: ModelRecord, registry: Pick<ModelRegistry, 'list'>): Promise<ModelRecord[]> {
+  const names = (record.params.members ?? []) as Array<{ kind: string; version: number }>;
+  const out: ModelRecord[] = [];
+  for (const n of names) {
+    const r = (await registry.list(n.kind)).find((x) => x.version === n.version);
+    if (!r || !r.artefactPath) throw new OperationalError(`ensemble v${record.version} needs ${n.kind} v${n.version}, which is no longer stored: train again`);
+    out.push(r);
+  }
+  if (out.length === 0) throw new OperationalError(`ensemble v${record.version} names no members: train again`);
+  return out;
+}
+
+/** Sum of the members' daily cross-sectional score ranks, weighted by `ics` floored at 0 and normalised. */
+export function combineRanks(scores: readonly Float64Array[], ics: readonly number[], S: number, from: number, to: number): Float64Array {
+  const w = ics.map((x) => (Number.isFinite(x) && x > 0 ? x : 0));
+  const total = w.reduce((a, b) => a + b, 0);
+  const weights = total > 0 ? w.map((x) => x / total) : w.map(() => 1 / w.length);
+  const out = new Float64Array(scores[0]!.length).fill(Number.NaN);
+  const col = new Float64Array(S);
+  const ranked = new Float64Array(S);
+  const scratch = new Float64Array(S);
+  for (let day = from; day <= to; day++) {
+    scores.forEach((sc, k) => {
+      for (let s = 0; s < S; s++) col[s] = sc[day * S + s]!;
+      crossRank(col, ranked, scratch);
+      for (let s = 0; s < S; s++) {
+        if (Number.isNaN(ranked[s]!)) continue;
+        const i = day * S + s;
+        out[i] = (Number.isNaN(out[i]!) ? 0 : out[i]!) + weights[k]! * ranked[s]!;
+      }
+    });
+  }
+  return out;
+}
+
+/** A backtest's scores for a strategy name, resolved against the registry as the live picks resolve
+ * `trading.strategy` (scored from the signal day before `from` to `to`), with notes: what `gated` chose,
+ * and the days a model had trained on (in sample). Null scores: the rule trades. */
+export function backtestStrategyScores(
+  config: Pick<AppConfig, 'trading' | 'picks' | 'models'>, d: { scorer: ModelScorer; registry: Pick<ModelRegistry, 'list' | 'active'> },
+) {
+  return async (name: string, m: MarketMatrix, from: TradingDay, to: TradingDay): Promise<{ scores: { model: string; values: Float64Array } | null; notes: string[] }> => {
+    const t = await resolveStrategy({ ...config, trading: { ...config.trading, strategy: name as StrategyName } }, d.registry);
+    const notes = name === 'gated' ? [`gated: ${t.name} (${t.gate === 'baseline' ? t.reason : `${t.gate} the promotion gate`})`] : [];
+    if (t.source.kind === 'rule') return { scores: null, notes };
+    if (t.source.kind === 'model' && from <= t.source.record.dataTo) {
+      notes.push(`in sample: ${t.name} was trained on days up to ${t.source.record.dataTo}; only the days after it are out of sample`);
+    }
+    const first = m.days.findIndex((x) => x >= from);
+    let last = m.days.length - 1;
+    while (last > 0 && m.days[last]! > to) last--;
+    const values = await strategyScores(t.source, m, Math.max(0, (first < 0 ? m.days.length : first) - 1), last, d);
+    return { scores: { model: t.name, values: values! }, notes };
+  };
+}

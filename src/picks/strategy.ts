@@ -1,0 +1,88 @@
+/** What trades: `trading.strategy` resolved against the model registry.
+ *
+ * - `gated` (the default): of the models and the rule whose latest `tiller train` passed the promotion gate
+ *   (the active one of each kind), the one with the best out-of-sample rank IC; when none passed, the
+ *   baseline (12-1 momentum), which every candidate had to beat.
+ * - `baseline`, `momentum-trend` (the rule) or a model kind: that one, whatever the gate said; `/status`
+ *   then says when it did not pass. A model kind trades its active version, else its newest trained one. */
+import type { AppConfig, StrategyName } from '../config.js';
+import { OperationalError } from '../domain/errors.js';
+import type { ModelRecord, ModelRegistry } from '../ports/repositories.port.js';
+import { BASELINE } from '../../models/baseline.js';
+import { ENSEMBLE } from '../../models/walk-forward-eval.js';
+import { tradedRule } from '../training/traded-rule.js';
+import { MODEL_NAME } from './momentum.strategy.js';
+
+/** Where the traded picks come from. */
+export type StrategySource = { kind: 'rule' } | { kind: 'baseline' } | { kind: 'model'; record: ModelRecord };
+
+/** The strategy a configuration trades today, and where it stands at the promotion gate. */
+export interface TradedStrategy {
+  /** `trading.strategy` as configured. */
+  configured: StrategyName;
+  source: StrategySource;
+  /** The name written on its picks (`model` column) and shown in chat. */
+  name: string;
+  /** passed/failed: its latest evaluation; baseline: the reference itself, traded because nothing passed
+   * (`gated`) or because it was chosen; not evaluated: never trained or evaluated. */
+  gate: 'passed' | 'failed' | 'baseline' | 'not evaluated';
+  /** The gate's reason (figures), or why the baseline trades. */
+  reason: string | null;
+  evaluatedAt: Date | null;
+}
+
+/** The model kinds a strategy may name, besides `gated`, `baseline` and the rule. */
+export const RULE_STRATEGY = 'momentum-trend';
+
+/** The picks' model name of a registry record. */
+export const modelName = (r: Pick<ModelRecord, 'kind' | 'version'>): string => `${r.kind}-v${r.version}`;
+
+const overallIc = (r: ModelRecord): number => {
+  const ic = r.metrics.overall.ic;
+  return ic == null || !Number.isFinite(ic) ? Number.NEGATIVE_INFINITY : ic;
+};
+
+/** Resolve `trading.strategy` against the registry. Throws an OperationalError when a chosen model kind has
+ * never been trained. */
+export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | 'models'>, registry: Pick<ModelRegistry, 'active' | 'list'>): Promise<TradedStrategy> {
+  const configured = c.trading.strategy;
+  const rule = tradedRule(c);
+  const ruleSide = async (): Promise<TradedStrategy> => {
+    const latest = (await registry.list(rule.kind))[0];
+    return {
+      configured, source: { kind: 'rule' }, name: MODEL_NAME,
+      gate: !latest ? 'not evaluated' : latest.status === 'active' ? 'passed' : 'failed', reason: latest?.reason ?? null, evaluatedAt: latest?.createdAt ?? null,
+    };
+  };
+  const ofModel = (r: ModelRecord): TradedStrategy => ({
+    configured, source: { kind: 'model', record: r }, name: modelName(r),
+    gate: r.status === 'active' ? 'passed' : 'failed', reason: r.reason, evaluatedAt: r.createdAt,
+  });
+  if (configured === RULE_STRATEGY) return ruleSide();
+  if (configured === 'baseline') {
+    return { configured, source: { kind: 'baseline' }, name: BASELINE, gate: 'baseline', reason: 'chosen in config (trading.strategy: baseline)', evaluatedAt: null };
+  }
+  if (configured !== 'gated') {
+    const r = (await registry.active(configured)) ?? (await registry.list(configured)).find((x) => x.artefactPath !== '');
+    if (!r) throw new OperationalError(`trading.strategy is ${configured}, which has never been trained: run tiller train, or choose gated, baseline or ${RULE_STRATEGY}`);
+    return ofModel(r);
+  }
+  // gated: the best candidate that passed. A model trades its active version (what later versions did does
+  // not change that artefact); the rule has no artefact, so only its latest evaluation counts.
+  const kinds = [...c.models.families, ...(c.models.families.length > 1 ? [ENSEMBLE] : [])];
+  const ruleLatest = (await registry.list(rule.kind))[0];
+  const active = [
+    ...(ruleLatest?.status === 'active' ? [ruleLatest] : []),
+    ...(await Promise.all(kinds.map((k) => registry.active(k)))).filter((r): r is ModelRecord => r !== null),
+  ];
+  const best = active.reduce<ModelRecord | null>((b, r) => (b === null || overallIc(r) > overallIc(b) ? r : b), null);
+  if (best?.kind === rule.kind) return ruleSide();
+  if (best) return ofModel(best);
+  const evaluated = (await registry.list()).length > 0;
+  return {
+    configured, source: { kind: 'baseline' }, name: BASELINE, gate: 'baseline', evaluatedAt: null,
+    reason: evaluated
+      ? 'no model and not the rule passed the promotion gate, so Tiller trades the baseline they had to beat'
+      : 'nothing has been trained yet (run tiller train), so Tiller trades the baseline every model must beat',
+  };
+}

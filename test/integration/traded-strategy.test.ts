@@ -1,0 +1,130 @@
+/** What trades, on real PostgreSQL with real bars: by default (`trading.strategy: gated`) the baseline until
+ * a model or the rule passes the promotion gate, then the best that passed; a strategy chosen in config
+ * trades even when it failed, and `/status` says so. The live picks equal the top N of the strategy's
+ * scores computed over the whole stored history (the backtester's view), and a backtest resolves the same
+ * strategy, marking the days a model trained on as in sample. */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderResult } from '../../bots/shared/render-result.js';
+import { plainMarkup } from '../../bots/shared/markup.js';
+import { runBacktestToFiles } from '../../src/backtest/backtest-job.js';
+import { loadConfig, type AppConfig, type StrategyName } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp, type App } from '../../src/main.js';
+import { ManualClock } from '../../src/ports/clock.port.js';
+import { buildPanel } from '../../models/panel.js';
+import { momentum121 } from '../../models/baseline.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { SP500_DIR } from '../helpers/tiller-process.js';
+import { UNIVERSE } from '../helpers/shared-work.js';
+
+const viewer = { transport: 'telegram', userId: '3', chatId: '-10' };
+const TRADE_DAY = '2017-06-02';
+const SIGNAL_DAY = '2017-06-01';
+
+describe('the traded strategy', () => {
+  let db: TestDatabase;
+  let config: AppConfig;
+  const apps: App[] = [];
+  const varDir = path.join('/tmp', `tiller-strategy-${process.pid}`);
+  const open = async (strategy: StrategyName = 'gated', minIcGain = 0): Promise<App> => {
+    const c: AppConfig = { ...config, trading: { ...config.trading, strategy }, models: { ...config.models, promotion: { minIcGain, minTopNGain: minIcGain } } };
+    const app = await createApp(c, { clock: new ManualClock(new Date(`${TRADE_DAY}T12:00:00Z`)), log: createLogger('silent') });
+    apps.push(app);
+    return app;
+  };
+  const status = async (app: App) => renderResult(await app.core.handle(viewer, 'status', []), plainMarkup);
+  const storedPicks = async (app: App) => (await app.repos.picks.forDay(TRADE_DAY, app.config.trading.profile)).map((p) => ({ symbol: p.symbol, model: p.model }));
+  /** The top N symbols of day-major scores on the signal day, by score then symbol. */
+  const topOf = async (app: App, scores: (m: Awaited<ReturnType<App['backtest']['load']>>) => Promise<Float64Array> | Float64Array) => {
+    const m = await app.backtest.load();
+    const d = m.days.indexOf(SIGNAL_DAY);
+    const v = await scores(m);
+    const S = m.symbols.length;
+    return m.symbols.map((symbol, s) => ({ symbol, v: v[d * S + s]! })).filter((x) => Number.isFinite(x.v))
+      .sort((a, b) => b.v - a.v || a.symbol.localeCompare(b.symbol)).slice(0, app.config.picks.profiles[app.config.trading.profile].topN).map((x) => x.symbol);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const base = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: varDir, TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_VIEWERS: '3' }, dotenvDir: null });
+    config = {
+      ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 },
+      models: { ...base.models, trainDays: 200, testDays: 63, families: ['trees-gbt'] },
+    };
+    const app = await open();
+    await app.handlers.pipeline(TRADE_DAY, 'test');
+  }, 120_000);
+  afterAll(async () => {
+    for (const a of apps) await a.close().catch(() => undefined);
+    await db?.drop();
+  });
+
+  it('trades the baseline until something passes the gate, and the rule when config chooses it, with /status saying it did not pass', async () => {
+    const app = await open();
+    expect(await status(app)).toContain('Strategy: baseline-momentum-12-1, the baseline: nothing has been trained yet (run tiller train)');
+    expect(await app.handlers.picks(TRADE_DAY, 'test')).toMatchObject({ signalDay: SIGNAL_DAY, strategy: 'baseline-momentum-12-1' });
+    const baselinePicks = await storedPicks(app);
+    expect(baselinePicks.map((p) => p.model)).toEqual(baselinePicks.map(() => 'baseline-momentum-12-1'));
+    // The live picks read 600 days of history; the backtester's matrix holds all of it: the same top N.
+    expect(baselinePicks.map((p) => p.symbol)).toEqual(await topOf(app, (m) => momentum121(m)));
+    expect(baselinePicks).toHaveLength(app.config.picks.profiles[app.config.trading.profile].topN);
+
+    // A gate nothing passes: still the baseline, now saying that nothing passed.
+    const strict = await open('gated', 1);
+    const rejected = await strict.trainingFor(strict.config).train(await strict.backtest.load());
+    for (const x of rejected.models) strict.trainingFor(strict.config).dispose(x.kind, x.model);
+    expect((await app.repos.models.list()).filter((r) => r.status === 'active').map((r) => r.kind)).toEqual([]);
+    expect(await status(app)).toContain('Strategy: baseline-momentum-12-1, the baseline: no model and not the rule passed the promotion gate');
+
+    // The rule chosen in config trades although it failed; /status warns with the gate's figures.
+    const ruled = await open('momentum-trend');
+    expect(await status(ruled)).toMatch(/⚠️ Strategy: momentum-trend-v1 \(chosen in config: trading.strategy momentum-trend\) did NOT pass the promotion gate on \d{4}-\d\d-\d\d: .*did not beat the baseline/);
+    await ruled.handlers.picks(TRADE_DAY, 'test');
+    const rulePicks = await storedPicks(ruled);
+    expect(rulePicks.length).toBeGreaterThan(0);
+    expect(rulePicks.every((p) => p.model === 'momentum-trend-v1')).toBe(true);
+
+    // A model chosen in config that was never trained: the picks job fails with what to do; /status says it.
+    const lstm = await open('lstm');
+    await expect(lstm.handlers.picks(TRADE_DAY, 'test')).rejects.toThrow(/trading.strategy is lstm, which has never been trained: run tiller train/);
+    expect(await status(lstm)).toContain('⚠️ Strategy: lstm (chosen in config: trading.strategy lstm) did NOT pass the promotion gate: trading.strategy is lstm, which has never been trained');
+  }, 240_000);
+
+  it('trades the best model that passed the gate, its picks the top N of its scores, and a backtest of it says which days are in sample', async () => {
+    const app = await open('gated', -1);
+    const trained = await app.trainingFor(app.config).train(await app.backtest.load());
+    for (const x of trained.models) app.trainingFor(app.config).dispose(x.kind, x.model);
+    const gbt = (await app.repos.models.active('trees-gbt'))!;
+    const rule = (await app.repos.models.active('rule-momentum-trend-v1-conservative'))!;
+    expect([gbt.status, rule.status]).toEqual(['active', 'active']);
+    // gated takes the passed candidate with the higher out-of-sample rank IC; here both passed.
+    const gbtWins = gbt.metrics.overall.ic! > rule.metrics.overall.ic!;
+    const expected = gbtWins ? `trees-gbt-v${gbt.version}` : 'momentum-trend-v1';
+    expect(await status(app)).toContain(`Strategy: ${expected}, passed the promotion gate on `);
+    // Pin the model whatever the figures said, so the model path is always exercised.
+    const chosen = await open('trees-gbt');
+    expect(await chosen.handlers.picks(TRADE_DAY, 'test')).toMatchObject({ strategy: `trees-gbt-v${gbt.version}` });
+    const picks = await storedPicks(chosen);
+    expect(picks.every((p) => p.model === `trees-gbt-v${gbt.version}`)).toBe(true);
+    const training = chosen.trainingFor(chosen.config);
+    const model = await training.load(gbt);
+    try {
+      expect(picks.map((p) => p.symbol)).toEqual(await topOf(chosen, (m) => {
+        const d = m.days.indexOf(SIGNAL_DAY);
+        return training.scoreSpan('trees-gbt', model, buildPanel(m, gbt.horizon), d, d);
+      }));
+    } finally {
+      training.dispose('trees-gbt', model);
+    }
+
+    // A backtest of the model resolves it from the registry and says which days it had trained on.
+    const limits = (await chosen.limits.current()).limits;
+    const bt = await runBacktestToFiles(chosen.backtest, chosen.config, limits, { from: '2017-03-01', to: '2017-05-31', out: path.join(varDir, 'bt') }, { now: new Date(), strategyScores: chosen.strategyScores });
+    expect(bt.result.options.strategy).toBe(`trees-gbt-v${gbt.version}`);
+    expect(bt.result.notes.join('\n')).toContain(`in sample: trees-gbt-v${gbt.version} was trained on days up to ${gbt.dataTo}`);
+    expect(bt.result.run.orders.filter((o) => o.reason === 'entry').length).toBeGreaterThan(0);
+    await expect(runBacktestToFiles(chosen.backtest, chosen.config, limits, { from: '2017-03-01', to: '2017-05-31', strategy: 'trees-gbt', walkForward: { trainMonths: 12, testMonths: 6 } }, { now: new Date(), strategyScores: chosen.strategyScores }))
+      .rejects.toThrow(/--walk-forward tunes the momentum-trend rule's stops and targets/);
+  }, 240_000);
+});
