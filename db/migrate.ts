@@ -16,6 +16,7 @@ import * as backtestRuns from './migrations/006-backtest-runs.migration.js';
 import * as backtestSweeps from './migrations/007-backtest-sweeps.migration.js';
 import * as modelRegistry from './migrations/008-model-registry.migration.js';
 import * as trainingTasks from './migrations/009-training-tasks.migration.js';
+import * as candleDays from './migrations/010-candle-days.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '007-backtest-sweeps': backtestSweeps,
   '008-model-registry': modelRegistry,
   '009-training-tasks': trainingTasks,
+  '010-candle-days': candleDays,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

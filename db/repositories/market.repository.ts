@@ -137,6 +137,24 @@ export class PgCandleRepository implements CandleRepository {
     return r ?? null;
   }
 
+  async closesAtLags(symbols: string[], day: TradingDay, lags: readonly number[]): Promise<Map<string, Array<number | null>>> {
+    // The day axis walked back from `day` one index probe at a time (candles_day), as far as the largest lag.
+    const rows = await sql<{ symbol: string; lag: number; close: number }>`
+      with recursive axis(day) as (
+        (select max(day) from candles where day <= ${day})
+        union all
+        (select (select max(c.day) from candles c where c.day < axis.day) from axis where axis.day is not null)
+      ), numbered as (
+        select day, (row_number() over (order by day desc) - 1)::int as lag
+        from (select day from axis where day is not null limit ${Math.max(...lags) + 1}) x
+      )
+      select c.symbol, n.lag, c.close from numbered n join candles c on c.day = n.day
+      where n.lag = any(${[...lags]}::int[]) and c.symbol = any(${symbols})`.execute(this.db);
+    const out = new Map<string, Array<number | null>>(symbols.map((sym) => [sym, lags.map(() => null)]));
+    for (const r of rows.rows) out.get(r.symbol)![lags.indexOf(r.lag)] = Number(r.close);
+    return out;
+  }
+
   async equalWeightReturns(from: TradingDay, to: TradingDay): Promise<Map<TradingDay, number>> {
     const rows = await sql<{ day: string; r: number }>`
       select day, avg(close / prev - 1) as r from (

@@ -9,7 +9,7 @@ import type { Repositories } from '../ports/repositories.port.js';
 import { rankPicks } from './momentum.strategy.js';
 import { topScorePicks } from './score-picks.js';
 import { resolveStrategy, type TradedStrategy } from './strategy.js';
-import { matrixFor, strategyScores, type ModelScorer } from './strategy-scores.js';
+import { baselineScoresOn, fullMatrixThrough, strategyScores, type ModelScorer } from './strategy-scores.js';
 
 export const PROFILES: readonly RiskProfile[] = ['conservative', 'aggressive'];
 
@@ -48,13 +48,17 @@ export class PicksService {
    * that day only. */
   private async scoresOn(strategy: TradedStrategy, signalDay: TradingDay): Promise<((symbol: string) => number) | null> {
     if (strategy.source.kind === 'rule') return null;
-    const m = await matrixFor(strategy.source, this.repos, signalDay);
+    if (strategy.source.kind === 'baseline') {
+      const scores = await baselineScoresOn(this.repos, signalDay);
+      return (symbol) => scores.get(symbol) ?? Number.NaN;
+    }
+    const m = await fullMatrixThrough(this.repos, signalDay);
     const d = m.days.length - 1;
-    const values = await strategyScores(strategy.source, m, d, d, { scorer: this.scorer, registry: this.repos.models });
+    const values = (await strategyScores(strategy.source, m, d, d, { scorer: this.scorer, registry: this.repos.models }))!;
     const index = new Map(m.symbols.map((s, i) => [s, i]));
     return (symbol) => {
       const s = index.get(symbol);
-      return s === undefined || !values ? Number.NaN : values[d * m.symbols.length + s]!;
+      return s === undefined ? Number.NaN : values[d * m.symbols.length + s]!;
     };
   }
 }

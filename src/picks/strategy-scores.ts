@@ -4,11 +4,10 @@
 import { buildMarketMatrix, type MarketMatrix } from '../backtest/market-matrix.js';
 import { OperationalError } from '../domain/errors.js';
 import type { TradingDay } from '../domain/types.js';
-import { addDays } from '../market/market-time.js';
 import type { ModelRecord, ModelRegistry, Repositories } from '../ports/repositories.port.js';
 import type { ModelTrainingService } from '../training/model-training.service.js';
 import { matrixThrough } from '../training/fold-tasks.js';
-import { momentum121 } from '../../models/baseline.js';
+import { MOMENTUM_FAR, MOMENTUM_NEAR, momentum121, momentumScore } from '../../models/baseline.js';
 import { buildPanel, crossRank } from '../../models/panel.js';
 import { ENSEMBLE } from '../../models/walk-forward-eval.js';
 import type { AppConfig, StrategyName } from '../config.js';
@@ -17,17 +16,20 @@ import { resolveStrategy, type StrategySource } from './strategy.js';
 /** What scoring a model needs: its artefact read and its scores computed. */
 export type ModelScorer = Pick<ModelTrainingService, 'load' | 'scoreSpan' | 'dispose'>;
 
-/** Calendar days of history the baseline's live picks load: 12-1 momentum needs 253 trading days; 600
- * leaves room for holidays and a symbol's missing days. */
-export const BASELINE_LOOKBACK_DAYS = 600;
+/** The baseline's score of every stored symbol on `day` from three closes each, on the stored day axis
+ * (what `momentum121` computes over the backtester's matrix, without loading the history). */
+export async function baselineScoresOn(repos: Pick<Repositories, 'candles' | 'instruments'>, day: TradingDay): Promise<Map<string, number>> {
+  const symbols = (await repos.instruments.list()).map((i) => i.symbol);
+  const closes = await repos.candles.closesAtLags(symbols, day, [0, MOMENTUM_NEAR, MOMENTUM_FAR]);
+  const nan = (x: number | null | undefined) => x ?? Number.NaN;
+  return new Map([...closes].map(([symbol, c]) => [symbol, momentumScore(nan(c[0]), nan(c[1]), nan(c[2]))]));
+}
 
-/** The bars (with features) of every stored symbol up to `through`: for the baseline the last
- * `BASELINE_LOOKBACK_DAYS`, for a model all of them, because features with a memory (OBV, the long EMAs)
- * depend on where a series starts and a model must see them as it was trained on them. */
-export async function matrixFor(source: StrategySource, repos: Pick<Repositories, 'candles' | 'instruments'>, through: TradingDay): Promise<MarketMatrix> {
+/** Every stored bar (with features) of every stored symbol up to `through`: a model must see the features
+ * as it was trained on them, and those with a memory (OBV, the long EMAs) depend on where a series starts. */
+export async function fullMatrixThrough(repos: Pick<Repositories, 'candles' | 'instruments'>, through: TradingDay): Promise<MarketMatrix> {
   const instruments = await repos.instruments.list();
-  const since = source.kind === 'baseline' ? addDays(through, -BASELINE_LOOKBACK_DAYS) : '0001-01-01';
-  const bars = await repos.candles.columnsSince(instruments.map((i) => i.symbol), since);
+  const bars = await repos.candles.columnsSince(instruments.map((i) => i.symbol), '0001-01-01');
   return matrixThrough(buildMarketMatrix(bars, new Map(instruments.map((i) => [i.symbol, i]))), through);
 }
 

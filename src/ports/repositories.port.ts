@@ -25,6 +25,9 @@ export interface CandleRepository {
   columnsSince(symbols: string[], from: TradingDay): Promise<Map<string, BarColumns>>;
   /** The last stored bar of a symbol on or before `day`. */
   lastOnOrBefore(symbol: string, day: TradingDay): Promise<Candle | null>;
+  /** Each symbol's close `lags[k]` stored days before `day` (0: the last stored day on or before it; null
+   * where the symbol has no bar), counted on the axis of the days any stored symbol has a bar. */
+  closesAtLags(symbols: string[], day: TradingDay, lags: readonly number[]): Promise<Map<string, Array<number | null>>>;
   /** The equal-weight universe's return on each day in [from, to]: the mean of every symbol's close over
    * its previous stored close (rebalanced daily). */
   equalWeightReturns(from: TradingDay, to: TradingDay): Promise<Map<TradingDay, number>>;
