@@ -6,6 +6,8 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface InstrumentsTable { symbol: string; name: string; sector: string | null; market_cap: number | null; updated_at: Timestamp }
 export interface CandlesTable { symbol: string; day: string; open: number; high: number; low: number; close: number; volume: number }
+/** Every day any stored symbol has a bar (the day axis), written with the bars. */
+export interface MarketDaysTable { day: string }
 /** `macdHist` → `macd_hist`, at the type level, so the table type follows the feature list. */
 type Snake<S extends string> = S extends `${infer H}${infer T}`
   ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
@@ -92,6 +94,7 @@ export interface InstrumentMetricsTable {
 export interface Database {
   instruments: InstrumentsTable;
   candles: CandlesTable;
+  market_days: MarketDaysTable;
   indicators: IndicatorsTable;
   feature_state: FeatureStateTable;
   backtest_runs: BacktestRunsTable;

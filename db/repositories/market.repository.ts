@@ -62,7 +62,19 @@ export class PgCandleRepository implements CandleRepository {
       w.float8(c.close);
       w.float8(c.volume);
     }
-    await copyBinary(this.pool, 'candles', ['symbol', 'day', 'open', 'high', 'low', 'close', 'volume'], w.chunks());
+    // The bars and their days on the day axis in one transaction, so the axis never misses a stored day.
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await copyBinaryOn(client, 'candles', ['symbol', 'day', 'open', 'high', 'low', 'close', 'volume'], w.chunks());
+      await client.query('insert into market_days (day) select unnest($1::date[]) on conflict do nothing', [[...new Set(candles.map((c) => c.day))]]);
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
     return candles.length;
   }
 
@@ -138,15 +150,10 @@ export class PgCandleRepository implements CandleRepository {
   }
 
   async closesAtLags(symbols: string[], day: TradingDay, lags: readonly number[]): Promise<Map<string, Array<number | null>>> {
-    // The day axis walked back from `day` one index probe at a time (candles_day), as far as the largest lag.
     const rows = await sql<{ symbol: string; lag: number; close: number }>`
-      with recursive axis(day) as (
-        (select max(day) from candles where day <= ${day})
-        union all
-        (select (select max(c.day) from candles c where c.day < axis.day) from axis where axis.day is not null)
-      ), numbered as (
+      with numbered as (
         select day, (row_number() over (order by day desc) - 1)::int as lag
-        from (select day from axis where day is not null limit ${Math.max(...lags) + 1}) x
+        from (select day from market_days where day <= ${day} order by day desc limit ${Math.max(...lags) + 1}) x
       )
       select c.symbol, n.lag, c.close from numbered n join candles c on c.day = n.day
       where n.lag = any(${[...lags]}::int[]) and c.symbol = any(${symbols})`.execute(this.db);
