@@ -5,6 +5,7 @@ import { computeMetrics } from '../src/backtest/metrics.js';
 import type { ProfileConfig } from '../src/config.js';
 import { BASELINE, momentum121 } from './baseline.js';
 import { momentumRuleScores } from './rule-scores.js';
+import { SIGNAL_RULES, signalRuleKind, signalRuleScores } from './signal-rules.js';
 import { walkForwardFolds, type Fold } from './folds.js';
 import { FAMILIES } from './families.js';
 import type { ModelFamily } from './model-families.js';
@@ -85,6 +86,7 @@ export async function trainReport(m: MarketMatrix, o: TrainOptions, families: re
   const folds = reportFolds(m.days.length, o);
   const fixed: Record<string, Float64Array> = { [BASELINE]: momentum121(m) };
   if (o.rule) fixed[o.rule.name] = momentumRuleScores(m, o.rule.profile);
+  for (const name of SIGNAL_RULES) fixed[signalRuleKind(name)] = signalRuleScores(m, name, -1);
   const models = await walkForwardReport(panel, folds, fixed, families, o.onProgress, o.topN, o.runner);
   if (o.portfolio && folds.length > 0) {
     for (const r of models) {

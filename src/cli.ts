@@ -231,7 +231,7 @@ program
         : null;
       try {
         const done = opts.report
-          ? { report: await app.trainingFor(config).report(m, onProgress, shared?.runner), models: [], rule: null }
+          ? { report: await app.trainingFor(config).report(m, onProgress, shared?.runner), models: [], rule: null, signalRules: [] }
           : await app.trainingFor(config).train(m, onProgress, shared?.runner);
         const trading = opts.report ? null : await resolveStrategy(config, app.repos.models);
         return { ...done, ranOn: shared ? shared.runner.where : null, trading };
@@ -243,7 +243,7 @@ program
     if (out.report.folds.length === 0) throw new UserError('not enough stored days for one fold: run the pipeline over more history, or lower --train-days/--test-days');
     process.stdout.write(`${trainReportTable(out.report)}\n`);
     for (const mdl of out.models) process.stdout.write(`${mdl.kind} v${mdl.version}: ${mdl.status === 'active' ? 'PROMOTED, now active' : 'rejected'}: ${mdl.reason}\n`);
-    if (out.rule) process.stdout.write(`${out.rule.name}: ${out.rule.passed ? 'passed the gate' : 'did NOT pass the gate'}: ${out.rule.reason}\n`);
+    for (const r of [...(out.rule ? [out.rule] : []), ...out.signalRules]) process.stdout.write(`${r.name}: ${r.passed ? 'passed the gate' : 'did NOT pass the gate'}: ${r.reason}\n`);
     if (out.trading) {
       const t = out.trading;
       const why = t.gate === 'baseline' ? t.reason : t.gate === 'passed' ? 'it passed the gate' : `it did NOT pass the gate; /status says so`;

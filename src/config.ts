@@ -47,8 +47,8 @@ export const CRASH_POINTS = ['after_sizing', 'after_order_insert', 'after_broker
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 /** What `trading.strategy` may name: `gated` (what passed the promotion gate, else the baseline), the
- * baseline, the rule, or a model kind (src/picks/strategy.ts). */
-export const STRATEGY_NAMES = ['gated', 'baseline', 'momentum-trend', 'trees-gbt', 'trees-forest', 'lstm', 'kline', 'ensemble'] as const;
+ * baseline, a rule (momentum-trend, or one of models/signal-rules.ts), or a model kind (src/picks/strategy.ts). */
+export const STRATEGY_NAMES = ['gated', 'baseline', 'momentum-trend', 'ma-crossover', 'mean-reversion', 'breakout', 'trees-gbt', 'trees-forest', 'lstm', 'kline', 'ensemble'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** A breaker's two thresholds: soft (PAUSED) at or before hard (HALTED). */

@@ -277,9 +277,9 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
       const shared = config.models.distribute
         ? await distributedTraining({ symbols: null, dataThrough: m.days.at(-1)!, models: config.models }, m, (done, total) => log.info({ done, total }, `train: ${done}/${total} folds done by the workers`))
         : null;
-      const { report: r, models, rule } = await training.train(m, trackTraining(logTraining(log)), shared?.runner).finally(() => shared?.close());
+      const { report: r, models, rule, signalRules } = await training.train(m, trackTraining(logTraining(log)), shared?.runner).finally(() => shared?.close());
       for (const x of models) training.dispose(x.kind, x.model);
-      return { folds: r.folds.length, symbols: r.symbols, seconds: Math.round(r.seconds.total), models: models.map((x) => ({ kind: x.kind, version: x.version, status: x.status, reason: x.reason })), rule };
+      return { folds: r.folds.length, symbols: r.symbols, seconds: Math.round(r.seconds.total), models: models.map((x) => ({ kind: x.kind, version: x.version, status: x.status, reason: x.reason })), rule, signalRules };
     },
   });
 

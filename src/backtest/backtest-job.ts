@@ -5,6 +5,7 @@ import type { AppConfig } from '../config.js';
 import type { TradingDay } from '../domain/types.js';
 import { UserError } from '../domain/errors.js';
 import { RULE_STRATEGY } from '../picks/strategy.js';
+import { isSignalRule } from '../../models/signal-rules.js';
 import type { MarketMatrix } from './market-matrix.js';
 import type { BacktestRunRepository } from '../ports/repositories.port.js';
 import type { VolatilityGauge } from '../ports/volatility.port.js';
@@ -89,7 +90,7 @@ async function runRecorded(
     volatilityBefore = (d) => readings.get(d) ?? null;
   }
   const { strategy } = service.validate(opts);
-  const chosen = strategy !== RULE_STRATEGY && strategy !== 'baseline' && !opts.scores && deps.strategyScores ? await deps.strategyScores(strategy, m, opts.from, opts.to) : null;
+  const chosen = strategy !== RULE_STRATEGY && strategy !== 'baseline' && !isSignalRule(strategy) && !opts.scores && deps.strategyScores ? await deps.strategyScores(strategy, m, opts.from, opts.to) : null;
   const runOpts = chosen ? { ...opts, strategy: chosen.scores ? strategy : RULE_STRATEGY, scores: chosen.scores ?? undefined } : opts;
   if (opts.walkForward && service.validate(runOpts).strategy !== RULE_STRATEGY) throw new UserError(`--walk-forward tunes the ${RULE_STRATEGY} rule's stops and targets: add --strategy ${RULE_STRATEGY}`);
   const run = service.run(m, runOpts, limits, deps.progress?.day, volatilityBefore, deps.volatility?.label);

@@ -2,6 +2,7 @@
  * driver over the chosen days and measures the result against the equal-weight universe. */
 import { STRATEGY_NAMES, type AppConfig, type ProfileConfig } from '../config.js';
 import { BASELINE, momentum121 } from '../../models/baseline.js';
+import { isSignalRule, signalRuleScores } from '../../models/signal-rules.js';
 import { RULE_STRATEGY } from '../picks/strategy.js';
 import { UserError } from '../domain/errors.js';
 import type { RiskProfile, TradingDay } from '../domain/types.js';
@@ -83,6 +84,7 @@ export class BacktestService {
   ): Omit<BacktestResult, 'seconds'> {
     const { strategy, profile } = this.validate(o);
     if (!o.scores && strategy === 'baseline') return this.run(m, { ...o, scores: { model: BASELINE, values: momentum121(m) } }, limits, onDay, volatilityBefore, volatilityLabel);
+    if (!o.scores && isSignalRule(strategy)) return this.run(m, { ...o, scores: { model: strategy, values: signalRuleScores(m, strategy) } }, limits, onDay, volatilityBefore, volatilityLabel);
     if (!o.scores && strategy !== RULE_STRATEGY) throw new UserError(`strategy ${strategy} reads the model registry: run it with \`tiller backtest\` or /backtest`);
     const first = m.days[0];
     const last = m.days.at(-1);

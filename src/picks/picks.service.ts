@@ -7,6 +7,8 @@ import type { Pick as StockPick, RiskProfile, TradingDay } from '../domain/types
 import { addDays } from '../market/market-time.js';
 import type { Repositories } from '../ports/repositories.port.js';
 import { rankPicks } from './momentum.strategy.js';
+import type { IndicatorRow } from '../market/indicators.js';
+import { signalRuleScore } from '../../models/signal-rules.js';
 import { topScorePicks } from './score-picks.js';
 import { resolveStrategy, type TradedStrategy } from './strategy.js';
 import { baselineScoresOn, fullMatrixThrough, strategyScores, type ModelScorer } from './strategy-scores.js';
@@ -34,7 +36,7 @@ export class PicksService {
     const strategy = await resolveStrategy(this.config, this.repos.models);
     const rows = await this.repos.indicators.onDay(signalDay);
     const instruments = new Map((await this.repos.instruments.list()).map((i) => [i.symbol, i]));
-    const scoreOf = await this.scoresOn(strategy, signalDay);
+    const scoreOf = await this.scoresOn(strategy, signalDay, rows);
     const picks = {} as Record<RiskProfile, StockPick[]>;
     for (const profile of PROFILES) {
       const p = this.config.picks.profiles[profile];
@@ -46,8 +48,14 @@ export class PicksService {
 
   /** The strategy's score of each symbol on the signal day (null for the rule), from the stored bars up to
    * that day only. */
-  private async scoresOn(strategy: TradedStrategy, signalDay: TradingDay): Promise<((symbol: string) => number) | null> {
-    if (strategy.source.kind === 'rule') return null;
+  private async scoresOn(strategy: TradedStrategy, signalDay: TradingDay, rows: readonly IndicatorRow[]): Promise<((symbol: string) => number) | null> {
+    const { source } = strategy;
+    if (source.kind === 'rule') return null;
+    if (source.kind === 'signal') {
+      // The stored features of the signal day, which equal a recomputation over the whole history.
+      const scores = new Map(rows.map((r) => [r.symbol, signalRuleScore(source.name, r.close, (f) => r[f] ?? Number.NaN)]));
+      return (symbol) => scores.get(symbol) ?? Number.NaN;
+    }
     if (strategy.source.kind === 'baseline') {
       const scores = await baselineScoresOn(this.repos, signalDay);
       return (symbol) => scores.get(symbol) ?? Number.NaN;

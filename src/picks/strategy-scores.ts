@@ -10,6 +10,7 @@ import { matrixThrough } from '../training/fold-tasks.js';
 import { MOMENTUM_FAR, MOMENTUM_NEAR, momentum121, momentumScore } from '../../models/baseline.js';
 import { buildPanel, crossRank } from '../../models/panel.js';
 import { ENSEMBLE } from '../../models/walk-forward-eval.js';
+import { signalRuleScores } from '../../models/signal-rules.js';
 import type { AppConfig, StrategyName } from '../config.js';
 import { resolveStrategy, type StrategySource } from './strategy.js';
 
@@ -40,6 +41,7 @@ export async function strategyScores(
 ): Promise<Float64Array | null> {
   if (source.kind === 'rule') return null;
   if (source.kind === 'baseline') return momentum121(m);
+  if (source.kind === 'signal') return signalRuleScores(m, source.name);
   const { record } = source;
   const panel = buildPanel(m, record.horizon);
   const scoreOne = async (r: ModelRecord): Promise<Float64Array> => {

@@ -12,9 +12,10 @@ import { BASELINE } from '../../models/baseline.js';
 import { ENSEMBLE } from '../../models/walk-forward-eval.js';
 import { tradedRule } from '../training/traded-rule.js';
 import { MODEL_NAME } from './momentum.strategy.js';
+import { isSignalRule, SIGNAL_RULES, signalRuleKind, type SignalRuleName } from '../../models/signal-rules.js';
 
 /** Where the traded picks come from. */
-export type StrategySource = { kind: 'rule' } | { kind: 'baseline' } | { kind: 'model'; record: ModelRecord };
+export type StrategySource = { kind: 'rule' } | { kind: 'signal'; name: SignalRuleName } | { kind: 'baseline' } | { kind: 'model'; record: ModelRecord };
 
 /** The strategy a configuration trades today, and where it stands at the promotion gate. */
 export interface TradedStrategy {
@@ -47,18 +48,22 @@ const overallIc = (r: ModelRecord): number => {
 export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | 'models'>, registry: Pick<ModelRegistry, 'active' | 'list'>): Promise<TradedStrategy> {
   const configured = c.trading.strategy;
   const rule = tradedRule(c);
-  const ruleSide = async (): Promise<TradedStrategy> => {
-    const latest = (await registry.list(rule.kind))[0];
+  // A rule has no artefact: its latest evaluation is what counts.
+  const ruleSide = async (kind: string, source: StrategySource, name: string): Promise<TradedStrategy> => {
+    const latest = (await registry.list(kind))[0];
     return {
-      configured, source: { kind: 'rule' }, name: MODEL_NAME,
+      configured, source, name,
       gate: !latest ? 'not evaluated' : latest.status === 'active' ? 'passed' : 'failed', reason: latest?.reason ?? null, evaluatedAt: latest?.createdAt ?? null,
     };
   };
+  const momentumRule = () => ruleSide(rule.kind, { kind: 'rule' }, MODEL_NAME);
+  const signalRule = (name: SignalRuleName) => ruleSide(signalRuleKind(name), { kind: 'signal', name }, name);
   const ofModel = (r: ModelRecord): TradedStrategy => ({
     configured, source: { kind: 'model', record: r }, name: modelName(r),
     gate: r.status === 'active' ? 'passed' : 'failed', reason: r.reason, evaluatedAt: r.createdAt,
   });
-  if (configured === RULE_STRATEGY) return ruleSide();
+  if (configured === RULE_STRATEGY) return momentumRule();
+  if (isSignalRule(configured)) return signalRule(configured);
   if (configured === 'baseline') {
     return { configured, source: { kind: 'baseline' }, name: BASELINE, gate: 'baseline', reason: 'chosen in config (trading.strategy: baseline)', evaluatedAt: null };
   }
@@ -70,13 +75,15 @@ export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | '
   // gated: the best candidate that passed. A model trades its active version (what later versions did does
   // not change that artefact); the rule has no artefact, so only its latest evaluation counts.
   const kinds = [...c.models.families, ...(c.models.families.length > 1 ? [ENSEMBLE] : [])];
-  const ruleLatest = (await registry.list(rule.kind))[0];
+  const rules = await Promise.all([rule.kind, ...SIGNAL_RULES.map(signalRuleKind)].map(async (k) => (await registry.list(k))[0]));
   const active = [
-    ...(ruleLatest?.status === 'active' ? [ruleLatest] : []),
+    ...rules.filter((r): r is ModelRecord => r?.status === 'active'),
     ...(await Promise.all(kinds.map((k) => registry.active(k)))).filter((r): r is ModelRecord => r !== null),
   ];
   const best = active.reduce<ModelRecord | null>((b, r) => (b === null || overallIc(r) > overallIc(b) ? r : b), null);
-  if (best?.kind === rule.kind) return ruleSide();
+  if (best?.kind === rule.kind) return momentumRule();
+  const signal = SIGNAL_RULES.find((n) => best?.kind === signalRuleKind(n));
+  if (signal) return signalRule(signal);
   if (best) return ofModel(best);
   const evaluated = (await registry.list()).length > 0;
   return {

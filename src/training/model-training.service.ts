@@ -24,6 +24,7 @@ import type { Evaluation } from '../../models/evaluate.js';
 import { ENSEMBLE, type FoldRunner, type ModelReport, type PortfolioFigures } from '../../models/walk-forward-eval.js';
 import { trainReport, WARMUP_DAYS, type PortfolioFn, type TrainReport } from '../../models/train-report.js';
 import { promotionDecision } from './promotion.js';
+import { SIGNAL_RULES, signalRuleKind } from '../../models/signal-rules.js';
 import type { TrainProgressFn } from './training-progress.js';
 import type { TradedRule } from './traded-rule.js';
 
@@ -37,6 +38,13 @@ interface Artefact {
   horizon: number;
   features: readonly string[];
   model: unknown;
+}
+
+/** A rule's result at the promotion gate. */
+export interface RuleDecision {
+  name: string;
+  passed: boolean;
+  reason: string;
 }
 
 export interface TrainedModel {
@@ -87,7 +95,7 @@ export class ModelTrainingService {
   }
 
   /** Evaluate, train, store and decide every family on the matrix `m`. */
-  async train(m: MarketMatrix, onProgress?: TrainProgressFn, runner?: FoldRunner): Promise<{ report: TrainReport; models: TrainedModel[]; rule: { name: string; passed: boolean; reason: string } | null }> {
+  async train(m: MarketMatrix, onProgress?: TrainProgressFn, runner?: FoldRunner): Promise<{ report: TrainReport; models: TrainedModel[]; rule: RuleDecision | null; signalRules: RuleDecision[] }> {
     const s = this.d.settings;
     const report = await this.report(m, onProgress, runner);
     if (report.folds.length === 0) throw new OperationalError(`not enough stored days for one walk-forward fold (${m.days.length} days; needs about ${WARMUP_DAYS + s.trainDays + s.horizon + s.embargo + s.testDays})`);
@@ -121,7 +129,16 @@ export class ModelTrainingService {
       const d = await this.record(m, report, { kind: this.d.rule.kind, version, params: { ...this.d.rule.profile }, backend: 'rule', trainSeconds: 0, artefact: null, alert: false }, ruleEval);
       rule = { name: this.d.rule.name, passed: d.promote, reason: d.reason };
     }
-    return { report, models, rule };
+    // The other rule strategies too: each can trade when it passes (src/picks/strategy.ts).
+    const signalRules: RuleDecision[] = [];
+    for (const name of SIGNAL_RULES) {
+      const kind = signalRuleKind(name);
+      const evaluation = report.models.find((r) => r.model === kind);
+      if (!evaluation) continue;
+      const d = await this.record(m, report, { kind, version: await this.d.registry.nextVersion(kind), params: {}, backend: 'rule', trainSeconds: 0, artefact: null, alert: false }, evaluation);
+      signalRules.push({ name: kind, passed: d.promote, reason: d.reason });
+    }
+    return { report, models, rule, signalRules };
   }
 
   /** Store one evaluated model (or rule) with its figures beside the baseline's, and let the gate decide. */

@@ -56,7 +56,8 @@ describe('model registry, promotion and restart', () => {
     expect(rule).toMatchObject({ version: 1, status: 'active', backend: 'rule', artefactPath: '' });
     // Everything passed the (here negative) margin: the default `gated` trades the best out-of-sample rank IC.
     const actives = (await app.repos.models.list()).filter((r) => r.status === 'active').sort((a, b) => b.metrics.overall.ic! - a.metrics.overall.ic!);
-    const best = actives[0]!.kind === rule!.kind ? 'momentum-trend-v1' : `${actives[0]!.kind}-v1`;
+    const nameOf = (kind: string) => (kind === rule!.kind ? 'momentum-trend-v1' : kind.startsWith('rule-') ? kind.slice(5) : `${kind}-v1`);
+    const best = nameOf(actives[0]!.kind);
     expect(renderResult(await app.core.handle(viewer, 'status', []), plainMarkup)).toContain(`Strategy: ${best}, passed the promotion gate on `);
     expect(first.report.folds.length).toBeGreaterThanOrEqual(2);
     const [gbt] = await app.repos.models.list('trees-gbt');
@@ -105,8 +106,8 @@ describe('model registry, promotion and restart', () => {
     // A gate nothing passes: the new versions are rejected with the reason, v1 stays active.
     const second = await app.trainingFor(withMargins(1)).train(m);
     expect(second.models.map((x) => [x.version, x.status])).toEqual([[2, 'rejected'], [2, 'rejected'], [2, 'rejected'], [2, 'rejected']]);
-    // The v1 models stay active and may still trade; the rule's latest evaluation failed, so it may not.
-    const bestModel = actives.find((r) => r.kind !== rule!.kind)!;
+    // The v1 models stay active and may still trade; the rules' latest evaluations failed, so they may not.
+    const bestModel = actives.find((r) => !r.kind.startsWith('rule-'))!;
     expect(renderResult(await app.core.handle(viewer, 'status', []), plainMarkup)).toContain(`Strategy: ${bestModel.kind}-v1, passed the promotion gate on `);
     expect(second.rule).toMatchObject({ passed: false, reason: expect.stringMatching(/rank IC and top-N return did not beat the baseline by the margin/) });
     expect(second.models[0]!.reason).toMatch(/rank IC and top-N return did not beat the baseline by the margin/);
@@ -134,6 +135,7 @@ describe('model registry, promotion and restart', () => {
     const list = await app.core.handle(viewer, 'models', []);
     expect(list).toMatchObject({ kind: 'models', models: [
       { kind: 'ensemble', version: 1, status: 'active' }, { kind: 'kline', version: 1, status: 'active' },
+      { kind: 'rule-breakout', version: 1, status: 'active' }, { kind: 'rule-ma-crossover', version: 1, status: 'active' }, { kind: 'rule-mean-reversion', version: 1, status: 'active' },
       { kind: 'rule-momentum-trend-v1-conservative', version: 1, status: 'active' }, { kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' },
     ] });
     const text = renderResult(list, plainMarkup);
@@ -145,7 +147,7 @@ describe('model registry, promotion and restart', () => {
     expect(detail).toContain('trees-gbt v2 rejected');
     expect(detail).toContain('did not beat the baseline');
     expect(detail.match(/^fold \d+: IC/gm)).toHaveLength(first.report.folds.length);
-    expect(await app.core.handle(viewer, 'model', ['lstm'])).toEqual({ kind: 'error', message: 'no model of kind "lstm"; kinds: ensemble, kline, rule-momentum-trend-v1-conservative, trees-forest, trees-gbt' });
+    expect(await app.core.handle(viewer, 'model', ['lstm'])).toEqual({ kind: 'error', message: 'no model of kind "lstm"; kinds: ensemble, kline, rule-breakout, rule-ma-crossover, rule-mean-reversion, rule-momentum-trend-v1-conservative, trees-forest, trees-gbt' });
   }, 180_000);
 
   it('keeps the newest artefacts and the active one, and refuses an artefact that was altered', async () => {

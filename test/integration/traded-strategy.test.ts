@@ -14,6 +14,7 @@ import { createApp, type App } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { buildPanel } from '../../models/panel.js';
 import { momentum121 } from '../../models/baseline.js';
+import { signalRuleScores } from '../../models/signal-rules.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SP500_DIR } from '../helpers/tiller-process.js';
 import { UNIVERSE } from '../helpers/shared-work.js';
@@ -96,12 +97,21 @@ describe('the traded strategy', () => {
     const trained = await app.trainingFor(app.config).train(await app.backtest.load());
     for (const x of trained.models) app.trainingFor(app.config).dispose(x.kind, x.model);
     const gbt = (await app.repos.models.active('trees-gbt'))!;
-    const rule = (await app.repos.models.active('rule-momentum-trend-v1-conservative'))!;
-    expect([gbt.status, rule.status]).toEqual(['active', 'active']);
-    // gated takes the passed candidate with the higher out-of-sample rank IC; here both passed.
-    const gbtWins = gbt.metrics.overall.ic! > rule.metrics.overall.ic!;
-    const expected = gbtWins ? `trees-gbt-v${gbt.version}` : 'momentum-trend-v1';
+    // Every rule and the model passed the (negative) margin: gated takes the best out-of-sample rank IC.
+    const kinds = ['trees-gbt', 'rule-momentum-trend-v1-conservative', 'rule-ma-crossover', 'rule-mean-reversion', 'rule-breakout'];
+    const passed = await Promise.all(kinds.map(async (k) => (await app.repos.models.list(k))[0]!));
+    expect(passed.map((r) => r.status)).toEqual(kinds.map(() => 'active'));
+    const best = [...passed].sort((a, b) => b.metrics.overall.ic! - a.metrics.overall.ic!)[0]!;
+    const expected = best.kind === 'trees-gbt' ? `trees-gbt-v${gbt.version}` : best.kind === 'rule-momentum-trend-v1-conservative' ? 'momentum-trend-v1' : best.kind.slice('rule-'.length);
     expect(await status(app)).toContain(`Strategy: ${expected}, passed the promotion gate on `);
+
+    // A rule strategy's picks: the top N of its scores on the signal day, from the stored features.
+    const crossover = await open('ma-crossover');
+    expect(await crossover.handlers.picks(TRADE_DAY, 'test')).toMatchObject({ strategy: 'ma-crossover' });
+    const crossoverPicks = await storedPicks(crossover);
+    expect(crossoverPicks.length).toBeGreaterThan(0);
+    expect(crossoverPicks.map((p) => p.symbol)).toEqual(await topOf(crossover, (m) => signalRuleScores(m, 'ma-crossover')));
+    expect(await status(crossover)).toContain('Strategy: ma-crossover (chosen in config: trading.strategy ma-crossover), passed the promotion gate on ');
     // Pin the model whatever the figures said, so the model path is always exercised.
     const chosen = await open('trees-gbt');
     expect(await chosen.handlers.picks(TRADE_DAY, 'test')).toMatchObject({ strategy: `trees-gbt-v${gbt.version}` });
