@@ -17,6 +17,7 @@ import * as backtestSweeps from './migrations/007-backtest-sweeps.migration.js';
 import * as modelRegistry from './migrations/008-model-registry.migration.js';
 import * as trainingTasks from './migrations/009-training-tasks.migration.js';
 import * as candleDays from './migrations/010-candle-days.migration.js';
+import * as picksPerStrategy from './migrations/011-picks-per-strategy.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '008-model-registry': modelRegistry,
   '009-training-tasks': trainingTasks,
   '010-candle-days': candleDays,
+  '011-picks-per-strategy': picksPerStrategy,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

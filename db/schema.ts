@@ -39,6 +39,7 @@ export interface QuarantineTable { id: Generated<number>; run_id: number; symbol
 export interface PicksTable {
   day: string; profile: string; symbol: string; rank: number; score: number; confidence: number;
   entry: number; target: number; stop_loss: number; model: string; rationale: string; created_at: Timestamp;
+  strategy: string; traded: boolean;
 }
 export interface OrdersTable {
   client_order_id: string; day: string; symbol: string; side: string; type: string; qty: number; limit_price: number | null;

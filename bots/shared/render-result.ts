@@ -26,7 +26,8 @@ export function renderResult(r: CommandResult, m: Markup): string {
     }
     case 'picks': {
       if (!r.day) return 'No picks yet: the picks job has not run.';
-      const lines = [`${m.bold('Picks')} for ${r.day}`];
+      const whose = r.strategy ? ` by ${e(r.strategy)}${r.traded ? ' (traded)' : ' (not traded)'}` : '';
+      const lines = [`${m.bold('Picks')} for ${r.day}${whose}${r.sector ? `, sector ${e(r.sector)}` : ''}`];
       for (const [profile, picks] of Object.entries(r.byProfile)) {
         if (picks.length === 0) continue;
         lines.push('', m.bold(profile));
@@ -35,7 +36,8 @@ export function renderResult(r: CommandResult, m: Markup): string {
           lines.push(`   ${e(p.rationale)}`);
         }
       }
-      if (lines.length === 1) lines.push('No symbol qualified for the requested profile.');
+      if (lines.length === 1) lines.push(r.strategy && !r.strategies.includes(r.strategy) ? `${e(r.strategy)} made no picks that day.` : 'No symbol qualified for the requested profile.');
+      if (r.strategies.length > 1) lines.push('', `Also picked that day: ${r.strategies.filter((x) => x !== r.strategy).map(e).join(', ')} (/picks STRATEGY)`);
       return lines.join('\n');
     }
     case 'positions': {

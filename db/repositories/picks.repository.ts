@@ -1,30 +1,44 @@
 import { sql, type Kysely } from 'kysely';
 import type { Pick, RiskProfile, TradingDay } from '../../src/domain/types.js';
-import type { PickRepository } from '../../src/ports/repositories.port.js';
+import type { PickRepository, PickSet, StoredPick } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 
 export class PgPickRepository implements PickRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async replace(day: TradingDay, profile: RiskProfile, picks: Pick[]): Promise<void> {
+  async replaceDay(day: TradingDay, profile: RiskProfile, sets: PickSet[]): Promise<void> {
+    const rows = sets.flatMap((set) => set.picks.map((p) => ({
+      day: p.day, profile: p.profile, symbol: p.symbol, rank: p.rank, score: p.score, confidence: p.confidence,
+      entry: p.entry, target: p.target, stop_loss: p.stopLoss, model: p.model, rationale: p.rationale, strategy: set.strategy, traded: set.traded,
+    })));
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('picks').where('day', '=', day).where('profile', '=', profile).execute();
-      if (picks.length === 0) return;
-      await tx.insertInto('picks').values(picks.map((p) => ({
-        day: p.day, profile: p.profile, symbol: p.symbol, rank: p.rank, score: p.score, confidence: p.confidence,
-        entry: p.entry, target: p.target, stop_loss: p.stopLoss, model: p.model, rationale: p.rationale,
-      }))).execute();
+      if (rows.length > 0) await tx.insertInto('picks').values(rows).execute();
     });
   }
 
-  async forDay(day: TradingDay, profile?: RiskProfile): Promise<Pick[]> {
+  replace(day: TradingDay, profile: RiskProfile, picks: Pick[]): Promise<void> {
+    return this.replaceDay(day, profile, [{ strategy: picks[0]?.model ?? 'manual', traded: true, picks }]);
+  }
+
+  forDay(day: TradingDay, profile?: RiskProfile): Promise<Pick[]> {
+    return this.query(day, { profile });
+  }
+
+  async query(day: TradingDay, f: { profile?: RiskProfile; strategy?: string }): Promise<StoredPick[]> {
     let q = this.db.selectFrom('picks').selectAll().where('day', '=', day);
-    if (profile) q = q.where('profile', '=', profile);
+    if (f.profile) q = q.where('profile', '=', f.profile);
+    q = f.strategy === undefined ? q.where('traded', '=', true) : q.where('strategy', '=', f.strategy);
     const rows = await q.orderBy('profile').orderBy('rank').execute();
     return rows.map((r) => ({
       day: r.day, profile: r.profile as RiskProfile, symbol: r.symbol, rank: r.rank, score: r.score, confidence: r.confidence,
-      entry: r.entry, target: r.target, stopLoss: r.stop_loss, model: r.model, rationale: r.rationale,
+      entry: r.entry, target: r.target, stopLoss: r.stop_loss, model: r.model, rationale: r.rationale, strategy: r.strategy, traded: r.traded,
     }));
+  }
+
+  async strategiesOn(day: TradingDay): Promise<string[]> {
+    const rows = await this.db.selectFrom('picks').select(['strategy', sql<boolean>`bool_or(traded)`.as('traded')]).where('day', '=', day).groupBy('strategy').execute();
+    return rows.sort((a, b) => Number(b.traded) - Number(a.traded) || a.strategy.localeCompare(b.strategy)).map((r) => r.strategy);
   }
 
   async latestDay(): Promise<TradingDay | null> {

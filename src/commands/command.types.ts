@@ -84,7 +84,11 @@ export interface JobsResult {
 
 export type CommandResult =
   | StatusResult
-  | { kind: 'picks'; day: TradingDay | null; byProfile: Record<RiskProfile, Pick[]>; currency: string }
+  | {
+    kind: 'picks'; day: TradingDay | null; byProfile: Record<RiskProfile, Pick[]>; currency: string;
+    /** Whose picks these are, whether it is the traded strategy, the sector asked for, and every strategy with picks that day. */
+    strategy: string | null; traded: boolean; sector: string | null; strategies: string[];
+  }
   | { kind: 'positions'; positions: ValuedPosition[]; equity: number; cash: number; currency: string }
   | { kind: 'pipeline'; runs: Array<PipelineRunInfo & { quarantine: { rejected: number; flagged: number } }> }
   | { kind: 'state_changed'; from: TradingStatus; to: TradingStatus; reason: string }

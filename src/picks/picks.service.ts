@@ -1,16 +1,21 @@
-/** Daily picks for both risk profiles from the latest indicators before the trading day, by the strategy
- * `trading.strategy` resolves to (src/picks/strategy.ts): the rule's own qualification and ranking, or the
- * day's top scores of the baseline or of a registered model. */
+/** Daily picks for both risk profiles from the latest indicators before the trading day: one set per
+ * strategy (the baseline, the momentum rule, the other rule strategies, and each model kind with an active
+ * version), and the one `trading.strategy` resolves to (src/picks/strategy.ts) marked as traded. The other
+ * sets are kept beside it, so what each would have picked is on record. A strategy that fails (a model's
+ * artefact gone) is reported and skipped; only the traded one failing fails the job. */
 import type { AppConfig } from '../config.js';
 import { OperationalError } from '../domain/errors.js';
-import type { Pick as StockPick, RiskProfile, TradingDay } from '../domain/types.js';
-import { addDays } from '../market/market-time.js';
-import type { Repositories } from '../ports/repositories.port.js';
-import { rankPicks } from './momentum.strategy.js';
+import type { Instrument, Pick as StockPick, RiskProfile, TradingDay } from '../domain/types.js';
 import type { IndicatorRow } from '../market/indicators.js';
-import { signalRuleScore } from '../../models/signal-rules.js';
+import { addDays } from '../market/market-time.js';
+import type { ModelRecord, PickSet, Repositories } from '../ports/repositories.port.js';
+import type { MarketMatrix } from '../backtest/market-matrix.js';
+import { BASELINE } from '../../models/baseline.js';
+import { SIGNAL_RULES, signalRuleScore } from '../../models/signal-rules.js';
+import { ENSEMBLE } from '../../models/walk-forward-eval.js';
+import { MODEL_NAME, rankPicks } from './momentum.strategy.js';
 import { topScorePicks } from './score-picks.js';
-import { resolveStrategy, type TradedStrategy } from './strategy.js';
+import { modelName, resolveStrategy, RULE_STRATEGY, type StrategySource, type TradedStrategy } from './strategy.js';
 import { baselineScoresOn, fullMatrixThrough, strategyScores, type ModelScorer } from './strategy-scores.js';
 
 export const PROFILES: readonly RiskProfile[] = ['conservative', 'aggressive'];
@@ -19,8 +24,35 @@ export const PROFILES: readonly RiskProfile[] = ['conservative', 'aggressive'];
 export interface PicksRun {
   signalDay: TradingDay;
   strategy: TradedStrategy;
+  /** The traded strategy's picks. */
   picks: Record<RiskProfile, StockPick[]>;
+  /** The other strategies whose picks were stored beside them. */
+  others: string[];
+  /** Strategies that could not pick today, and why. */
+  failed: Array<{ strategy: string; error: string }>;
 }
+
+/** A strategy's name as `trading.strategy` names it. */
+export function strategyKey(source: StrategySource): string {
+  switch (source.kind) {
+    case 'rule': return RULE_STRATEGY;
+    case 'baseline': return 'baseline';
+    case 'signal': return source.name;
+    case 'model': return source.record.kind;
+  }
+}
+
+/** The name written on a strategy's picks (`model`): the rule's version, or the model's kind and version. */
+function pickModelName(source: StrategySource): string {
+  switch (source.kind) {
+    case 'rule': return MODEL_NAME;
+    case 'baseline': return BASELINE;
+    case 'signal': return source.name;
+    case 'model': return modelName(source.record);
+  }
+}
+
+type ScoreOf = ((symbol: string) => number) | null;
 
 export class PicksService {
   constructor(
@@ -36,33 +68,68 @@ export class PicksService {
     const strategy = await resolveStrategy(this.config, this.repos.models);
     const rows = await this.repos.indicators.onDay(signalDay);
     const instruments = new Map((await this.repos.instruments.list()).map((i) => [i.symbol, i]));
-    const scoreOf = await this.scoresOn(strategy, signalDay, rows);
-    const picks = {} as Record<RiskProfile, StockPick[]>;
-    for (const profile of PROFILES) {
-      const p = this.config.picks.profiles[profile];
-      picks[profile] = scoreOf ? topScorePicks(day, profile, rows, scoreOf, p, strategy.name) : rankPicks(day, profile, rows, instruments, p);
-      await this.repos.picks.replace(day, profile, picks[profile]);
+    const tradedKey = strategyKey(strategy.source);
+    const sources = await this.allSources(strategy.source);
+    let matrix: Promise<MarketMatrix> | null = null;
+    const matrixOnce = () => (matrix ??= fullMatrixThrough(this.repos, signalDay));
+    const sets: Record<RiskProfile, PickSet[]> = { conservative: [], aggressive: [] };
+    const failed: PicksRun['failed'] = [];
+    for (const source of sources) {
+      const key = strategyKey(source);
+      let scoreOf: ScoreOf;
+      try {
+        scoreOf = await this.scoresOn(source, signalDay, rows, matrixOnce);
+      } catch (err) {
+        if (key === tradedKey) throw err;
+        failed.push({ strategy: key, error: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      for (const profile of PROFILES) {
+        sets[profile].push({ strategy: key, traded: key === tradedKey, picks: this.picksOf(source, scoreOf, day, profile, rows, instruments) });
+      }
     }
-    return { signalDay, strategy, picks };
+    for (const profile of PROFILES) await this.repos.picks.replaceDay(day, profile, sets[profile]);
+    const traded = (profile: RiskProfile) => sets[profile].find((x) => x.traded)?.picks ?? [];
+    return {
+      signalDay, strategy, picks: { conservative: traded('conservative'), aggressive: traded('aggressive') },
+      others: sets.conservative.filter((x) => !x.traded).map((x) => x.strategy), failed,
+    };
   }
 
-  /** The strategy's score of each symbol on the signal day (null for the rule), from the stored bars up to
-   * that day only. */
-  private async scoresOn(strategy: TradedStrategy, signalDay: TradingDay, rows: readonly IndicatorRow[]): Promise<((symbol: string) => number) | null> {
-    const { source } = strategy;
+  /** Every strategy that picks today: the baseline, the rules, each model kind's active version, and the
+   * traded one (a chosen model may not be active). The traded one first. */
+  private async allSources(traded: StrategySource): Promise<StrategySource[]> {
+    const kinds = [...this.config.models.families, ...(this.config.models.families.length > 1 ? [ENSEMBLE] : [])];
+    const active = (await Promise.all(kinds.map((k) => this.repos.models.active(k)))).filter((r): r is ModelRecord => r !== null);
+    const all: StrategySource[] = [
+      traded, { kind: 'baseline' }, { kind: 'rule' }, ...SIGNAL_RULES.map((name) => ({ kind: 'signal', name }) as const),
+      ...active.map((record) => ({ kind: 'model', record }) as const),
+    ];
+    const seen = new Set<string>();
+    return all.filter((s) => !seen.has(strategyKey(s)) && seen.add(strategyKey(s)));
+  }
+
+  private picksOf(source: StrategySource, scoreOf: ScoreOf, day: TradingDay, profile: RiskProfile, rows: readonly IndicatorRow[], instruments: Map<string, Instrument>): StockPick[] {
+    const p = this.config.picks.profiles[profile];
+    return scoreOf ? topScorePicks(day, profile, rows, scoreOf, p, pickModelName(source)) : rankPicks(day, profile, [...rows], instruments, p);
+  }
+
+  /** A strategy's score of each symbol on the signal day (null for the momentum rule, which ranks its own
+   * qualifiers), from the stored data up to that day only. */
+  private async scoresOn(source: StrategySource, signalDay: TradingDay, rows: readonly IndicatorRow[], matrix: () => Promise<MarketMatrix>): Promise<ScoreOf> {
     if (source.kind === 'rule') return null;
     if (source.kind === 'signal') {
       // The stored features of the signal day, which equal a recomputation over the whole history.
       const scores = new Map(rows.map((r) => [r.symbol, signalRuleScore(source.name, r.close, (f) => r[f] ?? Number.NaN)]));
       return (symbol) => scores.get(symbol) ?? Number.NaN;
     }
-    if (strategy.source.kind === 'baseline') {
+    if (source.kind === 'baseline') {
       const scores = await baselineScoresOn(this.repos, signalDay);
       return (symbol) => scores.get(symbol) ?? Number.NaN;
     }
-    const m = await fullMatrixThrough(this.repos, signalDay);
+    const m = await matrix();
     const d = m.days.length - 1;
-    const values = (await strategyScores(strategy.source, m, d, d, { scorer: this.scorer, registry: this.repos.models }))!;
+    const values = (await strategyScores(source, m, d, d, { scorer: this.scorer, registry: this.repos.models }))!;
     const index = new Map(m.symbols.map((s, i) => [s, i]));
     return (symbol) => {
       const s = index.get(symbol);

@@ -226,10 +226,29 @@ export interface PipelineRepository {
   metricsDays(): Promise<Map<string, TradingDay>>;
 }
 
+/** One strategy's picks for a day and profile; one set of the day is the traded one. */
+export interface PickSet {
+  /** The strategy's name as `trading.strategy` names it (baseline, momentum-trend, trees-gbt, …). */
+  strategy: string;
+  traded: boolean;
+  picks: Pick[];
+}
+
+/** A stored pick with the strategy it belongs to. */
+export type StoredPick = Pick & { strategy: string; traded: boolean };
+
 export interface PickRepository {
-  /** Replace the picks of one day and profile (idempotent re-runs). */
+  /** Replace every pick of one day and profile with these sets, in one transaction (reruns replace, never
+   * duplicate; exactly the sets given remain). */
+  replaceDay(day: TradingDay, profile: RiskProfile, sets: PickSet[]): Promise<void>;
+  /** Replace a day and profile with one traded set whose strategy is its picks' model (hand-made picks). */
   replace(day: TradingDay, profile: RiskProfile, picks: Pick[]): Promise<void>;
+  /** The traded picks of a day (one profile or both), by profile and rank. */
   forDay(day: TradingDay, profile?: RiskProfile): Promise<Pick[]>;
+  /** A day's picks of one strategy (default: the traded one), one profile or both, by profile and rank. */
+  query(day: TradingDay, f: { profile?: RiskProfile; strategy?: string }): Promise<StoredPick[]>;
+  /** The strategies with picks on a day, the traded one first. */
+  strategiesOn(day: TradingDay): Promise<string[]>;
   latestDay(): Promise<TradingDay | null>;
 }
 
