@@ -59,7 +59,7 @@ describe('replay and Telegram, end to end', () => {
 
     await sql.connect();
     const picks = await sql.query<{ profile: string; days: number; n: number }>(
-      'select profile, count(distinct day)::int as days, count(*)::int as n from picks group by profile order by profile');
+      'select profile, count(distinct day)::int as days, count(*)::int as n from picks where traded group by profile order by profile');
     expect(picks.rows.map((r) => r.profile)).toEqual(['aggressive', 'conservative']);
     for (const r of picks.rows) expect(r.days).toBeGreaterThanOrEqual(11);
 
@@ -124,7 +124,7 @@ describe('replay and Telegram, end to end', () => {
     expect(status.text).toContain(`Open positions: ${positions.length}`);
 
     const latest = (await sql.query<{ day: string }>("select max(day)::text as day from picks")).rows[0]!.day;
-    const top = (await sql.query<{ symbol: string; profile: string }>('select symbol, profile from picks where day = $1 and rank = 1', [latest])).rows;
+    const top = (await sql.query<{ symbol: string; profile: string }>('select symbol, profile from picks where day = $1 and rank = 1 and traded', [latest])).rows;
     const picks = await tg.ask(VIEWER, VIEWER.id, '/picks');
     expect(picks.text).toContain(latest);
     for (const t of top) expect(picks.text).toContain(`1. <code>${t.symbol}</code>`);
@@ -216,7 +216,7 @@ describe('replay and Telegram, end to end', () => {
       expect(btOrders).toEqual(dbOrders);
       // The traded profile's picks: date is the signal day, so compare symbols and ranks in order.
       const btPicks = lines('picks.csv').map((c) => `${c[1]}#${c[2]}`);
-      const dbPicks = (await sql.query<{ symbol: string; rank: number }>("select symbol, rank from picks where profile = 'conservative' order by day, rank")).rows.map((r) => `${r.symbol}#${r.rank}`);
+      const dbPicks = (await sql.query<{ symbol: string; rank: number }>("select symbol, rank from picks where profile = 'conservative' and traded order by day, rank")).rows.map((r) => `${r.symbol}#${r.rank}`);
       expect(btPicks).toEqual(dbPicks);
       const equity = lines('equity.csv');
       const snaps = (await sql.query<{ equity: number }>("select equity from portfolio_snapshots where day <= '2017-01-31' order by day")).rows;

@@ -3,6 +3,7 @@
  * trades even when it failed, and `/status` says so. The live picks equal the top N of the strategy's
  * scores computed over the whole stored history (the backtester's view), and a backtest resolves the same
  * strategy, marking the days a model trained on as in sample. */
+import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderResult } from '../../bots/shared/render-result.js';
@@ -70,6 +71,25 @@ describe('the traded strategy', () => {
     // The live picks read 600 days of history; the backtester's matrix holds all of it: the same top N.
     expect(baselinePicks.map((p) => p.symbol)).toEqual(await topOf(app, (m) => momentum121(m)));
     expect(baselinePicks).toHaveLength(app.config.picks.profiles[app.config.trading.profile].topN);
+    // Every other strategy's picks are stored beside the traded ones; a rerun replaces them byte for byte.
+    const rowsOf = async () => (await app.db.pool.query("select day::text, profile, strategy, symbol, rank, score, confidence, entry, target, stop_loss, model, rationale, traded from picks where day = $1 order by 1, 2, 3, 4", [TRADE_DAY])).rows;
+    const first = await rowsOf();
+    // Each strategy with a qualifying symbol that day (a breakout may have none): the traded one first.
+    const picked = [...new Set(first.map((r) => r.strategy as string))].sort();
+    expect(picked).toEqual(expect.arrayContaining(['baseline', 'ma-crossover']));
+    expect(picked.every((x) => ['baseline', 'breakout', 'ma-crossover', 'mean-reversion', 'momentum-trend'].includes(x))).toBe(true);
+    expect(await app.repos.picks.strategiesOn(TRADE_DAY)).toEqual(['baseline', ...picked.filter((x) => x !== 'baseline')]);
+    expect(first.filter((r) => r.traded).every((r) => r.strategy === 'baseline')).toBe(true);
+    await app.handlers.picks(TRADE_DAY, 'test');
+    expect(await rowsOf()).toEqual(first);
+    // /picks shows another strategy's picks on request, filtered and cut; a word it does not know is refused.
+    const crossover = await app.core.handle(viewer, 'picks', ['ma-crossover', 'aggressive', '2']);
+    expect(crossover).toMatchObject({ kind: 'picks', strategy: 'ma-crossover', traded: false, byProfile: { conservative: [] } });
+    const shown = (crossover as { byProfile: Record<string, Array<{ symbol: string }>> }).byProfile.aggressive!.map((p) => p.symbol);
+    expect(shown).toEqual(first.filter((r) => r.strategy === 'ma-crossover' && r.profile === 'aggressive').sort((x, y) => x.rank - y.rank).slice(0, 2).map((r) => r.symbol));
+    expect(renderResult(crossover, plainMarkup)).toContain(`Picks for ${TRADE_DAY} by ma-crossover (not traded)`);
+    expect(renderResult(await app.core.handle(viewer, 'picks', []), plainMarkup)).toContain(`Picks for ${TRADE_DAY} by baseline (traded)`);
+    expect(await app.core.handle(viewer, 'picks', ['moonshot'])).toMatchObject({ kind: 'error', message: expect.stringContaining('"moonshot" is not a profile (conservative, aggressive), a strategy (baseline, momentum-trend, ma-crossover') });
 
     // A gate nothing passes: still the baseline, now saying that nothing passed.
     const strict = await open('gated', 1);
@@ -112,6 +132,17 @@ describe('the traded strategy', () => {
     expect(crossoverPicks.length).toBeGreaterThan(0);
     expect(crossoverPicks.map((p) => p.symbol)).toEqual(await topOf(crossover, (m) => signalRuleScores(m, 'ma-crossover')));
     expect(await status(crossover)).toContain('Strategy: ma-crossover (chosen in config: trading.strategy ma-crossover), passed the promotion gate on ');
+    // A shadow strategy that cannot pick (its artefact is gone) is reported and skipped; the traded one picks.
+    renameSync(gbt.artefactPath, `${gbt.artefactPath}.away`);
+    try {
+      expect(await crossover.handlers.picks(TRADE_DAY, 'test')).toMatchObject({
+        strategy: 'ma-crossover', failed: [{ strategy: 'trees-gbt', error: expect.stringContaining(`the artefact of trees-gbt v${gbt.version} is missing`) }],
+      });
+      expect((await storedPicks(crossover)).map((p) => p.symbol)).toEqual(crossoverPicks.map((p) => p.symbol));
+      expect(await crossover.repos.picks.query(TRADE_DAY, { strategy: 'trees-gbt' })).toEqual([]);
+    } finally {
+      renameSync(`${gbt.artefactPath}.away`, gbt.artefactPath);
+    }
     // Pin the model whatever the figures said, so the model path is always exercised.
     const chosen = await open('trees-gbt');
     expect(await chosen.handlers.picks(TRADE_DAY, 'test')).toMatchObject({ strategy: `trees-gbt-v${gbt.version}` });
