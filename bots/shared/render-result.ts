@@ -11,7 +11,7 @@ export function renderResult(r: CommandResult, m: Markup): string {
       const s = r.state;
       return [
         `${m.bold('Status')}: ${m.bold(s.status)} (${r.mode}, broker ${r.broker})`,
-        `${e(s.reason)}, by ${e(s.changedBy)} at ${s.changedAt.toISOString()}`,
+        s.changedAt ? `${e(s.reason)}, by ${e(s.changedBy)} at ${s.changedAt.toISOString()}` : 'Running since the first start: nobody has paused or halted it yet',
         ...r.breakers.map((b) => `🛑 Breaker ${b.name} tripped (${b.stage}) on ${b.day}: ${breakerValue(b.name, b.value)}, limit ${breakerValue(b.name, b.limit)}`),
         `Equity: ${money(r.equity, r.currency)}`,
         `Cash: ${money(r.cash, r.currency)}`,
@@ -20,6 +20,9 @@ export function renderResult(r: CommandResult, m: Markup): string {
         `Open positions: ${r.openPositions}`,
         `Latest picks: ${r.picksDay ?? 'none yet'}`,
         `Last pipeline: ${r.lastPipeline ? `${r.lastPipeline.asOf} ${r.lastPipeline.status}` : 'never run'}`,
+        ...(!r.data.stale ? [] : r.data.lastBar === null
+          ? ['⚠️ No market data stored yet: run the pipeline (/run pipeline)']
+          : [`⚠️ Market data is stale: the last stored bar is ${r.data.lastBar}, the last trading day ${r.data.expected} (run the pipeline, or check the provider)`]),
         strategyLine(r.strategy, e),
         `Trading day: ${r.tradingDay}`,
       ].join('\n');

@@ -162,6 +162,11 @@ export class PgCandleRepository implements CandleRepository {
     return out;
   }
 
+  async lastDay(): Promise<TradingDay | null> {
+    const r = await sql<{ day: string | null }>`select max(day)::text as day from market_days`.execute(this.db);
+    return r.rows[0]?.day ?? null;
+  }
+
   async equalWeightReturns(from: TradingDay, to: TradingDay): Promise<Map<TradingDay, number>> {
     const rows = await sql<{ day: string; r: number }>`
       select day, avg(close / prev - 1) as r from (

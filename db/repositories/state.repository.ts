@@ -12,7 +12,7 @@ export class PgStateRepository implements StateRepository {
     return r ? { status: r.status as TradingStatus, reason: r.reason, changedBy: r.changed_by, changedAt: r.changed_at } : null;
   }
 
-  async set(s: TradingState): Promise<void> {
+  async set(s: TradingState & { changedAt: Date }): Promise<void> {
     const row = { status: s.status, reason: s.reason, changed_by: s.changedBy, changed_at: s.changedAt };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('trading_state').values({ id: 1, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();

@@ -1,4 +1,6 @@
 import { roundMoney } from '../domain/money.js';
+import { MarketCalendar } from '../market/calendar.js';
+import { tradingDayOf } from '../market/market-time.js';
 import { reportDay } from './report-day.js';
 import { resolveStrategy, type TradedStrategy } from '../picks/strategy.js';
 import type { CommandServices } from './command-services.js';
@@ -10,9 +12,11 @@ export function statusCommand(s: CommandServices): CommandDefinition {
     async run() {
       const asOf = await reportDay(s);
       const tradingDay = asOf.day;
-      const [state, v, picksDay, runs, breakers, strategy] = await Promise.all([
+      const [state, v, picksDay, runs, breakers, strategy, lastBar] = await Promise.all([
         s.state.get(), s.portfolio.value(asOf.at), s.repos.picks.latestDay(), s.repos.pipeline.lastRuns(1), s.repos.state.trippedBreakers(), strategyOf(s),
+        s.repos.candles.lastDay(),
       ]);
+      const expected = new MarketCalendar(s.config.market).previousTradingDay(tradingDayOf(s.clock.now(), s.config.market.timezone));
       const prev = (await s.repos.trading.snapshotBefore(tradingDay))?.equity ?? s.config.trading.startingCash;
       const run = runs[0];
       return {
@@ -20,7 +24,7 @@ export function statusCommand(s: CommandServices): CommandDefinition {
         dayPnl: roundMoney(v.equity - prev), openPositions: v.positions.length, picksDay,
         lastPipeline: run ? { asOf: run.asOf, status: run.status } : null,
         mode: s.config.trading.mode, broker: s.config.trading.broker, breakers, currency: s.config.market.currency,
-        strategy,
+        strategy, data: { lastBar, expected, stale: lastBar === null || lastBar < expected },
       };
     },
   };

@@ -154,7 +154,8 @@ export interface TradingState {
   status: TradingStatus;
   reason: string;
   changedBy: string;
-  changedAt: Date;
+  /** When it was set; null for the initial state, which nobody set. */
+  changedAt: Date | null;
 }
 
 export interface PortfolioSnapshot {

@@ -28,6 +28,8 @@ export interface CandleRepository {
   /** Each symbol's close `lags[k]` stored days before `day` (0: the last stored day on or before it; null
    * where the symbol has no bar), counted on the axis of the days any stored symbol has a bar. */
   closesAtLags(symbols: string[], day: TradingDay, lags: readonly number[]): Promise<Map<string, Array<number | null>>>;
+  /** The last day any symbol has a stored bar (null: none stored). */
+  lastDay(): Promise<TradingDay | null>;
   /** The equal-weight universe's return on each day in [from, to]: the mean of every symbol's close over
    * its previous stored close (rebalanced daily). */
   equalWeightReturns(from: TradingDay, to: TradingDay): Promise<Map<TradingDay, number>>;
@@ -301,7 +303,7 @@ export interface TradingRepository {
 export interface StateRepository {
   get(): Promise<TradingState | null>;
   /** Persist a new state and its history row. */
-  set(state: TradingState): Promise<void>;
+  set(state: TradingState & { changedAt: Date }): Promise<void>;
   /** Persist a trip (its current stage) and its history row. */
   recordTrip(trip: BreakerTrip, action: string): Promise<void>;
   /** Breakers tripped now. */

@@ -9,9 +9,9 @@ import { setTradingStateMetric } from '../../monitoring/metrics.js';
 export class TradingStateService {
   constructor(private readonly repo: StateRepository, private readonly alerts: AlertService, private readonly clock: Clock) {}
 
-  /** The current state; RUNNING when nothing was ever stored. */
+  /** The current state; RUNNING when nothing was ever stored (`changedAt` null: never changed). */
   async get(): Promise<TradingState> {
-    const s = (await this.repo.get()) ?? { status: 'RUNNING', reason: 'initial state', changedBy: 'system', changedAt: new Date(0) };
+    const s = (await this.repo.get()) ?? { status: 'RUNNING', reason: 'initial state, never changed', changedBy: 'system', changedAt: null };
     setTradingStateMetric(s.status);
     return s;
   }
@@ -23,6 +23,10 @@ export class TradingStateService {
   async set(to: TradingStatus, by: string, reason: string): Promise<TradingState> {
     const prev = await this.get();
     if (prev.status === to) throw new UserError(`trading is already ${to} (${prev.reason}, by ${prev.changedBy})`);
+    // A pause must not quietly lift a halt (an emergency stop or a hard breaker): only /resume ends HALTED.
+    if (to === 'PAUSED' && prev.status === 'HALTED') {
+      throw new UserError(`trading is HALTED (${prev.reason}, by ${prev.changedBy}); a pause would lift the halt. /resume ends it, then /pause if you want PAUSED`);
+    }
     const at = this.clock.now();
     await this.repo.set({ status: to, reason, changedBy: by, changedAt: at });
     setTradingStateMetric(to);

@@ -1,6 +1,8 @@
 /** /whoami, /alerts, /jobs and /run through the real command registry and composition root, on real
  * PostgreSQL: who may do what, the errors for bad input, and what each changes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderResult } from '../../bots/shared/render-result.js';
+import { plainMarkup } from '../../bots/shared/markup.js';
 import { loadConfig } from '../../src/config.js';
 import type { Actor, JobsResult } from '../../src/commands/command.types.js';
 import { createLogger } from '../../src/logger.js';
@@ -14,6 +16,7 @@ const operator: Actor = { transport: 'telegram', userId: '2', chatId: '-10' };
 const stranger: Actor = { transport: 'telegram', userId: '99', chatId: '-10' };
 
 describe('chat commands: whoami, alerts, jobs, run', () => {
+  const clock = new ManualClock(new Date('2017-03-01T22:00:00Z'));
   let db: TestDatabase;
   let app: App;
 
@@ -26,7 +29,7 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
       },
       dotenvDir: null,
     });
-    app = await createApp(config, { clock: new ManualClock(new Date('2017-03-01T22:00:00Z')), log: createLogger('silent') });
+    app = await createApp(config, { clock, log: createLogger('silent') });
   });
   afterAll(async () => {
     await app?.close();
@@ -98,5 +101,30 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
     const names = help.kind === 'help' ? help.commands.map((c) => c.name) : [];
     expect(names).toEqual(expect.arrayContaining(['whoami', 'alerts', 'jobs']));
     expect(names).not.toContain('run');
+  });
+
+  it('/status of a fresh install names no 1970 date; /pause is refused while HALTED, with the reason, until /resume', async () => {
+    const fresh = renderResult(await app.core.handle(viewer, 'status', []), plainMarkup);
+    expect(fresh).toContain('Running since the first start: nobody has paused or halted it yet');
+    expect(fresh).not.toContain('1970');
+    // Data through the last trading day is fresh; a week later, without a pipeline run, it is stale.
+    await app.handlers.pipeline('2017-03-01', 'test');
+    expect(await app.repos.candles.lastDay()).toBe('2017-02-28');
+    clock.set(new Date('2017-03-01T22:00:00Z'));
+    expect(renderResult(await app.core.handle(viewer, 'status', []), plainMarkup)).not.toContain('Market data is stale');
+    clock.set(new Date('2017-03-08T22:00:00Z'));
+    try {
+      expect(renderResult(await app.core.handle(viewer, 'status', []), plainMarkup)).toContain('⚠️ Market data is stale: the last stored bar is 2017-02-28, the last trading day 2017-03-07 (run the pipeline, or check the provider)');
+    } finally {
+      clock.set(new Date('2017-03-01T22:00:00Z'));
+    }
+    await app.state.set('HALTED', 'ada', 'emergency stop drill');
+    expect(await app.core.handle(operator, 'pause', ['quiet day'])).toEqual({
+      kind: 'error', message: 'trading is HALTED (emergency stop drill, by ada); a pause would lift the halt. /resume ends it, then /pause if you want PAUSED',
+    });
+    expect((await app.state.get()).status).toBe('HALTED');
+    expect(await app.core.handle(operator, 'resume', [])).toMatchObject({ kind: 'state_changed', from: 'HALTED', to: 'RUNNING' });
+    expect(await app.core.handle(operator, 'pause', ['quiet day'])).toMatchObject({ kind: 'state_changed', from: 'RUNNING', to: 'PAUSED' });
+    await app.core.handle(operator, 'resume', []);
   });
 });
