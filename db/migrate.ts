@@ -18,6 +18,7 @@ import * as modelRegistry from './migrations/008-model-registry.migration.js';
 import * as trainingTasks from './migrations/009-training-tasks.migration.js';
 import * as candleDays from './migrations/010-candle-days.migration.js';
 import * as picksPerStrategy from './migrations/011-picks-per-strategy.migration.js';
+import * as shadowPortfolios from './migrations/012-shadow-portfolios.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '009-training-tasks': trainingTasks,
   '010-candle-days': candleDays,
   '011-picks-per-strategy': picksPerStrategy,
+  '012-shadow-portfolios': shadowPortfolios,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

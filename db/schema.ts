@@ -41,6 +41,10 @@ export interface PicksTable {
   entry: number; target: number; stop_loss: number; model: string; rationale: string; created_at: Timestamp;
   strategy: string; traded: boolean;
 }
+export interface ShadowPortfoliosTable {
+  strategy: string; profile: string; traded: boolean; first_day: string; as_of: string; days: number; equity: number; total_return: number;
+  sharpe: number | null; max_drawdown: number; hit_rate: number | null; trades: number; updated_at: Generated<Timestamp>;
+}
 export interface OrdersTable {
   client_order_id: string; day: string; symbol: string; side: string; type: string; qty: number; limit_price: number | null;
   stop_price: number | null; broker_order_id: string | null; reason: string; status: string; pick_profile: string | null; note: string | null; created_at: Timestamp; updated_at: Timestamp;
@@ -108,6 +112,7 @@ export interface Database {
   pipeline_steps: PipelineStepsTable;
   quarantine: QuarantineTable;
   picks: PicksTable;
+  shadow_portfolios: ShadowPortfoliosTable;
   orders: OrdersTable;
   fills: FillsTable;
   positions: PositionsTable;

@@ -3,6 +3,7 @@ import type { TradingDay } from '../src/domain/types.js';
 import type { MarketCalendar } from '../src/market/calendar.js';
 import type { PicksService } from '../src/picks/picks.service.js';
 import type { PipelineService } from '../src/pipeline/pipeline.service.js';
+import type { ShadowPortfolios } from '../src/picks/shadow-portfolios.js';
 import type { DailyReport } from '../src/trading/daily-report.js';
 import type { PositionMonitor } from '../src/trading/position-monitor.js';
 import type { Reconciler } from '../src/trading/reconciler.js';
@@ -22,6 +23,8 @@ export interface JobServices {
   tradeCycle: TradeCycle;
   monitor: PositionMonitor;
   report: DailyReport;
+  /** Every (strategy, profile)'s shadow paper portfolio. */
+  shadows: ShadowPortfolios;
   reconciler: Reconciler;
   /** Walk-forward evaluation, training and promotion of every model family on the stored data. */
   train: () => Promise<unknown>;
@@ -54,7 +57,12 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
       await s.reconciler.beforeTrading(day);
       return s.monitor.run(day);
     }),
-    report: onTradingDays((day) => s.report.run(day)),
+    // After the day's report, every strategy's shadow portfolio is brought up to the last stored bar.
+    report: onTradingDays(async (day) => {
+      const report = await s.report.run(day);
+      const shadows = await s.shadows.run();
+      return { ...report, shadows: shadows.length };
+    }),
     // Training reads the stored history only, so it runs on any day its schedule names (a weekend by default).
     train: () => s.train(),
   };

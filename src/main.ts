@@ -47,6 +47,7 @@ import { tradingDayOf } from './market/market-time.js';
 import { MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
 import { PicksService } from './picks/picks.service.js';
+import { ShadowPortfolios } from './picks/shadow-portfolios.js';
 import { PipelineService, type ProgressFn } from './pipeline/pipeline.service.js';
 import { CsvCandleExport } from './adapters/export/csv-candle-export.js';
 import type { Broker } from './ports/broker.port.js';
@@ -272,6 +273,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
   const handlers = jobHandlers({
     calendar, pipeline, picks: new PicksService(repos, config, training), tradeCycle, monitor, report, reconciler,
+    shadows: new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits }),
     async train() {
       const m = await backtestService.load();
       const shared = config.models.distribute

@@ -43,6 +43,14 @@ export function renderResult(r: CommandResult, m: Markup): string {
       if (r.strategies.length > 1) lines.push('', `Also picked that day: ${r.strategies.filter((x) => x !== r.strategy).map(e).join(', ')} (/picks STRATEGY)`);
       return lines.join('\n');
     }
+    case 'leaderboard': {
+      if (r.rows.length === 0) return 'No shadow portfolios yet: they start with the first picks and are brought up to date after each daily report.';
+      const lines = [`${m.bold('Leaderboard')}: every strategy and profile traded on paper by the live rules, from its first picks day`];
+      r.rows.forEach((x, i) => {
+        lines.push(`${i + 1}. ${m.code(`${x.strategy} ${x.profile}`)}${x.traded ? ' (traded)' : ''}: ${pc(x.totalReturn)}, Sharpe ${fx(x.sharpe, 2)}, max DD ${pc(x.maxDrawdown)}, hit rate ${pc(x.hitRate)}, ${x.trades} trades, ${x.days} days live (since ${x.firstDay})`);
+      });
+      return lines.join('\n');
+    }
     case 'positions': {
       if (r.positions.length === 0) return `No open positions. Cash ${money(r.cash, r.currency)}.`;
       const lines = [`${m.bold('Positions')} (${r.positions.length}), equity ${money(r.equity, r.currency)}, cash ${money(r.cash, r.currency)}`];

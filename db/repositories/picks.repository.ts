@@ -25,11 +25,12 @@ export class PgPickRepository implements PickRepository {
     return this.query(day, { profile });
   }
 
-  async query(day: TradingDay, f: { profile?: RiskProfile; strategy?: string }): Promise<StoredPick[]> {
-    let q = this.db.selectFrom('picks').selectAll().where('day', '=', day);
+  async query(day: TradingDay | null, f: { profile?: RiskProfile; strategy?: string }): Promise<StoredPick[]> {
+    let q = this.db.selectFrom('picks').selectAll();
+    if (day !== null) q = q.where('day', '=', day);
     if (f.profile) q = q.where('profile', '=', f.profile);
     q = f.strategy === undefined ? q.where('traded', '=', true) : q.where('strategy', '=', f.strategy);
-    const rows = await q.orderBy('profile').orderBy('rank').execute();
+    const rows = await q.orderBy('day').orderBy('profile').orderBy('rank').execute();
     return rows.map((r) => ({
       day: r.day, profile: r.profile as RiskProfile, symbol: r.symbol, rank: r.rank, score: r.score, confidence: r.confidence,
       entry: r.entry, target: r.target, stopLoss: r.stop_loss, model: r.model, rationale: r.rationale, strategy: r.strategy, traded: r.traded,
@@ -39,6 +40,24 @@ export class PgPickRepository implements PickRepository {
   async strategiesOn(day: TradingDay): Promise<string[]> {
     const rows = await this.db.selectFrom('picks').select(['strategy', sql<boolean>`bool_or(traded)`.as('traded')]).where('day', '=', day).groupBy('strategy').execute();
     return rows.sort((a, b) => Number(b.traded) - Number(a.traded) || a.strategy.localeCompare(b.strategy)).map((r) => r.strategy);
+  }
+
+  async combinations(): Promise<Array<{ strategy: string; profile: RiskProfile; firstDay: TradingDay; traded: boolean }>> {
+    const rows = await sql<{ strategy: string; profile: string; first_day: string; traded: boolean }>`
+      select strategy, profile, min(day)::text as first_day, bool_or(traded) filter (where day = (select max(day) from picks)) as traded
+      from picks group by strategy, profile order by strategy, profile`.execute(this.db);
+    return rows.rows.map((r) => ({ strategy: r.strategy, profile: r.profile as RiskProfile, firstDay: r.first_day, traded: r.traded === true }));
+  }
+
+  async history(strategy: string, profile: RiskProfile): Promise<Map<TradingDay, Pick[]>> {
+    const rows = await this.query(null, { profile, strategy });
+    const out = new Map<TradingDay, Pick[]>();
+    for (const p of rows) {
+      const list = out.get(p.day) ?? [];
+      list.push(p);
+      out.set(p.day, list);
+    }
+    return out;
   }
 
   async latestDay(): Promise<TradingDay | null> {

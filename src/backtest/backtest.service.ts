@@ -5,7 +5,7 @@ import { BASELINE, momentum121 } from '../../models/baseline.js';
 import { isSignalRule, signalRuleScores } from '../../models/signal-rules.js';
 import { RULE_STRATEGY } from '../picks/strategy.js';
 import { UserError } from '../domain/errors.js';
-import type { RiskProfile, TradingDay } from '../domain/types.js';
+import type { Pick as StockPick, RiskProfile, TradingDay } from '../domain/types.js';
 import { tradingDaysPerYear, type MarketCalendar } from '../market/calendar.js';
 import { cronTimeOfDay } from '../market/schedule-time.js';
 import type { Repositories } from '../ports/repositories.port.js';
@@ -32,6 +32,8 @@ export interface BacktestOptions {
    * ([d * S + s], NaN = no score). A strategy other than the rule and the baseline needs them (the
    * registry's models: runBacktestToFiles resolves them). */
   scores?: { model: string; values: Float64Array };
+  /** Trade stored picks instead (a shadow portfolio): each trading day's picks, by day. */
+  picks?: { strategy: string; byDay: ReadonlyMap<TradingDay, StockPick[]> };
 }
 
 /** A finished backtest with its metrics and timings. */
@@ -56,8 +58,8 @@ export class BacktestService {
 
   /** Check the options before any work: unknown strategy or profile, bad dates. */
   validate(o: BacktestOptions): { strategy: string; profile: RiskProfile } {
-    const strategy = o.scores?.model ?? o.strategy ?? this.config.trading.strategy;
-    if (!o.scores && !(STRATEGIES as readonly string[]).includes(strategy)) throw new UserError(`unknown strategy "${strategy}"; strategies: ${STRATEGIES.join(', ')}`);
+    const strategy = o.scores?.model ?? o.picks?.strategy ?? o.strategy ?? this.config.trading.strategy;
+    if (!o.scores && !o.picks && !(STRATEGIES as readonly string[]).includes(strategy)) throw new UserError(`unknown strategy "${strategy}"; strategies: ${STRATEGIES.join(', ')}`);
     const profile = (o.profile ?? this.config.trading.profile) as RiskProfile;
     if (!PROFILES.includes(profile)) throw new UserError(`unknown profile "${o.profile}"; profiles: ${PROFILES.join(', ')}`);
     if (o.from > o.to) throw new UserError(`--from ${o.from} is after --to ${o.to}`);
@@ -83,9 +85,9 @@ export class BacktestService {
     volatilityBefore?: (day: TradingDay) => { value: number; asOf: TradingDay } | null, volatilityLabel?: string,
   ): Omit<BacktestResult, 'seconds'> {
     const { strategy, profile } = this.validate(o);
-    if (!o.scores && strategy === 'baseline') return this.run(m, { ...o, scores: { model: BASELINE, values: momentum121(m) } }, limits, onDay, volatilityBefore, volatilityLabel);
-    if (!o.scores && isSignalRule(strategy)) return this.run(m, { ...o, scores: { model: strategy, values: signalRuleScores(m, strategy) } }, limits, onDay, volatilityBefore, volatilityLabel);
-    if (!o.scores && strategy !== RULE_STRATEGY) throw new UserError(`strategy ${strategy} reads the model registry: run it with \`tiller backtest\` or /backtest`);
+    if (!o.scores && !o.picks && strategy === 'baseline') return this.run(m, { ...o, scores: { model: BASELINE, values: momentum121(m) } }, limits, onDay, volatilityBefore, volatilityLabel);
+    if (!o.scores && !o.picks && isSignalRule(strategy)) return this.run(m, { ...o, scores: { model: strategy, values: signalRuleScores(m, strategy) } }, limits, onDay, volatilityBefore, volatilityLabel);
+    if (!o.scores && !o.picks && strategy !== RULE_STRATEGY) throw new UserError(`strategy ${strategy} reads the model registry: run it with \`tiller backtest\` or /backtest`);
     const first = m.days[0];
     const last = m.days.at(-1);
     if (!first || !last || o.to < first || o.from > last) throw new UserError(`the stored data covers ${first ?? '-'} to ${last ?? '-'}; choose --from and --to inside it`);
@@ -96,7 +98,7 @@ export class BacktestService {
     const run = runBacktest(m, {
       from: o.from, to, profile, trading: this.config.trading, profiles: this.config.picks.profiles, limits,
       market: this.config.market, tradeTime: cronTimeOfDay(this.config.schedule.trade), monitorTime: cronTimeOfDay(this.config.schedule.monitor),
-      calendar: this.calendar, onDay, volatilityBefore, volatilityLabel, picker: o.scores && scorePicker(m, o.scores, profile, this.config.picks.profiles[profile]),
+      calendar: this.calendar, onDay, volatilityBefore, volatilityLabel, picker: o.picks ? (day) => o.picks!.byDay.get(day) ?? [] : o.scores && scorePicker(m, o.scores, profile, this.config.picks.profiles[profile]),
     });
     if (run.days.length === 0) throw new UserError(`no trading day with data between ${o.from} and ${o.to}`);
     const benchmark = equalWeight(m, run.days.map((d) => d.day), this.config.trading.startingCash);

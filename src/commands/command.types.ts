@@ -1,5 +1,5 @@
 /** Types of the command core. A command is written once here and rendered by every transport. */
-import type { AlertMode, BacktestRunRecord, JobRunInfo, ModelRecord, PipelineRunInfo } from '../ports/repositories.port.js';
+import type { AlertMode, BacktestRunRecord, JobRunInfo, ModelRecord, PipelineRunInfo, ShadowPortfolio } from '../ports/repositories.port.js';
 import type { BacktestDone } from './command-services.js';
 import type { BreakerReading } from '../trading/breakers/circuit-breakers.js';
 import type { CloseResult, HaltResult } from '../trading/halt.service.js';
@@ -91,6 +91,7 @@ export type CommandResult =
     /** Whose picks these are, whether it is the traded strategy, the sector asked for, and every strategy with picks that day. */
     strategy: string | null; traded: boolean; sector: string | null; strategies: string[];
   }
+  | { kind: 'leaderboard'; rows: ShadowPortfolio[] }
   | { kind: 'positions'; positions: ValuedPosition[]; equity: number; cash: number; currency: string }
   | { kind: 'pipeline'; runs: Array<PipelineRunInfo & { quarantine: { rejected: number; flagged: number } }> }
   | { kind: 'state_changed'; from: TradingStatus; to: TradingStatus; reason: string }

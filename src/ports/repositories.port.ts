@@ -251,7 +251,37 @@ export interface PickRepository {
   query(day: TradingDay, f: { profile?: RiskProfile; strategy?: string }): Promise<StoredPick[]>;
   /** The strategies with picks on a day, the traded one first. */
   strategiesOn(day: TradingDay): Promise<string[]>;
+  /** Every (strategy, profile) that ever picked: its first picks day, and whether its latest set was traded. */
+  combinations(): Promise<Array<{ strategy: string; profile: RiskProfile; firstDay: TradingDay; traded: boolean }>>;
+  /** One strategy's picks for one profile, by day. */
+  history(strategy: string, profile: RiskProfile): Promise<Map<TradingDay, Pick[]>>;
   latestDay(): Promise<TradingDay | null>;
+}
+
+/** A (strategy, profile)'s shadow paper portfolio as of its last day. */
+export interface ShadowPortfolio {
+  strategy: string;
+  profile: RiskProfile;
+  /** Whether it is the set the live account trades (its latest picks were marked traded). */
+  traded: boolean;
+  firstDay: TradingDay;
+  asOf: TradingDay;
+  /** Trading days live. */
+  days: number;
+  equity: number;
+  totalReturn: number;
+  sharpe: number | null;
+  maxDrawdown: number;
+  /** Share of closed trades that made money (null: none closed). */
+  hitRate: number | null;
+  trades: number;
+}
+
+/** The shadow portfolios, replaced together after each day. */
+export interface ShadowRepository {
+  replaceAll(rows: ShadowPortfolio[]): Promise<void>;
+  /** By total return, best first. */
+  list(): Promise<ShadowPortfolio[]>;
 }
 
 /** The effect of one fill, applied atomically: order status, fill row, cash, position, closed trade. */
@@ -414,6 +444,7 @@ export interface Repositories {
   indicators: IndicatorRepository;
   pipeline: PipelineRepository;
   picks: PickRepository;
+  shadows: ShadowRepository;
   trading: TradingRepository;
   state: StateRepository;
   outbox: OutboxRepository;

@@ -1,0 +1,53 @@
+/** Shadow paper portfolios: every (strategy, profile) that picks is traded on paper by the research core's
+ * backtester, under the live rules (sizing, caps, exits, breakers, the paper fill model), buying exactly the
+ * picks that strategy stored each day, from its first picks day to the last stored bar. Its record is out of
+ * sample (each day's picks were made from the data before it) and after costs; /leaderboard compares them.
+ * Recomputed whole each time from the stored picks and bars, so a rerun gives the same figures and nothing
+ * is lost with a process. */
+import type { BacktestService } from '../backtest/backtest.service.js';
+import { UserError } from '../domain/errors.js';
+import type { ShadowPortfolio, Repositories } from '../ports/repositories.port.js';
+import type { RiskLimits } from '../trading/risk-limits.js';
+
+export class ShadowPortfolios {
+  constructor(
+    private readonly d: {
+      repos: Pick<Repositories, 'picks' | 'shadows'>;
+      backtest: Pick<BacktestService, 'load' | 'run'>;
+      limits: () => Promise<RiskLimits>;
+    },
+  ) {}
+
+  /** Bring every shadow portfolio up to the last stored bar; returns them, best return first. */
+  async run(): Promise<ShadowPortfolio[]> {
+    const combos = await this.d.repos.picks.combinations();
+    if (combos.length === 0) {
+      await this.d.repos.shadows.replaceAll([]);
+      return [];
+    }
+    const m = await this.d.backtest.load();
+    const last = m.days.at(-1)!;
+    const limits = await this.d.limits();
+    const rows: ShadowPortfolio[] = [];
+    for (const c of combos) {
+      if (c.firstDay > last) continue; // picked for a day whose bars are not stored yet
+      const byDay = await this.d.repos.picks.history(c.strategy, c.profile);
+      let r: ReturnType<BacktestService['run']>;
+      try {
+        r = this.d.backtest.run(m, { from: c.firstDay, to: last, profile: c.profile, picks: { strategy: c.strategy, byDay } }, limits);
+      } catch (err) {
+        if (err instanceof UserError) continue; // no trading day with bars in its span yet
+        throw err;
+      }
+      const end = r.run.days.at(-1);
+      rows.push({
+        strategy: c.strategy, profile: c.profile, traded: c.traded, firstDay: c.firstDay, asOf: end?.day ?? last, days: r.run.days.length,
+        equity: end?.equity ?? r.run.startingCash, totalReturn: r.metrics.totalReturn, sharpe: r.metrics.sharpe, maxDrawdown: r.metrics.maxDrawdown,
+        hitRate: r.metrics.winRate, trades: r.metrics.trades,
+      });
+    }
+    rows.sort((a, b) => b.totalReturn - a.totalReturn || a.strategy.localeCompare(b.strategy) || a.profile.localeCompare(b.profile));
+    await this.d.repos.shadows.replaceAll(rows);
+    return rows;
+  }
+}
