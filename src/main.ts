@@ -273,7 +273,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
   const handlers = jobHandlers({
     calendar, pipeline, picks: new PicksService(repos, config, training), tradeCycle, monitor, report, reconciler,
-    shadows: new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits }),
+    shadows: new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits, tradingProfile: config.trading.profile }),
     async train() {
       const m = await backtestService.load();
       const shared = config.models.distribute

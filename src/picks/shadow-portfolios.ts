@@ -6,6 +6,7 @@
  * is lost with a process. */
 import type { BacktestService } from '../backtest/backtest.service.js';
 import { UserError } from '../domain/errors.js';
+import type { RiskProfile } from '../domain/types.js';
 import type { ShadowPortfolio, Repositories } from '../ports/repositories.port.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 
@@ -15,6 +16,8 @@ export class ShadowPortfolios {
       repos: Pick<Repositories, 'picks' | 'shadows'>;
       backtest: Pick<BacktestService, 'load' | 'run'>;
       limits: () => Promise<RiskLimits>;
+      /** The profile the live account trades (`trading.profile`). */
+      tradingProfile: RiskProfile;
     },
   ) {}
 
@@ -41,7 +44,7 @@ export class ShadowPortfolios {
       }
       const end = r.run.days.at(-1);
       rows.push({
-        strategy: c.strategy, profile: c.profile, traded: c.traded, firstDay: c.firstDay, asOf: end?.day ?? last, days: r.run.days.length,
+        strategy: c.strategy, profile: c.profile, traded: c.traded && c.profile === this.d.tradingProfile, firstDay: c.firstDay, asOf: end?.day ?? last, days: r.run.days.length,
         equity: end?.equity ?? r.run.startingCash, totalReturn: r.metrics.totalReturn, sharpe: r.metrics.sharpe, maxDrawdown: r.metrics.maxDrawdown,
         hitRate: r.metrics.winRate, trades: r.metrics.trades,
       });
