@@ -60,8 +60,7 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
     // After the day's report, every strategy's shadow portfolio is brought up to the last stored bar.
     report: onTradingDays(async (day) => {
       const report = await s.report.run(day);
-      const shadows = await s.shadows.run();
-      return { ...report, shadows: shadows.length };
+      return { ...report, ...(await s.shadows.afterDay()) };
     }),
     // Training reads the stored history only, so it runs on any day its schedule names (a weekend by default).
     train: () => s.train(),

@@ -98,6 +98,8 @@ export interface App {
   core: CommandCore;
   dispatcher: AlertDispatcher;
   handlers: Record<JobName, JobHandler>;
+  /** Every (strategy, profile)'s shadow paper portfolio (the report job brings them up to date). */
+  shadows: ShadowPortfolios;
   jobDeps: JobRunnerDeps;
   state: TradingStateService;
   /** The risk limits in force (config plus /set_risk). */
@@ -271,9 +273,10 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     const queue = await startTaskQueue({ pool: db.pool, repos, config, log }, { symbols: spec.symbols, matrix });
     return { runner: queue.trainingRunner(runId, repos.training, onDone), close: () => queue.stop() };
   };
+  const shadows = new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits, tradingProfile: config.trading.profile });
   const handlers = jobHandlers({
     calendar, pipeline, picks: new PicksService(repos, config, training), tradeCycle, monitor, report, reconciler,
-    shadows: new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits, tradingProfile: config.trading.profile }),
+    shadows,
     async train() {
       const m = await backtestService.load();
       const shared = config.models.distribute
@@ -327,7 +330,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log);
 
   return {
-    config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, state, limits, volatility,
+    config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, shadows, state, limits, volatility,
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
     trainingFor,
@@ -493,7 +496,9 @@ export async function runReplay(app: App, from: TradingDay, to: TradingDay, onPr
     app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
   }
   await app.dispatcher.start();
-  const summary = await replay({ ...app.jobDeps, clock: app.clock }, app.handlers, app.market, config.schedule, config.market.timezone, { from, to, onProgress });
+  // The shadow portfolios are recomputed whole, so once at the end gives what every replayed day would have.
+  const clock = app.clock;
+  const summary = await app.shadows.deferDuring(() => replay({ ...app.jobDeps, clock }, app.handlers, app.market, config.schedule, config.market.timezone, { from, to, onProgress }));
   const pending = await app.dispatcher.flush(60_000);
   if (pending > 0) app.log.warn({ pending }, 'alerts still pending after replay; they are delivered at the next start');
   return summary;

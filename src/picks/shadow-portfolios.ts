@@ -3,7 +3,8 @@
  * picks that strategy stored each day, from its first picks day to the last stored bar. Its record is out of
  * sample (each day's picks were made from the data before it) and after costs; /leaderboard compares them.
  * Recomputed whole each time from the stored picks and bars, so a rerun gives the same figures and nothing
- * is lost with a process. */
+ * is lost with a process. A replay defers the work to its end: the result is the same, since each run
+ * recomputes everything, and a replayed day stays cheap. */
 import type { BacktestService } from '../backtest/backtest.service.js';
 import { UserError } from '../domain/errors.js';
 import type { RiskProfile } from '../domain/types.js';
@@ -20,6 +21,29 @@ export class ShadowPortfolios {
       tradingProfile: RiskProfile;
     },
   ) {}
+
+  private deferred: { pending: boolean } | null = null;
+
+  /** What the daily report job calls: bring them up to date now, or note that a deferred run is due. */
+  async afterDay(): Promise<{ shadows: number } | { shadows: 'deferred' }> {
+    if (this.deferred) {
+      this.deferred.pending = true;
+      return { shadows: 'deferred' };
+    }
+    return { shadows: (await this.run()).length };
+  }
+
+  /** Run `work` (a replay) with the daily runs deferred, then bring them up to date once if any was due. */
+  async deferDuring<T>(work: () => Promise<T>): Promise<T> {
+    this.deferred = { pending: false };
+    try {
+      return await work();
+    } finally {
+      const due = this.deferred.pending;
+      this.deferred = null;
+      if (due) await this.run();
+    }
+  }
 
   /** Bring every shadow portfolio up to the last stored bar; returns them, best return first. */
   async run(): Promise<ShadowPortfolio[]> {
