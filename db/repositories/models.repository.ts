@@ -34,8 +34,14 @@ export class PgModelRegistry implements ModelRegistry {
     });
   }
 
-  async reject(id: number, reason: string): Promise<void> {
-    await this.db.updateTable('models').set({ status: 'rejected', reason }).where('id', '=', id).execute();
+  async reject(id: number, reason: string, retireActive = false): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (retireActive) {
+        const m = await tx.selectFrom('models').select('kind').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+        await tx.updateTable('models').set({ status: 'retired' }).where('kind', '=', m.kind).where('status', '=', 'active').execute();
+      }
+      await tx.updateTable('models').set({ status: 'rejected', reason }).where('id', '=', id).execute();
+    });
   }
 
   async active(kind: string): Promise<ModelRecord | null> {

@@ -168,7 +168,9 @@ export interface ModelRegistry {
   add(r: Omit<ModelRecord, 'id' | 'createdAt' | 'status' | 'reason'>): Promise<ModelRecord>;
   /** Make `id` the active model of its kind (the active one before it is retired), in one transaction. */
   promote(id: number, reason: string): Promise<void>;
-  reject(id: number, reason: string): Promise<void>;
+  /** Mark `id` rejected; with `retireActive`, the kind's active one is retired in the same transaction (a
+   * rule has no artefact to keep: its latest evaluation is its standing). */
+  reject(id: number, reason: string, retireActive?: boolean): Promise<void>;
   active(kind: string): Promise<ModelRecord | null>;
   /** Every model of a kind (or all), newest first. */
   list(kind?: string): Promise<ModelRecord[]>;

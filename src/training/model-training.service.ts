@@ -156,7 +156,7 @@ export class ModelTrainingService {
     });
     const decision = promotionDecision(evaluation.overall, baseline, s.promotion);
     if (decision.promote) await this.d.registry.promote(rec.id, decision.reason);
-    else await this.d.registry.reject(rec.id, decision.reason);
+    else await this.d.registry.reject(rec.id, decision.reason, r.artefact === null);
     this.d.log?.info({ kind: r.kind, version: r.version, promoted: decision.promote, reason: decision.reason }, 'model trained');
     if (r.alert) {
       const at = (this.d.clock?.now() ?? new Date()).toISOString();

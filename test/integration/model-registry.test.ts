@@ -135,8 +135,9 @@ describe('model registry, promotion and restart', () => {
     const list = await app.core.handle(viewer, 'models', []);
     expect(list).toMatchObject({ kind: 'models', models: [
       { kind: 'ensemble', version: 1, status: 'active' }, { kind: 'kline', version: 1, status: 'active' },
-      { kind: 'rule-breakout', version: 1, status: 'active' }, { kind: 'rule-ma-crossover', version: 1, status: 'active' }, { kind: 'rule-mean-reversion', version: 1, status: 'active' },
-      { kind: 'rule-momentum-trend-v1-conservative', version: 1, status: 'active' }, { kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' },
+      // A rule has no artefact: its latest evaluation (v2, rejected) is its standing, and v1 was retired.
+      { kind: 'rule-breakout', version: 2, status: 'rejected' }, { kind: 'rule-ma-crossover', version: 2, status: 'rejected' }, { kind: 'rule-mean-reversion', version: 2, status: 'rejected' },
+      { kind: 'rule-momentum-trend-v1-conservative', version: 2, status: 'rejected' }, { kind: 'trees-forest', version: 1, status: 'active' }, { kind: 'trees-gbt', version: 1, status: 'active' },
     ] });
     const text = renderResult(list, plainMarkup);
     expect(text).toContain(`trees-gbt v1 active: rank IC ${gbt!.metrics.overall.ic!.toFixed(3)}`);
