@@ -103,6 +103,23 @@ export async function copyBinary(pool: pg.Pool, table: string, columns: readonly
   }
 }
 
+/** Run `work` in one transaction on a connection of its own (for COPY, which needs the client itself):
+ * committed when it returns, rolled back when it throws. */
+export async function inClientTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const out = await work(client);
+    await client.query('commit');
+    return out;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** The same on a connection the caller holds (inside its transaction, into its temporary tables). */
 export async function copyBinaryOn(client: pg.PoolClient, table: string, columns: readonly string[], chunks: Buffer[]): Promise<void> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`));

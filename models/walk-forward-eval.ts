@@ -89,35 +89,42 @@ export async function walkForwardReport(
 
 export const ENSEMBLE = 'ensemble';
 
+/** Weights from rank ICs: floored at 0 and normalised; equal when none is positive. */
+export function icWeights(ics: readonly number[]): number[] {
+  const w = ics.map((x) => (Number.isFinite(x) && x > 0 ? x : 0));
+  const total = w.reduce((a, b) => a + b, 0);
+  return total > 0 ? w.map((x) => x / total) : w.map(() => 1 / w.length);
+}
+
+/** Into `out` on decision days [from, to]: each live symbol's sum of the members' daily cross-sectional score
+ * ranks times their weights (a member with no score for it adds nothing); NaN where the symbol has no bar. */
+export function combineRanks(p: Pick<Panel, 'S' | 'live'>, scores: readonly Float64Array[], weights: readonly number[], from: number, to: number, out: Float64Array): void {
+  const S = p.S;
+  const col = new Float64Array(S);
+  const ranked = new Float64Array(S);
+  const scratch = new Float64Array(S);
+  for (let d = from; d <= to; d++) {
+    for (let s = 0; s < S; s++) out[d * S + s] = p.live[d * S + s] ? 0 : Number.NaN;
+    scores.forEach((sc, k) => {
+      for (let s = 0; s < S; s++) col[s] = sc[d * S + s]!;
+      crossRank(col, ranked, scratch);
+      for (let s = 0; s < S; s++) if (!Number.isNaN(ranked[s]!)) out[d * S + s]! += weights[k]! * ranked[s]!;
+    });
+  }
+}
+
 /** The families combined: on each fold's test days, the sum of each family's daily score ranks weighted by
  * its rank IC so far: measured on the earlier test days whose labels had ended before this fold's test span
  * began (so no weight looks ahead), floored at 0; equal weights on the first fold or when none is positive. */
 export function ensembleReport(p: Panel, folds: readonly Fold[], familyScores: readonly Float64Array[], topN: number): ModelReport {
-  const S = p.S;
-  const combined = new Float64Array(p.D * S).fill(Number.NaN);
-  const col = new Float64Array(S);
-  const ranked = new Float64Array(S);
-  const scratch = new Float64Array(S);
+  const combined = new Float64Array(p.D * p.S).fill(Number.NaN);
   const first = folds[0]!.test.from;
   const perFold: ModelReport['folds'] = [];
   const t0 = performance.now();
   for (const f of folds) {
     const known = f.test.from - p.horizon - 2; // the last decision day whose label ended before this test span
-    const w = familyScores.map((sc) => {
-      if (known < first) return 1;
-      const ic = evaluateScores(p, sc, first, known, topN).ic;
-      return Number.isFinite(ic) && ic > 0 ? ic : 0;
-    });
-    const total = w.reduce((a, b) => a + b, 0);
-    const weights = total > 0 ? w.map((x) => x / total) : w.map(() => 1 / w.length);
-    for (let d = f.test.from; d <= f.test.to; d++) {
-      for (let s = 0; s < S; s++) combined[d * S + s] = p.live[d * S + s] ? 0 : Number.NaN;
-      familyScores.forEach((sc, k) => {
-        for (let s = 0; s < S; s++) col[s] = sc[d * S + s]!;
-        crossRank(col, ranked, scratch);
-        for (let s = 0; s < S; s++) if (!Number.isNaN(ranked[s]!)) combined[d * S + s]! += weights[k]! * ranked[s]!;
-      });
-    }
+    const ics = familyScores.map((sc) => (known < first ? 1 : evaluateScores(p, sc, first, known, topN).ic));
+    combineRanks(p, familyScores, icWeights(ics), f.test.from, f.test.to, combined);
     perFold.push({ fold: f.index, seconds: 0, ...evaluateScores(p, combined, f.test.from, f.test.to, topN) });
   }
   return { model: ENSEMBLE, scores: combined, folds: perFold, overall: evaluateScores(p, combined, first, folds.at(-1)!.test.to, topN), seconds: (performance.now() - t0) / 1000 };

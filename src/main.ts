@@ -275,7 +275,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
   const shadows = new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits, tradingProfile: config.trading.profile });
   const handlers = jobHandlers({
-    calendar, pipeline, picks: new PicksService(repos, config, training), tradeCycle, monitor, report, reconciler,
+    calendar, pipeline, picks: new PicksService(repos, config, training, backtestService), tradeCycle, monitor, report, reconciler,
     shadows,
     async train() {
       const m = await backtestService.load();

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { FEATURE_COUNT, FEATURES, featureColumn, type BarColumns, type IndicatorRow, type IndicatorSeries } from '../../src/market/indicators.js';
 import { STATE_VERSION } from '../../src/market/features/feature-kernel.js';
-import { BinaryCopyReader, BinaryCopyWriter, copyBinary, copyBinaryOn, copyOutBinary } from '../copy-binary.js';
+import { BinaryCopyReader, BinaryCopyWriter, copyBinary, copyBinaryOn, copyOutBinary, inClientTransaction } from '../copy-binary.js';
 import { sql, type Kysely } from 'kysely';
 import type { Candle, Instrument, TradingDay } from '../../src/domain/types.js';
 import type { CandleRepository, IndicatorRepository, InstrumentRepository } from '../../src/ports/repositories.port.js';
@@ -63,18 +63,10 @@ export class PgCandleRepository implements CandleRepository {
       w.float8(c.volume);
     }
     // The bars and their days on the day axis in one transaction, so the axis never misses a stored day.
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inClientTransaction(this.pool, async (client) => {
       await copyBinaryOn(client, 'candles', ['symbol', 'day', 'open', 'high', 'low', 'close', 'volume'], w.chunks());
       await client.query('insert into market_days (day) select unnest($1::date[]) on conflict do nothing', [[...new Set(candles.map((c) => c.day))]]);
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     return candles.length;
   }
 
@@ -224,20 +216,12 @@ export class PgIndicatorRepository implements IndicatorRepository {
         sw.int4(STATE_VERSION);
         sw.bytes(new Uint8Array(s.state.buffer, s.state.byteOffset, s.state.byteLength));
       }
-      const client = await this.pool.connect();
-      try {
-        await client.query('begin');
+      await inClientTransaction(this.pool, async (client) => {
         await client.query('create temporary table if not exists feature_state_stage (like feature_state) on commit delete rows');
         await copyBinaryOn(client, 'feature_state_stage', ['symbol', 'day', 'version', 'state'], sw.chunks());
         await client.query(`insert into feature_state select * from feature_state_stage
           on conflict (symbol) do update set day = excluded.day, version = excluded.version, state = excluded.state`);
-        await client.query('commit');
-      } catch (err) {
-        await client.query('rollback').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     }
     return rows;
   }

@@ -16,7 +16,9 @@ import { ENSEMBLE } from '../../models/walk-forward-eval.js';
 import { MODEL_NAME, rankPicks } from './momentum.strategy.js';
 import { topScorePicks } from './score-picks.js';
 import { modelName, resolveStrategy, RULE_STRATEGY, type StrategySource, type TradedStrategy } from './strategy.js';
-import { baselineScoresOn, fullMatrixThrough, strategyScores, type ModelScorer } from './strategy-scores.js';
+import { baselineScoresOn, strategyScores, type ModelScorer } from './strategy-scores.js';
+import type { BacktestService } from '../backtest/backtest.service.js';
+import { matrixThrough } from '../training/fold-tasks.js';
 
 export const PROFILES: readonly RiskProfile[] = ['conservative', 'aggressive'];
 
@@ -59,6 +61,10 @@ export class PicksService {
     private readonly repos: Pick<Repositories, 'indicators' | 'instruments' | 'picks' | 'candles' | 'models'>,
     private readonly config: Pick<AppConfig, 'trading' | 'picks' | 'models'>,
     private readonly scorer: ModelScorer,
+    /** Every stored bar with its features, as the backtester and training load it: a model must see the
+     * features as it was trained on them, and those with a memory (OBV, the long EMAs) depend on where a
+     * series starts. */
+    private readonly market: Pick<BacktestService, 'load'>,
   ) {}
 
   /** Compute and store the picks for trading day `day` from the last indicator day before it. */
@@ -71,7 +77,7 @@ export class PicksService {
     const tradedKey = strategyKey(strategy.source);
     const sources = await this.allSources(strategy.source);
     let matrix: Promise<MarketMatrix> | null = null;
-    const matrixOnce = () => (matrix ??= fullMatrixThrough(this.repos, signalDay));
+    const matrixOnce = () => (matrix ??= this.market.load().then((m) => matrixThrough(m, signalDay)));
     const sets: Record<RiskProfile, PickSet[]> = { conservative: [], aggressive: [] };
     const failed: PicksRun['failed'] = [];
     for (const source of sources) {

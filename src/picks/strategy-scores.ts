@@ -1,15 +1,14 @@
 /** The traded strategy's scores over a market matrix: the baseline's 12-1 momentum, or a registered model
  * read from its artefact. An ensemble sums its members' daily score ranks, each weighted by the member's
  * out-of-sample rank IC from its training run (floored at 0; equal weights when none is positive). */
-import { buildMarketMatrix, type MarketMatrix } from '../backtest/market-matrix.js';
+import type { MarketMatrix } from '../backtest/market-matrix.js';
 import { OperationalError } from '../domain/errors.js';
 import type { TradingDay } from '../domain/types.js';
 import type { ModelRecord, ModelRegistry, Repositories } from '../ports/repositories.port.js';
 import type { ModelTrainingService } from '../training/model-training.service.js';
-import { matrixThrough } from '../training/fold-tasks.js';
 import { MOMENTUM_FAR, MOMENTUM_NEAR, momentum121, momentumScore } from '../../models/baseline.js';
-import { buildPanel, crossRank } from '../../models/panel.js';
-import { ENSEMBLE } from '../../models/walk-forward-eval.js';
+import { buildPanel } from '../../models/panel.js';
+import { combineRanks, ENSEMBLE, icWeights } from '../../models/walk-forward-eval.js';
 import { signalRuleScores } from '../../models/signal-rules.js';
 import type { AppConfig, StrategyName } from '../config.js';
 import { resolveStrategy, type StrategySource } from './strategy.js';
@@ -24,14 +23,6 @@ export async function baselineScoresOn(repos: Pick<Repositories, 'candles' | 'in
   const closes = await repos.candles.closesAtLags(symbols, day, [0, MOMENTUM_NEAR, MOMENTUM_FAR]);
   const nan = (x: number | null | undefined) => x ?? Number.NaN;
   return new Map([...closes].map(([symbol, c]) => [symbol, momentumScore(nan(c[0]), nan(c[1]), nan(c[2]))]));
-}
-
-/** Every stored bar (with features) of every stored symbol up to `through`: a model must see the features
- * as it was trained on them, and those with a memory (OBV, the long EMAs) depend on where a series starts. */
-export async function fullMatrixThrough(repos: Pick<Repositories, 'candles' | 'instruments'>, through: TradingDay): Promise<MarketMatrix> {
-  const instruments = await repos.instruments.list();
-  const bars = await repos.candles.columnsSince(instruments.map((i) => i.symbol), '0001-01-01');
-  return matrixThrough(buildMarketMatrix(bars, new Map(instruments.map((i) => [i.symbol, i]))), through);
 }
 
 /** Scores of decision days [from, to] of `m`, day-major over the matrix (NaN elsewhere); null for the rule,
@@ -56,7 +47,9 @@ export async function strategyScores(
   const members = await ensembleMembers(record, d.registry);
   const scores: Float64Array[] = [];
   for (const r of members) scores.push(await scoreOne(r));
-  return combineRanks(scores, members.map((r) => r.metrics.overall.ic ?? 0), panel.S, from, to);
+  const out = new Float64Array(panel.D * panel.S).fill(Number.NaN);
+  combineRanks(panel, scores, icWeights(members.map((r) => r.metrics.overall.ic ?? Number.NaN)), from, to, out);
+  return out;
 }
 
 /** The registry records of an ensemble's members, as its artefact names them. */
@@ -69,29 +62,6 @@ async function ensembleMembers(record: ModelRecord, registry: Pick<ModelRegistry
     out.push(r);
   }
   if (out.length === 0) throw new OperationalError(`ensemble v${record.version} names no members: train again`);
-  return out;
-}
-
-/** Sum of the members' daily cross-sectional score ranks, weighted by `ics` floored at 0 and normalised. */
-export function combineRanks(scores: readonly Float64Array[], ics: readonly number[], S: number, from: number, to: number): Float64Array {
-  const w = ics.map((x) => (Number.isFinite(x) && x > 0 ? x : 0));
-  const total = w.reduce((a, b) => a + b, 0);
-  const weights = total > 0 ? w.map((x) => x / total) : w.map(() => 1 / w.length);
-  const out = new Float64Array(scores[0]!.length).fill(Number.NaN);
-  const col = new Float64Array(S);
-  const ranked = new Float64Array(S);
-  const scratch = new Float64Array(S);
-  for (let day = from; day <= to; day++) {
-    scores.forEach((sc, k) => {
-      for (let s = 0; s < S; s++) col[s] = sc[day * S + s]!;
-      crossRank(col, ranked, scratch);
-      for (let s = 0; s < S; s++) {
-        if (Number.isNaN(ranked[s]!)) continue;
-        const i = day * S + s;
-        out[i] = (Number.isNaN(out[i]!) ? 0 : out[i]!) + weights[k]! * ranked[s]!;
-      }
-    });
-  }
   return out;
 }
 
