@@ -48,6 +48,7 @@ import { MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
 import { PicksService } from './picks/picks.service.js';
 import { ShadowPortfolios } from './picks/shadow-portfolios.js';
+import { CsvPicksExport } from './adapters/export/csv-picks-export.js';
 import { PipelineService, type ProgressFn } from './pipeline/pipeline.service.js';
 import { CsvCandleExport } from './adapters/export/csv-candle-export.js';
 import type { Broker } from './ports/broker.port.js';
@@ -196,7 +197,6 @@ function exportDir(config: AppConfig): string | null {
   return config.pipeline.exportDir ? path.resolve(config.pipeline.exportDir) : path.join(config.varDir, 'exports', 'candles');
 }
 
-/** Progress of the train job as log lines: one per fold of each model family. */
 /** Progress of long pipeline steps as log lines, every 100 symbols. */
 function logProgress(log: Logger): ProgressFn {
   return (step, done, total) => {
@@ -275,7 +275,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
   const shadows = new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits, tradingProfile: config.trading.profile });
   const handlers = jobHandlers({
-    calendar, pipeline, picks: new PicksService(repos, config, training, backtestService), tradeCycle, monitor, report, reconciler,
+    calendar, pipeline, picks: new PicksService(repos, config, training, backtestService, new CsvPicksExport(path.join(config.varDir, 'exports', 'picks'))), tradeCycle, monitor, report, reconciler,
     shadows,
     async train() {
       const m = await backtestService.load();

@@ -18,6 +18,7 @@ import { topScorePicks } from './score-picks.js';
 import { modelName, resolveStrategy, RULE_STRATEGY, type StrategySource, type TradedStrategy } from './strategy.js';
 import { baselineScoresOn, strategyScores, type ModelScorer } from './strategy-scores.js';
 import type { BacktestService } from '../backtest/backtest.service.js';
+import type { PicksExport } from '../ports/picks-export.port.js';
 import { matrixThrough } from '../training/fold-tasks.js';
 
 export const PROFILES: readonly RiskProfile[] = ['conservative', 'aggressive'];
@@ -32,6 +33,8 @@ export interface PicksRun {
   others: string[];
   /** Strategies that could not pick today, and why. */
   failed: Array<{ strategy: string; error: string }>;
+  /** The CSV file the day's picks were exported to (null: no export). */
+  exported: string | null;
 }
 
 /** A strategy's name as `trading.strategy` names it. */
@@ -65,6 +68,8 @@ export class PicksService {
      * features as it was trained on them, and those with a memory (OBV, the long EMAs) depend on where a
      * series starts. */
     private readonly market: Pick<BacktestService, 'load'>,
+    /** Where the day's picks are exported as CSV once stored (none: no export). */
+    private readonly exporter: PicksExport | null = null,
   ) {}
 
   /** Compute and store the picks for trading day `day` from the last indicator day before it. */
@@ -95,10 +100,11 @@ export class PicksService {
       }
     }
     for (const profile of PROFILES) await this.repos.picks.replaceDay(day, profile, sets[profile]);
+    const exported = (await this.exporter?.writeDay(day, sets)) ?? null;
     const traded = (profile: RiskProfile) => sets[profile].find((x) => x.traded)?.picks ?? [];
     return {
       signalDay, strategy, picks: { conservative: traded('conservative'), aggressive: traded('aggressive') },
-      others: sets.conservative.filter((x) => !x.traded).map((x) => x.strategy), failed,
+      others: sets.conservative.filter((x) => !x.traded).map((x) => x.strategy), failed, exported,
     };
   }
 

@@ -3,7 +3,7 @@
  * trades even when it failed, and `/status` says so. The live picks equal the top N of the strategy's
  * scores computed over the whole stored history (the backtester's view), and a backtest resolves the same
  * strategy, marking the days a model trained on as in sample. */
-import { renameSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderResult } from '../../bots/shared/render-result.js';
@@ -82,6 +82,11 @@ describe('the traded strategy', () => {
     expect(first.filter((r) => r.traded).every((r) => r.strategy === 'baseline')).toBe(true);
     await app.handlers.picks(TRADE_DAY, 'test');
     expect(await rowsOf()).toEqual(first);
+    // The day's picks, every strategy and profile, as CSV under var/exports/picks (replaced by the rerun).
+    const csvLines = readFileSync(path.join(varDir, 'exports', 'picks', `${TRADE_DAY}.csv`), 'utf8').trim().split('\n');
+    expect(csvLines[0]).toBe('day,profile,strategy,traded,rank,symbol,score,confidence,entry,target,stop_loss,model,rationale');
+    const csvKeys = csvLines.slice(1).map((l) => l.split(',').slice(0, 6).join(',')).sort();
+    expect(csvKeys).toEqual(first.map((r) => [r.day, r.profile, r.strategy, r.traded, r.rank, r.symbol].join(',')).sort());
     // /picks shows another strategy's picks on request, filtered and cut; a word it does not know is refused.
     const crossover = await app.core.handle(viewer, 'picks', ['ma-crossover', 'aggressive', '2']);
     expect(crossover).toMatchObject({ kind: 'picks', strategy: 'ma-crossover', traded: false, byProfile: { conservative: [] } });
