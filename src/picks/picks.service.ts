@@ -10,12 +10,10 @@ import type { IndicatorRow } from '../market/indicators.js';
 import { addDays } from '../market/market-time.js';
 import type { ModelRecord, PickSet, Repositories } from '../ports/repositories.port.js';
 import type { MarketMatrix } from '../backtest/market-matrix.js';
-import { BASELINE } from '../../models/baseline.js';
 import { SIGNAL_RULES, signalRuleScore } from '../../models/signal-rules.js';
-import { ENSEMBLE } from '../../models/walk-forward-eval.js';
-import { MODEL_NAME, rankPicks } from './momentum.strategy.js';
+import { rankPicks } from './momentum.strategy.js';
 import { topScorePicks } from './score-picks.js';
-import { modelName, resolveStrategy, RULE_STRATEGY, type StrategySource, type TradedStrategy } from './strategy.js';
+import { modelKinds, resolveStrategy, sourceName, strategyKey, type StrategySource, type TradedStrategy } from './strategy.js';
 import { baselineScoresOn, strategyScores, type ModelScorer } from './strategy-scores.js';
 import type { BacktestService } from '../backtest/backtest.service.js';
 import type { PicksExport } from '../ports/picks-export.port.js';
@@ -35,26 +33,6 @@ export interface PicksRun {
   failed: Array<{ strategy: string; error: string }>;
   /** The CSV file the day's picks were exported to (null: no export). */
   exported: string | null;
-}
-
-/** A strategy's name as `trading.strategy` names it. */
-export function strategyKey(source: StrategySource): string {
-  switch (source.kind) {
-    case 'rule': return RULE_STRATEGY;
-    case 'baseline': return 'baseline';
-    case 'signal': return source.name;
-    case 'model': return source.record.kind;
-  }
-}
-
-/** The name written on a strategy's picks (`model`): the rule's version, or the model's kind and version. */
-function pickModelName(source: StrategySource): string {
-  switch (source.kind) {
-    case 'rule': return MODEL_NAME;
-    case 'baseline': return BASELINE;
-    case 'signal': return source.name;
-    case 'model': return modelName(source.record);
-  }
 }
 
 type ScoreOf = ((symbol: string) => number) | null;
@@ -111,7 +89,7 @@ export class PicksService {
   /** Every strategy that picks today: the baseline, the rules, each model kind's active version, and the
    * traded one (a chosen model may not be active). The traded one first. */
   private async allSources(traded: StrategySource): Promise<StrategySource[]> {
-    const kinds = [...this.config.models.families, ...(this.config.models.families.length > 1 ? [ENSEMBLE] : [])];
+    const kinds = modelKinds(this.config.models);
     const active = (await Promise.all(kinds.map((k) => this.repos.models.active(k)))).filter((r): r is ModelRecord => r !== null);
     const all: StrategySource[] = [
       traded, { kind: 'baseline' }, { kind: 'rule' }, ...SIGNAL_RULES.map((name) => ({ kind: 'signal', name }) as const),
@@ -123,7 +101,7 @@ export class PicksService {
 
   private picksOf(source: StrategySource, scoreOf: ScoreOf, day: TradingDay, profile: RiskProfile, rows: readonly IndicatorRow[], instruments: Map<string, Instrument>): StockPick[] {
     const p = this.config.picks.profiles[profile];
-    return scoreOf ? topScorePicks(day, profile, rows, scoreOf, p, pickModelName(source)) : rankPicks(day, profile, [...rows], instruments, p);
+    return scoreOf ? topScorePicks(day, profile, rows, scoreOf, p, sourceName(source)) : rankPicks(day, profile, [...rows], instruments, p);
   }
 
   /** A strategy's score of each symbol on the signal day (null for the momentum rule, which ranks its own

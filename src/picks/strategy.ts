@@ -35,8 +35,33 @@ export interface TradedStrategy {
 /** The model kinds a strategy may name, besides `gated`, `baseline` and the rule. */
 export const RULE_STRATEGY = 'momentum-trend';
 
+/** The model kinds a configuration trains: its families, and their ensemble when there are several. */
+export const modelKinds = (models: Pick<AppConfig['models'], 'families'>): string[] =>
+  [...models.families, ...(models.families.length > 1 ? [ENSEMBLE] : [])];
+
 /** The picks' model name of a registry record. */
 export const modelName = (r: Pick<ModelRecord, 'kind' | 'version'>): string => `${r.kind}-v${r.version}`;
+
+/** A strategy's name as `trading.strategy` names it (the key of its picks). */
+export function strategyKey(source: StrategySource): string {
+  switch (source.kind) {
+    case 'rule': return RULE_STRATEGY;
+    case 'baseline': return 'baseline';
+    case 'signal': return source.name;
+    case 'model': return source.record.kind;
+  }
+}
+
+/** The name written on a strategy's picks (`model`) and shown in chat: the rule's version, the baseline's
+ * name, or the model's kind and version. */
+export function sourceName(source: StrategySource): string {
+  switch (source.kind) {
+    case 'rule': return MODEL_NAME;
+    case 'baseline': return BASELINE;
+    case 'signal': return source.name;
+    case 'model': return modelName(source.record);
+  }
+}
 
 const overallIc = (r: ModelRecord): number => {
   const ic = r.metrics.overall.ic;
@@ -49,15 +74,15 @@ export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | '
   const configured = c.trading.strategy;
   const rule = tradedRule(c);
   // A rule has no artefact: its latest evaluation is what counts.
-  const ruleSide = async (kind: string, source: StrategySource, name: string): Promise<TradedStrategy> => {
+  const ruleSide = async (kind: string, source: StrategySource): Promise<TradedStrategy> => {
     const latest = (await registry.list(kind))[0];
     return {
-      configured, source, name,
+      configured, source, name: sourceName(source),
       gate: !latest ? 'not evaluated' : latest.status === 'active' ? 'passed' : 'failed', reason: latest?.reason ?? null, evaluatedAt: latest?.createdAt ?? null,
     };
   };
-  const momentumRule = () => ruleSide(rule.kind, { kind: 'rule' }, MODEL_NAME);
-  const signalRule = (name: SignalRuleName) => ruleSide(signalRuleKind(name), { kind: 'signal', name }, name);
+  const momentumRule = () => ruleSide(rule.kind, { kind: 'rule' });
+  const signalRule = (name: SignalRuleName) => ruleSide(signalRuleKind(name), { kind: 'signal', name });
   const ofModel = (r: ModelRecord): TradedStrategy => ({
     configured, source: { kind: 'model', record: r }, name: modelName(r),
     gate: r.status === 'active' ? 'passed' : 'failed', reason: r.reason, evaluatedAt: r.createdAt,
@@ -74,7 +99,7 @@ export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | '
   }
   // gated: the best candidate that passed. A model trades its active version (what later versions did does
   // not change that artefact); the rule has no artefact, so only its latest evaluation counts.
-  const kinds = [...c.models.families, ...(c.models.families.length > 1 ? [ENSEMBLE] : [])];
+  const kinds = modelKinds(c.models);
   const rules = await Promise.all([rule.kind, ...SIGNAL_RULES.map(signalRuleKind)].map(async (k) => (await registry.list(k))[0]));
   const active = [
     ...rules.filter((r): r is ModelRecord => r?.status === 'active'),
