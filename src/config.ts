@@ -187,7 +187,37 @@ const fileSchema = z.object({
     /** How often a chat transport that could not connect at start tries again. */
     reconnectMs: z.number().int().positive(),
   }),
+  api: z.object({
+    /** Requests per window per client (a token, or the address of a request without a valid one). */
+    rateLimit: z.object({ max: z.number().int().positive(), windowSeconds: z.number().int().positive() }),
+    /** The largest page of a list route. */
+    maxPageSize: z.number().int().positive(),
+  }),
 });
+
+/** One REST API client: a name for the audit log, its role, and its bearer token (never logged). */
+export interface ApiToken {
+  readonly name: string;
+  readonly role: 'viewer' | 'operator' | 'admin';
+  readonly token: string;
+}
+
+/** `API_TOKENS`: comma-separated `name:role:token` entries; a token is 24 or more URL-safe characters. */
+const apiTokens = z
+  .string()
+  .default('')
+  .transform((s, ctx): ApiToken[] => {
+    const out: ApiToken[] = [];
+    for (const entry of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^([A-Za-z0-9_.-]{1,40}):(viewer|operator|admin):([A-Za-z0-9_~.-]{24,256})$/.exec(entry);
+      // The entry itself is never echoed: it holds a secret.
+      if (!m) ctx.addIssue({ code: 'custom', message: `entry ${out.length + 1} is not name:role:token (role viewer, operator or admin; token 24 to 256 URL-safe characters)` });
+      else if (out.some((t) => t.name === m[1])) ctx.addIssue({ code: 'custom', message: `the name ${m[1]} is used twice` });
+      else if (out.some((t) => t.token === m[3])) ctx.addIssue({ code: 'custom', message: `${m[1]} reuses another client's token` });
+      else out.push({ name: m[1]!, role: m[2] as ApiToken['role'], token: m[3]! });
+    }
+    return out;
+  });
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -238,6 +268,7 @@ const envSchema = z.object({
   KITE_ACCESS_TOKEN: z.string().optional(),
   KITE_API_ROOT: z.string().url().optional(),
   TILLER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
+  API_TOKENS: apiTokens,
 });
 
 type FileConfig = z.infer<typeof fileSchema>;
@@ -271,8 +302,10 @@ export interface DiscordConfig {
 }
 
 /** The whole, validated, frozen configuration of one Tiller process. */
-export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading'> {
+export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading' | 'api'> {
   readonly http: { readonly port: number; readonly host: string };
+  /** The REST API under /api: on only when `API_TOKENS` names at least one client. */
+  readonly api: FileConfig['api'] & { readonly tokens: readonly ApiToken[] };
   readonly varDir: string;
   /** PostgreSQL URL; undefined means the embedded PostgreSQL under varDir. */
   readonly databaseUrl: string | undefined;
@@ -419,6 +452,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
   const config: AppConfig = {
     ...file,
     http: { port: env.PORT, host: env.HOST },
+    api: { ...file.api, tokens: env.API_TOKENS },
     varDir: path.resolve(env.TILLER_VAR_DIR),
     databaseUrl: env.DATABASE_URL,
     embeddedPgPort: env.EMBEDDED_PG_PORT,
@@ -452,6 +486,7 @@ export function redactConfig(config: AppConfig): unknown {
   return {
     ...config,
     databaseUrl: hideUrl(config.databaseUrl),
+    api: { ...config.api, tokens: config.api.tokens.map((t) => ({ name: t.name, role: t.role, token: '***' })) },
     redisUrl: hideUrl(config.redisUrl),
     discord: config.discord ? { ...config.discord, token: '***' } : undefined,
     telegram: config.telegram ? { ...config.telegram, token: '***', webhook: config.telegram.webhook ? { ...config.telegram.webhook, secret: '***' } : undefined } : undefined,

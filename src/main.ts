@@ -1,5 +1,6 @@
 /** Composition root: the ONLY place that wires implementations together (database, cache, market data,
  * broker, services, command core, transports, scheduler). */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConsoleBot, CONSOLE } from '../bots/console/console.bot.js';
 import { buildHttpServer, type HealthCheck } from '../bots/http/http.server.js';
+import { API_TRANSPORT } from '../bots/http/api/api.routes.js';
+import { ApiTokens } from '../bots/http/api/api-tokens.js';
 import { TelegramBot, TELEGRAM, TELEGRAM_RATE_LIMITS } from '../bots/telegram/telegram.bot.js';
 import { DiscordBot, DISCORD, DISCORD_RATE_LIMITS, type SymbolSuggester } from '../bots/discord/discord.bot.js';
 import { openDatabase, type DbHandle } from '../db/database.js';
@@ -83,6 +86,9 @@ import { logTraining, trackTraining } from './training/training-progress.js';
 import { topNPortfolio } from './training/top-n-portfolio.js';
 import { tradedRule } from './training/traded-rule.js';
 import { TradingStateService } from './trading/trading-state.service.js';
+
+/** This build's version (package.json), as the API's OpenAPI document states it. */
+const TILLER_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Everything one Tiller process has, wired. */
 export interface App {
@@ -316,12 +322,17 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
       };
     },
     recent: (n) => repos.backtestRuns.recent(n),
+    get: (id) => repos.backtestRuns.get(id),
   });
 
   const roles: Record<string, RoleLists | 'local-admin'> = {};
   if (config.telegram) roles[TELEGRAM] = config.telegram;
   if (config.discord) roles[DISCORD] = config.discord;
   if (config.consoleChat) roles[CONSOLE] = 'local-admin';
+  if (config.api.tokens.length > 0) {
+    const named = (role: string) => config.api.tokens.filter((t) => t.role === role).map((t) => t.name);
+    roles[API_TRANSPORT] = { admins: named('admin'), operators: named('operator'), viewers: named('viewer') };
+  }
   const core = new CommandCore(
     buildCommands({ config, repos, clock, portfolio, state, halt, breakers, limits, jobs, backtests: backtestControl(), alertChats: () => alertTargets(config) }),
     new Authorizer(roles), repos.audit, cache, clock, config.chat.confirmTtlSeconds, log,
@@ -421,10 +432,13 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
     if (discord) checks.push({ name: 'discord', check: async () => { if (!discord.isReady()) throw new Error('not connected to the Discord gateway'); } });
     const hook = telegram?.webhookRoute();
-    http = buildHttpServer(checks, hook ? [hook] : []);
+    const api = config.api.tokens.length > 0
+      ? { core: app.core, tokens: new ApiTokens(config.api.tokens), config, version: TILLER_VERSION, log }
+      : undefined;
+    http = buildHttpServer(checks, hook ? [hook] : [], api);
     await http.listen({ port: config.http.port, host: config.http.host });
     port = (http.server.address() as AddressInfo).port;
-    log.info({ port }, 'http listening');
+    log.info({ port, api: api ? `on at /api (${config.api.tokens.length} client(s); /api/openapi.json)` : 'off (no API_TOKENS)' }, 'http listening');
     stops.push(() => http?.close());
 
     await app.dispatcher.start();

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registry } from '../../monitoring/metrics.js';
+import { registerApi, type ApiDeps } from './api/api.routes.js';
 
 /** A named check for /health; rejects when the part is down. */
 export interface HealthCheck {
@@ -36,8 +37,12 @@ export interface RawPostRoute {
   handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void>;
 }
 
-export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = []): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
+/** The server with /health, /metrics, the transports' routes and, when `api` is given, the REST API. */
+export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = [], api?: ApiDeps): FastifyInstance {
+  // Unknown query or body fields are refused (400), not silently dropped: a misspelt filter must not look
+  // like an answer to the question asked.
+  const app = Fastify({ logger: false, bodyLimit: 1_048_576, ajv: { customOptions: { removeAdditional: false } } });
+  if (api) registerApi(app, api);
   for (const route of posts) {
     app.post(route.path, async (req, reply) => {
       reply.hijack();

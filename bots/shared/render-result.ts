@@ -136,6 +136,10 @@ export function renderResult(r: CommandResult, m: Markup): string {
       };
       group('By profile', r.byProfile);
       group('By model', r.byModel);
+      if (r.shadows.length > 0) {
+        lines.push('', `${m.bold('Shadow portfolios')} (the best 5 of ${r.shadows.length}; /leaderboard lists all)`);
+        for (const x of r.shadows.slice(0, 5)) lines.push(`${m.code(`${x.strategy} ${x.profile}`)}${x.traded ? ' (traded)' : ''}: ${pc(x.totalReturn)}, Sharpe ${fx(x.sharpe, 2)}, max DD ${pc(x.maxDrawdown)}, ${x.days} days live`);
+      }
       return lines.join('\n');
     }
     case 'whoami':

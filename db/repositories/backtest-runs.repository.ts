@@ -1,5 +1,5 @@
 /** Backtest runs in PostgreSQL. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { BacktestRunRecord, BacktestRunRepository } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 
@@ -20,9 +20,18 @@ export class PgBacktestRunRepository implements BacktestRunRepository {
 
   async recent(limit: number): Promise<BacktestRunRecord[]> {
     const rows = await this.db.selectFrom('backtest_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
-    return rows.map((r) => ({
-      id: r.id, requestedBy: r.requested_by, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status as BacktestRunRecord['status'],
-      from: r.from_day, to: r.to_day, strategy: r.strategy, profile: r.profile, metrics: r.metrics, dir: r.dir, error: r.error,
-    }));
+    return rows.map(toRecord);
   }
+
+  async get(id: string): Promise<BacktestRunRecord | null> {
+    const row = await this.db.selectFrom('backtest_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRecord(row) : null;
+  }
+}
+
+function toRecord(r: Selectable<Database['backtest_runs']>): BacktestRunRecord {
+  return {
+    id: r.id, requestedBy: r.requested_by, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status as BacktestRunRecord['status'],
+    from: r.from_day, to: r.to_day, strategy: r.strategy, profile: r.profile, metrics: r.metrics, dir: r.dir, error: r.error,
+  };
 }

@@ -1,13 +1,13 @@
 /** /backtest and /backtests: a backtest over stored data from chat, with its summary and chart; the list of
  * recent runs (from chat and from `tiller backtest`). */
-import { UserError } from '../domain/errors.js';
+import { NotFoundError, UserError } from '../domain/errors.js';
 import { addDays } from '../market/market-time.js';
+import { isCalendarDay } from '../market/validation.js';
 import { PROFILES } from '../picks/picks.service.js';
 import type { CommandServices } from './command-services.js';
 import type { CommandDefinition } from './command.types.js';
 
 const dayShaped = (x: string) => /^\d{4}-\d{2}-\d{2}$/.test(x);
-const isDay = (x: string) => dayShaped(x) && !Number.isNaN(Date.parse(`${x}T00:00:00Z`)) && new Date(`${x}T00:00:00Z`).toISOString().slice(0, 10) === x;
 
 /** The options from the words after /backtest: [strategy] [profile] [from] [to], each optional in that order. */
 export function parseBacktestArgs(
@@ -20,7 +20,7 @@ export function parseBacktestArgs(
   }
   const profile = rest[0] && (PROFILES as readonly string[]).includes(rest[0]) ? rest.shift()! : defaultProfile;
   const [from, to, extra] = rest;
-  for (const d of [from, to]) if (d !== undefined && !isDay(d)) throw new UserError(`"${d}" is not a date like 2017-01-03`);
+  for (const d of [from, to]) if (d !== undefined && !isCalendarDay(d)) throw new UserError(`"${d}" is not a date like 2017-01-03`);
   if (extra !== undefined) throw new UserError('Usage: /backtest [strategy] [profile] [from] [to]');
   if (from && to && from > to) throw new UserError(`from ${from} is after to ${to}`);
   return { strategy, profile, from, to };
@@ -55,10 +55,16 @@ export function backtestCommand(s: CommandServices): CommandDefinition {
 
 export function backtestsCommand(s: CommandServices): CommandDefinition {
   return {
-    name: 'backtests', description: 'Recent backtest runs', usage: '/backtests', minRole: 'viewer', dangerous: false,
+    name: 'backtests', description: 'Recent backtest runs, or one by its id', usage: '/backtests [ID]', minRole: 'viewer', dangerous: false,
+    options: [{ name: 'id', description: 'One run (the id /backtest and /backtests show)', type: 'string', required: false }],
     async run({ args }) {
-      if (args.length > 0) throw new UserError('Usage: /backtests');
-      return { kind: 'backtests', runs: await s.backtests.recent(10) };
+      if (args.length > 1) throw new UserError('Usage: /backtests [ID]');
+      if (args.length === 0) return { kind: 'backtests', runs: await s.backtests.recent(10) };
+      const id = args[0]!;
+      if (!/^\d{8}T\d{6}-[0-9a-f]{6}$/.test(id)) throw new UserError(`"${id.slice(0, 40)}" is not a backtest id (like 20180207T153000-a1b2c3; /backtests lists them)`);
+      const run = await s.backtests.get(id);
+      if (!run) throw new NotFoundError(`No backtest ${id}; /backtests lists the recent ones.`);
+      return { kind: 'backtests', runs: [run] };
     },
   };
 }

@@ -1,7 +1,7 @@
 /** The command core: resolves a command, checks the role, asks for confirmation of dangerous commands,
  * runs it, audits every call (allowed or refused) and meters it. Transports only parse and render. */
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../domain/errors.js';
+import { NotFoundError, UserError } from '../domain/errors.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { AuditRepository } from '../ports/repositories.port.js';
@@ -130,9 +130,10 @@ export class CommandCore {
     try {
       return await cmd.run({ actor, role, args });
     } catch (err) {
+      if (err instanceof NotFoundError) return { kind: 'error', message: err.message, cause: 'not_found' };
       if (err instanceof UserError) return { kind: 'error', message: err.message };
       this.log.error({ err, command: cmd.name }, 'command failed');
-      return { kind: 'error', message: `/${cmd.name} failed because of an internal error; it has been logged.` };
+      return { kind: 'error', message: `/${cmd.name} failed because of an internal error; it has been logged.`, cause: 'internal' };
     }
   }
 

@@ -43,6 +43,8 @@ export interface BacktestControl {
   /** Run one over stored data (throws UserError for bad options). */
   run(opts: { from: TradingDay; to: TradingDay; strategy: string; profile: string }, by: string): Promise<BacktestDone>;
   recent(limit: number): Promise<BacktestRunRecord[]>;
+  /** One run by id, or null. */
+  get(id: string): Promise<BacktestRunRecord | null>;
 }
 
 /** What commands may use; built once in src/main.ts. */

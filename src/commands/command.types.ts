@@ -63,6 +63,8 @@ export interface PerformanceResult {
   periods: Array<{ label: 'day' | 'week' | 'month' } & PeriodPerformance>;
   byProfile: Array<{ key: string } & TradeStats>;
   byModel: Array<{ key: string } & TradeStats>;
+  /** Every (strategy, profile) traded on paper from its stored picks, best return first (the leaderboard). */
+  shadows: ShadowPortfolio[];
   currency: string;
 }
 
@@ -87,7 +89,7 @@ export interface JobsResult {
 export type CommandResult =
   | StatusResult
   | {
-    kind: 'picks'; day: TradingDay | null; byProfile: Record<RiskProfile, Pick[]>; currency: string;
+    kind: 'picks'; day: TradingDay | null; byProfile: Record<RiskProfile, Array<Pick & { sector: string | null }>>; currency: string;
     /** Whose picks these are, whether it is the traded strategy, the sector asked for, and every strategy with picks that day. */
     strategy: string | null; traded: boolean; sector: string | null; strategies: string[];
   }
@@ -115,7 +117,8 @@ export type CommandResult =
   | { kind: 'confirm'; token: string; command: string; prompt: string; expiresInSeconds: number }
   | { kind: 'cancelled'; command: string }
   | { kind: 'refused'; reason: string }
-  | { kind: 'error'; message: string };
+  /** `cause` tells an API why: bad input (absent), something asked for that does not exist, or a fault of ours. */
+  | { kind: 'error'; message: string; cause?: 'not_found' | 'internal' };
 
 /** What a command's body gets. `role` is null only for a public command called by someone without one. */
 export interface CommandInput {

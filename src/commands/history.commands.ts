@@ -40,7 +40,7 @@ export function tradesCommand(s: CommandServices): CommandDefinition {
 
 export function performanceCommand(s: CommandServices): CommandDefinition {
   return {
-    name: 'performance', description: 'P&L, win rate, profit factor, Sharpe and max drawdown for the day, week and month',
+    name: 'performance', description: 'P&L, win rate, profit factor, Sharpe and max drawdown for the day, week and month; the best shadow portfolios',
     usage: '/performance', minRole: 'viewer', dangerous: false,
     async run(): Promise<PerformanceResult> {
       const asOf = await reportDay(s);
@@ -58,7 +58,7 @@ export function performanceCommand(s: CommandServices): CommandDefinition {
       }
       const monthTrades = await s.repos.trading.closedTrades(starts.month, addDays(today, 0));
       return {
-        kind: 'performance', periods, currency: s.config.market.currency,
+        kind: 'performance', periods, currency: s.config.market.currency, shadows: await s.repos.shadows.list(),
         byProfile: groupStats(monthTrades, (t) => t.profile), byModel: groupStats(monthTrades, (t) => t.model),
       };
     },

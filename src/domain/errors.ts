@@ -15,6 +15,9 @@ export class TillerError extends Error {
 /** Bad input from a user: answered with the message, never retried, never a stack trace in chat. */
 export class UserError extends TillerError {}
 
+/** What was asked for does not exist (a day without picks, an unknown backtest id). */
+export class NotFoundError extends UserError {}
+
 /** The caller lacks the role for a command. */
 export class ForbiddenError extends UserError {}
 

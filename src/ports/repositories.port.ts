@@ -76,6 +76,8 @@ export interface BacktestRunRepository {
   finish(id: string, at: Date, outcome: { metrics: Record<string, number | null>; dir: string } | { error: string }): Promise<void>;
   /** The latest runs, newest first. */
   recent(limit: number): Promise<BacktestRunRecord[]>;
+  /** One run by its id, or null. */
+  get(id: string): Promise<BacktestRunRecord | null>;
 }
 
 /** A queued sweep task as stored. */

@@ -70,6 +70,9 @@ describe('chat: /backtest and /backtests', () => {
 
     const list = await app.core.handle(viewer, 'backtests', []);
     expect(list).toMatchObject({ kind: 'backtests', runs: [{ id: b.id, status: 'succeeded', profile: 'aggressive', requestedBy: 'chat:telegram:2', metrics: { trades: b.metrics.trades } }] });
-    expect(await app.core.handle(viewer, 'backtests', ['x'])).toEqual({ kind: 'error', message: 'Usage: /backtests' });
+    expect(await app.core.handle(viewer, 'backtests', ['x', 'y'])).toEqual({ kind: 'error', message: 'Usage: /backtests [ID]' });
+    expect(await app.core.handle(viewer, 'backtests', ['x'])).toEqual({ kind: 'error', message: '"x" is not a backtest id (like 20180207T153000-a1b2c3; /backtests lists them)' });
+    expect(await app.core.handle(viewer, 'backtests', [b.id])).toMatchObject({ kind: 'backtests', runs: [{ id: b.id, status: 'succeeded' }] });
+    expect(await app.core.handle(viewer, 'backtests', ['20990101T000000-abcdef'])).toEqual({ kind: 'error', message: 'No backtest 20990101T000000-abcdef; /backtests lists the recent ones.', cause: 'not_found' });
   });
 });

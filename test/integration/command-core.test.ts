@@ -52,7 +52,7 @@ describe('command core', () => {
   it('turns a UserError into its message and any other error into a generic reply without details', async () => {
     expect(await core.handle(operator, 'nudge', [])).toEqual({ kind: 'error', message: 'Symbol ZZZ is unknown.' });
     const r = await core.handle(viewer, 'boom', []);
-    expect(r).toEqual({ kind: 'error', message: '/boom failed because of an internal error; it has been logged.' });
+    expect(r).toEqual({ kind: 'error', message: '/boom failed because of an internal error; it has been logged.', cause: 'internal' });
     expect(errors).toHaveLength(1);
     expect(await core.handle(viewer, 'nope', [])).toEqual({ kind: 'error', message: 'Unknown command /nope. Send /help for the list.' });
   });
