@@ -19,6 +19,7 @@ import * as trainingTasks from './migrations/009-training-tasks.migration.js';
 import * as candleDays from './migrations/010-candle-days.migration.js';
 import * as picksPerStrategy from './migrations/011-picks-per-strategy.migration.js';
 import * as shadowPortfolios from './migrations/012-shadow-portfolios.migration.js';
+import * as screening from './migrations/013-screening-pick-details.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '010-candle-days': candleDays,
   '011-picks-per-strategy': picksPerStrategy,
   '012-shadow-portfolios': shadowPortfolios,
+  '013-screening-pick-details': screening,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -40,6 +40,10 @@ export interface PicksTable {
   day: string; profile: string; symbol: string; rank: number; score: number; confidence: number;
   entry: number; target: number; stop_loss: number; model: string; rationale: string; created_at: Timestamp;
   strategy: string; traded: boolean;
+  risk_score: number | null; recommendation: string | null; sector: string | null; snapshot: JSONColumnType<Record<string, number | null>> | null;
+}
+export interface ScreeningTable {
+  day: string; symbol: string; stage: string; rule: string; reason: string;
 }
 export interface ShadowPortfoliosTable {
   strategy: string; profile: string; traded: boolean; first_day: string; as_of: string; days: number; equity: number; total_return: number;
@@ -112,6 +116,7 @@ export interface Database {
   pipeline_steps: PipelineStepsTable;
   quarantine: QuarantineTable;
   picks: PicksTable;
+  screening: ScreeningTable;
   shadow_portfolios: ShadowPortfoliosTable;
   orders: OrdersTable;
   fills: FillsTable;

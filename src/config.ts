@@ -100,6 +100,20 @@ const fileSchema = z.object({
   }),
   picks: z.object({
     profiles: z.object({ conservative: profileSchema, aggressive: profileSchema }),
+    /** Two stages before any strategy ranks (src/picks/screening.ts); amounts in the market's currency; null = off. */
+    screening: z.object({
+      minPrice: z.number().nonnegative(),
+      minAvgVolume: z.number().nonnegative(),
+      minAvgTurnover: z.number().nonnegative(),
+      peMin: z.number().nullable(),
+      peMax: z.number().nullable(),
+      minRoe: z.number().nullable(),
+      maxDebtToEquity: z.number().nonnegative().nullable(),
+    }).refine((s) => s.peMin === null || s.peMax === null || s.peMin < s.peMax, { message: 'peMin must be below peMax' }),
+    /** A pick's recommendation from its score (0–1): the first threshold it reaches, else strong sell. */
+    recommendation: z.object({
+      strongBuy: z.number().min(0).max(1), buy: z.number().min(0).max(1), hold: z.number().min(0).max(1), sell: z.number().min(0).max(1),
+    }).refine((r) => r.strongBuy > r.buy && r.buy > r.hold && r.hold > r.sell, { message: 'thresholds must fall: strongBuy > buy > hold > sell' }),
   }),
   trading: z.object({
     mode: z.enum(['paper', 'live']),

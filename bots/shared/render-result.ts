@@ -35,12 +35,22 @@ export function renderResult(r: CommandResult, m: Markup): string {
         if (picks.length === 0) continue;
         lines.push('', m.bold(profile));
         for (const p of picks) {
-          lines.push(`${p.rank}. ${m.code(p.symbol)} entry ${price(p.entry)}, target ${price(p.target)}, stop ${price(p.stopLoss)}, confidence ${(p.confidence * 100).toFixed(0)} %`);
+          const d = p.details ? `, risk ${p.details.riskScore.toFixed(2)}, ${p.details.recommendation}` : '';
+          lines.push(`${p.rank}. ${m.code(p.symbol)}${p.sector ? ` (${e(p.sector)})` : ''} entry ${price(p.entry)}, target ${price(p.target)}, stop ${price(p.stopLoss)}, confidence ${(p.confidence * 100).toFixed(0)} %${d}`);
           lines.push(`   ${e(p.rationale)}`);
         }
       }
       if (lines.length === 1) lines.push(r.strategy && !r.strategies.includes(r.strategy) ? `${e(r.strategy)} made no picks that day.` : 'No symbol qualified for the requested profile.');
       if (r.strategies.length > 1) lines.push('', `Also picked that day: ${r.strategies.filter((x) => x !== r.strategy).map(e).join(', ')} (/picks STRATEGY)`);
+      return lines.join('\n');
+    }
+    case 'why': {
+      if (r.exclusion) return `${m.code(r.symbol)} was left out of the picks of ${r.day} at ${m.bold(r.exclusion.stage)} screening: ${e(r.exclusion.reason)} (picks.screening.${r.exclusion.rule}).`;
+      if (r.picks.length === 0) return `${m.code(r.symbol)} passed screening on ${r.day}, but no strategy ranked it in its top N.`;
+      const lines = [`${m.code(r.symbol)} on ${r.day}: passed screening; picked by`];
+      for (const p of r.picks) {
+        lines.push(`${e(p.strategy)} ${p.profile}${p.traded ? ' (traded)' : ''}: rank ${p.rank}, score ${p.score.toFixed(3)}${p.riskScore === null ? '' : `, risk ${p.riskScore.toFixed(2)}`}${p.recommendation ? `, ${p.recommendation}` : ''}`);
+      }
       return lines.join('\n');
     }
     case 'leaderboard': {

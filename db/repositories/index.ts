@@ -6,6 +6,7 @@ import { PgAuditRepository } from './audit.repository.js';
 import { PgCandleRepository, PgIndicatorRepository, PgInstrumentRepository } from './market.repository.js';
 import { PgOutboxRepository } from './outbox.repository.js';
 import { PgPickRepository } from './picks.repository.js';
+import { PgScreeningRepository } from './screening.repository.js';
 import { PgShadowRepository } from './shadow.repository.js';
 import { PgPaperLedger } from './paper-ledger.repository.js';
 import { PgPipelineRepository } from './pipeline.repository.js';
@@ -27,6 +28,7 @@ export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Reposit
     indicators: new PgIndicatorRepository(db, pool),
     pipeline: new PgPipelineRepository(db),
     picks: new PgPickRepository(db),
+    screening: new PgScreeningRepository(db),
     shadows: new PgShadowRepository(db),
     trading: new PgTradingRepository(db),
     state: new PgStateRepository(db),

@@ -6,6 +6,7 @@ import { BinaryCopyReader, BinaryCopyWriter, copyBinary, copyBinaryOn, copyOutBi
 import { sql, type Kysely } from 'kysely';
 import type { Candle, Instrument, TradingDay } from '../../src/domain/types.js';
 import type { CandleRepository, IndicatorRepository, InstrumentRepository } from '../../src/ports/repositories.port.js';
+import type { PointFundamentals } from '../../src/picks/screening.js';
 import type { Database } from '../schema.js';
 
 /** The last day of each instrument in a table keyed by (symbol, day): one primary-key lookup per instrument. */
@@ -43,6 +44,11 @@ export class PgInstrumentRepository implements InstrumentRepository {
   async list(): Promise<Instrument[]> {
     const rows = await this.db.selectFrom('instruments').selectAll().orderBy('symbol').execute();
     return rows.map((r) => ({ symbol: r.symbol, name: r.name, sector: r.sector, marketCap: r.market_cap }));
+  }
+
+  async fundamentalsHistory(): Promise<Array<PointFundamentals & { symbol: string }>> {
+    const rows = await this.db.selectFrom('fundamentals').select(['symbol', 'as_of', 'pe', 'roe', 'debt_to_equity', 'market_cap']).execute();
+    return rows.map((r) => ({ symbol: r.symbol, asOf: r.as_of, pe: r.pe, roe: r.roe, debtToEquity: r.debt_to_equity, marketCap: r.market_cap }));
   }
 }
 

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Pick, RiskProfile, TradingDay } from '../../src/domain/types.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Pick, Recommendation, RiskProfile, TradingDay } from '../../src/domain/types.js';
 import type { PickRepository, PickSet, StoredPick } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 
@@ -10,6 +10,8 @@ export class PgPickRepository implements PickRepository {
     const rows = sets.flatMap((set) => set.picks.map((p) => ({
       day: p.day, profile: p.profile, symbol: p.symbol, rank: p.rank, score: p.score, confidence: p.confidence,
       entry: p.entry, target: p.target, stop_loss: p.stopLoss, model: p.model, rationale: p.rationale, strategy: set.strategy, traded: set.traded,
+      risk_score: p.details?.riskScore ?? null, recommendation: p.details?.recommendation ?? null, sector: p.details?.sector ?? null,
+      snapshot: p.details ? JSON.stringify(p.details.snapshot) : null,
     })));
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('picks').where('day', '=', day).where('profile', '=', profile).execute();
@@ -30,11 +32,13 @@ export class PgPickRepository implements PickRepository {
     if (day !== null) q = q.where('day', '=', day);
     if (f.profile) q = q.where('profile', '=', f.profile);
     q = f.strategy === undefined ? q.where('traded', '=', true) : q.where('strategy', '=', f.strategy);
-    const rows = await q.orderBy('day').orderBy('profile').orderBy('rank').execute();
-    return rows.map((r) => ({
-      day: r.day, profile: r.profile as RiskProfile, symbol: r.symbol, rank: r.rank, score: r.score, confidence: r.confidence,
-      entry: r.entry, target: r.target, stopLoss: r.stop_loss, model: r.model, rationale: r.rationale, strategy: r.strategy, traded: r.traded,
-    }));
+    return toPicks(await q.orderBy('day').orderBy('profile').orderBy('rank').execute());
+  }
+
+  async ofSymbol(day: TradingDay, symbol: string): Promise<StoredPick[]> {
+    const rows = await this.db.selectFrom('picks').selectAll().where('day', '=', day).where('symbol', '=', symbol)
+      .orderBy('traded', 'desc').orderBy('strategy').orderBy('profile').execute();
+    return toPicks(rows);
   }
 
   async strategiesOn(day: TradingDay): Promise<string[]> {
@@ -60,8 +64,25 @@ export class PgPickRepository implements PickRepository {
     return out;
   }
 
+  /** Store a pick's rationale (written after the picks, e.g. by the local LLM). */
+  async setRationale(day: TradingDay, profile: RiskProfile, strategy: string, symbol: string, rationale: string): Promise<void> {
+    await this.db.updateTable('picks').set({ rationale }).where('day', '=', day).where('profile', '=', profile).where('strategy', '=', strategy).where('symbol', '=', symbol).execute();
+  }
+
   async latestDay(): Promise<TradingDay | null> {
     const r = await this.db.selectFrom('picks').select(sql<string | null>`max(day)`.as('d')).executeTakeFirst();
     return r?.d ?? null;
   }
 }
+
+/** Stored rows as picks, with their details when they have them. */
+function toPicks(rows: Array<Selectable<Database['picks']>>): StoredPick[] {
+  return rows.map((r) => ({
+    day: r.day, profile: r.profile as RiskProfile, symbol: r.symbol, rank: r.rank, score: r.score, confidence: r.confidence,
+    entry: r.entry, target: r.target, stopLoss: r.stop_loss, model: r.model, rationale: r.rationale, strategy: r.strategy, traded: r.traded,
+    ...(r.risk_score === null || r.recommendation === null ? {} : {
+      details: { riskScore: r.risk_score, recommendation: r.recommendation as Recommendation, sector: r.sector, snapshot: r.snapshot ?? {} },
+    }),
+  }));
+}
+

@@ -11,6 +11,8 @@ import { cronTimeOfDay } from '../market/schedule-time.js';
 import type { Repositories } from '../ports/repositories.port.js';
 import { PROFILES } from '../picks/picks.service.js';
 import { topScorePicks } from '../picks/score-picks.js';
+import { rankPicks } from '../picks/momentum.strategy.js';
+import { FundamentalsTimeline, screenRows } from '../picks/screening.js';
 import type { IndicatorRow } from '../market/indicators.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import { runBacktest, type BacktestRun } from './backtest-engine.js';
@@ -77,7 +79,23 @@ export class BacktestService {
     const chosen = instruments.filter((i) => !wanted || wanted.has(i.symbol));
     if (chosen.length === 0) throw new UserError('no stored market data: run `tiller run pipeline` (or a replay) first');
     const bars = await this.repos.candles.columnsSince(chosen.map((i) => i.symbol), '0001-01-01');
-    return buildMarketMatrix(bars, new Map(chosen.map((i) => [i.symbol, i])), onProgress);
+    const fundamentals = new FundamentalsTimeline(await this.repos.instruments.fundamentalsHistory());
+    return { ...buildMarketMatrix(bars, new Map(chosen.map((i) => [i.symbol, i])), onProgress), fundamentals };
+  }
+
+  /** What the backtest buys each day: stored picks as they are (they were screened when made), else the
+   * model's top scores or the live rule among the symbols that pass screening on the signal day, as the
+   * live picks screen them. */
+  private picker(m: MarketMatrix, o: BacktestOptions, profile: RiskProfile): (day: TradingDay, signal: number, rows: IndicatorRow[]) => StockPick[] {
+    if (o.picks) return (day) => o.picks!.byDay.get(day) ?? [];
+    const timeline = m.fundamentals ?? new FundamentalsTimeline([]);
+    const screened = (signal: number, rows: IndicatorRow[]) => screenRows(rows, m.days[signal]!, timeline, this.config.picks.screening, this.config.market.currency).eligible;
+    const p = this.config.picks.profiles[profile];
+    if (o.scores) {
+      const top = scorePicker(m, o.scores, profile, p);
+      return (day, signal, rows) => top(day, signal, screened(signal, rows));
+    }
+    return (day, signal, rows) => rankPicks(day, profile, screened(signal, rows), m.instruments, p);
   }
 
   run(
@@ -98,7 +116,7 @@ export class BacktestService {
     const run = runBacktest(m, {
       from: o.from, to, profile, trading: this.config.trading, profiles: this.config.picks.profiles, limits,
       market: this.config.market, tradeTime: cronTimeOfDay(this.config.schedule.trade), monitorTime: cronTimeOfDay(this.config.schedule.monitor),
-      calendar: this.calendar, onDay, volatilityBefore, volatilityLabel, picker: o.picks ? (day) => o.picks!.byDay.get(day) ?? [] : o.scores && scorePicker(m, o.scores, profile, this.config.picks.profiles[profile]),
+      calendar: this.calendar, onDay, volatilityBefore, volatilityLabel, picker: this.picker(m, o, profile),
     });
     if (run.days.length === 0) throw new UserError(`no trading day with data between ${o.from} and ${o.to}`);
     const benchmark = equalWeight(m, run.days.map((d) => d.day), this.config.trading.startingCash);
@@ -121,7 +139,7 @@ export class BacktestService {
   }
 }
 
-/** Picks of a model's daily top N by its scores on the signal day. */
+/** Picks of a model's daily top N by its scores on the signal day (`rows`: the screened symbols). */
 function scorePicker(m: MarketMatrix, scores: NonNullable<BacktestOptions['scores']>, profile: RiskProfile, p: ProfileConfig) {
   const S = m.symbols.length;
   const index = new Map(m.symbols.map((x, i) => [x, i]));

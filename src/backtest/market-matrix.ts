@@ -1,5 +1,6 @@
 /** The research core's in-memory market: every symbol's bars and features on one day axis, day-major (one
  * contiguous row per day), so a day's cross-section is one slice. NaN marks "no bar" or "no value yet". */
+import type { FundamentalsTimeline } from '../picks/screening.js';
 import type { Instrument, TradingDay } from '../domain/types.js';
 import { FEATURE_COUNT, FEATURES, type BarColumns, type IndicatorRow } from '../market/indicators.js';
 import { newFeatureState, stepFeatures } from '../market/features/feature-kernel.js';
@@ -17,6 +18,8 @@ export interface MarketMatrix {
   /** Features, day-major: feature f of symbol s on day d at [(d * S + s) * F + f]. */
   features: Float64Array;
   instruments: Map<string, Instrument>;
+  /** Stored fundamentals over time, for screening as of each signal day (none: nothing to screen on). */
+  fundamentals?: FundamentalsTimeline;
 }
 
 /** Lay out per-symbol bar columns (oldest first) on one day axis and compute every feature of every symbol

@@ -7,7 +7,8 @@ import type { PeriodPerformance, TradeStats } from '../trading/performance.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import type { PeriodReport } from '../trading/period-report.js';
 import type { ValuedPosition } from '../trading/portfolio.js';
-import type { BreakerTrip, ClosedTrade, Order, Pick, RiskProfile, TradingDay, TradingState, TradingStatus } from '../domain/types.js';
+import type { BreakerTrip, ClosedTrade, Order, Pick, Recommendation, RiskProfile, TradingDay, TradingState, TradingStatus } from '../domain/types.js';
+import type { Exclusion } from '../picks/screening.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -42,6 +43,15 @@ export interface StatusResult {
   /** The last stored bar and the last trading day before today: stale when the bar is older. */
   data: { lastBar: TradingDay | null; expected: TradingDay; stale: boolean };
   strategy: { name: string; configured: string; gate: 'passed' | 'failed' | 'baseline' | 'not evaluated'; reason: string | null; evaluatedAt: Date | null };
+}
+
+/** /why: a symbol's screening exclusion on the latest picks day, or where each strategy ranked it. */
+export interface WhyResult {
+  kind: 'why';
+  symbol: string;
+  day: TradingDay;
+  exclusion: Exclusion | null;
+  picks: Array<{ strategy: string; profile: RiskProfile; traded: boolean; rank: number; score: number; riskScore: number | null; recommendation: Recommendation | null }>;
 }
 
 export interface RiskResult {
@@ -94,6 +104,7 @@ export type CommandResult =
     strategy: string | null; traded: boolean; sector: string | null; strategies: string[];
   }
   | { kind: 'leaderboard'; rows: ShadowPortfolio[] }
+  | WhyResult
   | { kind: 'positions'; positions: ValuedPosition[]; equity: number; cash: number; currency: string }
   | { kind: 'pipeline'; runs: Array<PipelineRunInfo & { quarantine: { rejected: number; flagged: number } }> }
   | { kind: 'state_changed'; from: TradingStatus; to: TradingStatus; reason: string }

@@ -6,6 +6,7 @@ import type { CommandDefinition } from './command.types.js';
 import { helpCommand } from './help.command.js';
 import { picksCommand } from './picks.command.js';
 import { leaderboardCommand } from './leaderboard.command.js';
+import { whyCommand } from './why.command.js';
 import { pipelineCommand } from './pipeline.command.js';
 import { positionsCommand } from './positions.command.js';
 import { statusCommand } from './status.command.js';
@@ -20,7 +21,7 @@ import { dailyCommand, weeklyCommand } from './report.commands.js';
 
 export function buildCommands(s: CommandServices): CommandDefinition[] {
   const list: CommandDefinition[] = [
-    statusCommand(s), picksCommand(s), leaderboardCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), dailyCommand(s), weeklyCommand(s), riskCommand(s),
+    statusCommand(s), picksCommand(s), whyCommand(s), leaderboardCommand(s), positionsCommand(s), ordersCommand(s), tradesCommand(s), performanceCommand(s), dailyCommand(s), weeklyCommand(s), riskCommand(s),
     pipelineCommand(s), jobsCommand(s), runCommand(s), alertsCommand(s), pauseCommand(s), resumeCommand(s), setRiskCommand(s), closeCommand(s),
     closeAllCommand(s), emergencyStopCommand(s), whoamiCommand(), backtestCommand(s), backtestsCommand(s), modelsCommand(s), modelCommand(s),
   ];

@@ -81,6 +81,22 @@ export interface Pick {
   stopLoss: number;
   model: string;
   rationale: string;
+  /** What the live picks add for the trader (absent in a backtest, and on picks stored before them). */
+  details?: PickDetails;
+}
+
+export const RECOMMENDATIONS = ['strong buy', 'buy', 'hold', 'sell', 'strong sell'] as const;
+export type Recommendation = (typeof RECOMMENDATIONS)[number];
+
+/** A live pick's risk, recommendation, sector and the numbers it was picked on. */
+export interface PickDetails {
+  /** 0–1, lower is safer: the symbol's volatility (ATR % and 20-day volatility) ranked among the day's screened symbols. */
+  riskScore: number;
+  /** From the score by `picks.recommendation`'s thresholds. */
+  recommendation: Recommendation;
+  sector: string | null;
+  /** The indicators of the signal day and the fundamentals known then (null: no value). */
+  snapshot: Record<string, number | null>;
 }
 
 export type OrderSide = 'buy' | 'sell';

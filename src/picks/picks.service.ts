@@ -1,4 +1,5 @@
-/** Daily picks for both risk profiles from the latest indicators before the trading day: one set per
+/** Daily picks for both risk profiles from the latest indicators before the trading day, among the symbols
+ * that pass screening (src/picks/screening.ts; each exclusion is stored with its reason): one set per
  * strategy (the baseline, the momentum rule, the other rule strategies, and each model kind with an active
  * version), and the one `trading.strategy` resolves to (src/picks/strategy.ts) marked as traded. The other
  * sets are kept beside it, so what each would have picked is on record. A strategy that fails (a model's
@@ -13,6 +14,8 @@ import type { MarketMatrix } from '../backtest/market-matrix.js';
 import { SIGNAL_RULES, signalRuleScore } from '../../models/signal-rules.js';
 import { rankPicks } from './momentum.strategy.js';
 import { topScorePicks } from './score-picks.js';
+import { riskScores, withDetails } from './pick-details.js';
+import { FundamentalsTimeline, screenRows } from './screening.js';
 import { modelKinds, resolveStrategy, sourceName, strategyKey, type StrategySource, type TradedStrategy } from './strategy.js';
 import { baselineScoresOn, strategyScores, type ModelScorer } from './strategy-scores.js';
 import type { BacktestService } from '../backtest/backtest.service.js';
@@ -33,14 +36,16 @@ export interface PicksRun {
   failed: Array<{ strategy: string; error: string }>;
   /** The CSV file the day's picks were exported to (null: no export). */
   exported: string | null;
+  /** Symbols screened on the signal day, and how many each stage left out. */
+  screened: { symbols: number; tradeability: number; fundamentals: number };
 }
 
 type ScoreOf = ((symbol: string) => number) | null;
 
 export class PicksService {
   constructor(
-    private readonly repos: Pick<Repositories, 'indicators' | 'instruments' | 'picks' | 'candles' | 'models'>,
-    private readonly config: Pick<AppConfig, 'trading' | 'picks' | 'models'>,
+    private readonly repos: Pick<Repositories, 'indicators' | 'instruments' | 'picks' | 'candles' | 'models' | 'screening'>,
+    private readonly config: Pick<AppConfig, 'trading' | 'picks' | 'models' | 'market'>,
     private readonly scorer: ModelScorer,
     /** Every stored bar with its features, as the backtester and training load it: a model must see the
      * features as it was trained on them, and those with a memory (OBV, the long EMAs) depend on where a
@@ -55,8 +60,15 @@ export class PicksService {
     const signalDay = await this.repos.indicators.latestDayOnOrBefore(addDays(day, -1));
     if (!signalDay) throw new OperationalError(`no indicators before ${day}: run the pipeline first`);
     const strategy = await resolveStrategy(this.config, this.repos.models);
-    const rows = await this.repos.indicators.onDay(signalDay);
+    const fundamentals = new FundamentalsTimeline(await this.repos.instruments.fundamentalsHistory());
+    const all = await this.repos.indicators.onDay(signalDay);
+    const { eligible: rows, excluded } = screenRows(all, signalDay, fundamentals, this.config.picks.screening, this.config.market.currency);
     const instruments = new Map((await this.repos.instruments.list()).map((i) => [i.symbol, i]));
+    const rowOf = new Map(rows.map((r) => [r.symbol, r]));
+    const risk = riskScores(rows);
+    const detailed = (picks: StockPick[]) => withDetails(
+      picks, (s) => rowOf.get(s), risk, (s) => fundamentals.on(s, signalDay), (s) => instruments.get(s)?.sector ?? null, this.config.picks.recommendation,
+    );
     const tradedKey = strategyKey(strategy.source);
     const sources = await this.allSources(strategy.source);
     let matrix: Promise<MarketMatrix> | null = null;
@@ -74,15 +86,17 @@ export class PicksService {
         continue;
       }
       for (const profile of PROFILES) {
-        sets[profile].push({ strategy: key, traded: key === tradedKey, picks: this.picksOf(source, scoreOf, day, profile, rows, instruments) });
+        sets[profile].push({ strategy: key, traded: key === tradedKey, picks: detailed(this.picksOf(source, scoreOf, day, profile, rows, instruments)) });
       }
     }
     for (const profile of PROFILES) await this.repos.picks.replaceDay(day, profile, sets[profile]);
+    await this.repos.screening.replaceDay(day, excluded);
     const exported = (await this.exporter?.writeDay(day, sets)) ?? null;
     const traded = (profile: RiskProfile) => sets[profile].find((x) => x.traded)?.picks ?? [];
     return {
       signalDay, strategy, picks: { conservative: traded('conservative'), aggressive: traded('aggressive') },
       others: sets.conservative.filter((x) => !x.traded).map((x) => x.strategy), failed, exported,
+      screened: { symbols: all.length, tradeability: excluded.filter((x) => x.stage === 'tradeability').length, fundamentals: excluded.filter((x) => x.stage === 'fundamentals').length },
     };
   }
 

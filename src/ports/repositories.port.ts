@@ -2,6 +2,7 @@ import type { BarColumns, IndicatorRow, IndicatorSeries } from '../market/indica
 import type { BrokerOrderResult } from './broker.port.js';
 import type { SweepOutcome, SweepSpec, SweepTask } from '../backtest/sweep.js';
 import type { FoldOutcome, FoldTask, TrainFoldSpec } from '../training/fold-tasks.js';
+import type { Exclusion, PointFundamentals } from '../picks/screening.js';
 import type {
   BotEvent, BreakerClearance, BreakerName, BreakerTrip, Candle, DerivedMetrics, Fundamentals, ClosedTrade, Fill, Instrument, Order, OrderStatus, Pick,
   PortfolioSnapshot, Position, RawCandle, RiskProfile, TradingDay, TradingState,
@@ -11,6 +12,16 @@ import type {
 export interface InstrumentRepository {
   upsertMany(instruments: Instrument[]): Promise<number>;
   list(): Promise<Instrument[]>;
+  /** Every stored fundamentals row the screening reads, each with the day it was first stored. */
+  fundamentalsHistory(): Promise<Array<PointFundamentals & { symbol: string }>>;
+}
+
+/** Why symbols were left out of a day's picks (src/picks/screening.ts). */
+export interface ScreeningRepository {
+  /** Replace the exclusions of a picks day (a rerun replaces them). */
+  replaceDay(day: TradingDay, excluded: Exclusion[]): Promise<void>;
+  /** The exclusion of a symbol on a picks day, or null when it passed (or was not screened). */
+  of(day: TradingDay, symbol: string): Promise<Exclusion | null>;
 }
 
 /** Daily bars that passed validation. The pipeline only ever appends days after a symbol's last stored day. */
@@ -253,6 +264,8 @@ export interface PickRepository {
   forDay(day: TradingDay, profile?: RiskProfile): Promise<Pick[]>;
   /** A day's picks of one strategy (default: the traded one), one profile or both, by profile and rank. */
   query(day: TradingDay, f: { profile?: RiskProfile; strategy?: string }): Promise<StoredPick[]>;
+  /** Every strategy's picks of one symbol on a day (both profiles), the traded set first. */
+  ofSymbol(day: TradingDay, symbol: string): Promise<StoredPick[]>;
   /** The strategies with picks on a day, the traded one first. */
   strategiesOn(day: TradingDay): Promise<string[]>;
   /** Every (strategy, profile) that ever picked: its first picks day, and whether its latest set was traded. */
@@ -260,6 +273,8 @@ export interface PickRepository {
   /** One strategy's picks for one profile, by day. */
   history(strategy: string, profile: RiskProfile): Promise<Map<TradingDay, Pick[]>>;
   latestDay(): Promise<TradingDay | null>;
+  /** Store a pick's rationale (written after the picks, e.g. by the local LLM). */
+  setRationale(day: TradingDay, profile: RiskProfile, strategy: string, symbol: string, rationale: string): Promise<void>;
 }
 
 /** A (strategy, profile)'s shadow paper portfolio as of its last day. */
@@ -448,6 +463,7 @@ export interface Repositories {
   indicators: IndicatorRepository;
   pipeline: PipelineRepository;
   picks: PickRepository;
+  screening: ScreeningRepository;
   shadows: ShadowRepository;
   trading: TradingRepository;
   state: StateRepository;

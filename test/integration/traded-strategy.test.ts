@@ -72,7 +72,7 @@ describe('the traded strategy', () => {
     expect(baselinePicks.map((p) => p.symbol)).toEqual(await topOf(app, (m) => momentum121(m)));
     expect(baselinePicks).toHaveLength(app.config.picks.profiles[app.config.trading.profile].topN);
     // Every other strategy's picks are stored beside the traded ones; a rerun replaces them byte for byte.
-    const rowsOf = async () => (await app.db.pool.query("select day::text, profile, strategy, symbol, rank, score, confidence, entry, target, stop_loss, model, rationale, traded from picks where day = $1 order by 1, 2, 3, 4", [TRADE_DAY])).rows;
+    const rowsOf = async () => (await app.db.pool.query("select day::text, profile, strategy, symbol, rank, score, confidence, entry, target, stop_loss, model, rationale, traded, risk_score, recommendation, sector, snapshot::text from picks where day = $1 order by 1, 2, 3, 4", [TRADE_DAY])).rows;
     const first = await rowsOf();
     // Each strategy with a qualifying symbol that day (a breakout may have none): the traded one first.
     const picked = [...new Set(first.map((r) => r.strategy as string))].sort();
@@ -84,7 +84,7 @@ describe('the traded strategy', () => {
     expect(await rowsOf()).toEqual(first);
     // The day's picks, every strategy and profile, as CSV under var/exports/picks (replaced by the rerun).
     const csvLines = readFileSync(path.join(varDir, 'exports', 'picks', `${TRADE_DAY}.csv`), 'utf8').trim().split('\n');
-    expect(csvLines[0]).toBe('day,profile,strategy,traded,rank,symbol,score,confidence,entry,target,stop_loss,model,rationale');
+    expect(csvLines[0]).toBe('day,profile,strategy,traded,rank,symbol,sector,score,confidence,risk_score,recommendation,entry,target,stop_loss,model,rationale');
     const csvKeys = csvLines.slice(1).map((l) => l.split(',').slice(0, 6).join(',')).sort();
     expect(csvKeys).toEqual(first.map((r) => [r.day, r.profile, r.strategy, r.traded, r.rank, r.symbol].join(',')).sort());
     // /picks shows another strategy's picks on request, filtered and cut; a word it does not know is refused.

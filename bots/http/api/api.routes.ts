@@ -70,6 +70,7 @@ function routes(maxPage: number): AnyRoute[] {
     const all = [...r.byProfile.conservative, ...r.byProfile.aggressive].map((p) => ({
       day: p.day, profile: p.profile, strategy: r.strategy, model: p.model, symbol: p.symbol, sector: p.sector, rank: p.rank, score: p.score,
       confidence: p.confidence, entry: p.entry, target: p.target, stopLoss: p.stopLoss, rationale: p.rationale,
+      riskScore: p.details?.riskScore ?? null, recommendation: p.details?.recommendation ?? null, snapshot: p.details?.snapshot ?? null,
     }));
     const key = (q.sort ?? 'rank') as (typeof PICK_SORTS)[number];
     const sign = q.order === 'desc' ? -1 : 1;

@@ -40,6 +40,9 @@ export const statusBody = object({
 export const pickItem = object({
   day, profile: enumOf(PROFILE), strategy: str, model: { type: 'string', description: 'The model version or rule that scored it' }, symbol: str, sector: nullable(str), rank: int, score: num, confidence: num,
   entry: num, target: num, stopLoss: num, rationale: str,
+  riskScore: { type: ['number', 'null'], description: '0–1, lower is safer (null on picks stored before it existed)' },
+  recommendation: { type: ['string', 'null'], enum: ['strong buy', 'buy', 'hold', 'sell', 'strong sell', null] },
+  snapshot: { ...nullable({ type: 'object' }), additionalProperties: nullable(num), description: 'The indicators of the signal day and the fundamentals known then' },
 });
 
 export const picksBody = object({

@@ -6,11 +6,11 @@ import type { RiskProfile, TradingDay } from '../../domain/types.js';
 import type { PicksExport } from '../../ports/picks-export.port.js';
 import type { PickSet } from '../../ports/repositories.port.js';
 
-const HEADER = 'day,profile,strategy,traded,rank,symbol,score,confidence,entry,target,stop_loss,model,rationale';
+const HEADER = 'day,profile,strategy,traded,rank,symbol,sector,score,confidence,risk_score,recommendation,entry,target,stop_loss,model,rationale';
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break. */
-const cell = (v: string | number | boolean): string => {
-  const s = String(v);
+const cell = (v: string | number | boolean | null | undefined): string => {
+  const s = v == null ? '' : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
@@ -22,7 +22,10 @@ export class CsvPicksExport implements PicksExport {
     for (const profile of Object.keys(sets) as RiskProfile[]) {
       for (const set of sets[profile]) {
         for (const p of set.picks) {
-          lines.push([p.day, p.profile, set.strategy, set.traded, p.rank, p.symbol, p.score, p.confidence, p.entry, p.target, p.stopLoss, p.model, p.rationale].map(cell).join(','));
+          lines.push([
+            p.day, p.profile, set.strategy, set.traded, p.rank, p.symbol, p.details?.sector, p.score, p.confidence, p.details?.riskScore, p.details?.recommendation,
+            p.entry, p.target, p.stopLoss, p.model, p.rationale,
+          ].map(cell).join(','));
         }
       }
     }
