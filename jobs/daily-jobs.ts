@@ -46,7 +46,7 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
     pipeline: onTradingDays((day, trigger) => s.pipeline.run(s.calendar.previousTradingDay(day), trigger)),
     picks: onTradingDays(async (day) => {
       const r = await s.picks.run(day);
-      return { signalDay: r.signalDay, strategy: r.strategy.name, conservative: r.picks.conservative.length, aggressive: r.picks.aggressive.length, others: r.others, failed: r.failed, exported: r.exported, screened: r.screened };
+      return { signalDay: r.signalDay, strategy: r.strategy.name, conservative: r.picks.conservative.length, aggressive: r.picks.aggressive.length, others: r.others, failed: r.failed, exported: r.exported, screened: r.screened, rationale: r.rationale };
     }),
     // Orders and positions are reconciled with the broker before any trading.
     trade: onTradingDays(async (day) => {

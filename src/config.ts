@@ -201,6 +201,15 @@ const fileSchema = z.object({
     /** How often a chat transport that could not connect at start tries again. */
     reconnectMs: z.number().int().positive(),
   }),
+  rationale: z.object({
+    /** The Ollama model (`OLLAMA_HOST` turns the LLM on). */
+    model: z.string().min(1),
+    language: z.string().min(1),
+    maxWords: z.number().int().positive(),
+    timeoutMs: z.number().int().positive(),
+    budgetMs: z.number().int().positive(),
+    stream: z.boolean(),
+  }),
   api: z.object({
     /** Requests per window per client (a token, or the address of a request without a valid one). */
     rateLimit: z.object({ max: z.number().int().positive(), windowSeconds: z.number().int().positive() }),
@@ -283,6 +292,7 @@ const envSchema = z.object({
   KITE_API_ROOT: z.string().url().optional(),
   TILLER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
   API_TOKENS: apiTokens,
+  OLLAMA_HOST: z.string().url().optional(),
 });
 
 type FileConfig = z.infer<typeof fileSchema>;
@@ -320,6 +330,8 @@ export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading' | '
   readonly http: { readonly port: number; readonly host: string };
   /** The REST API under /api: on only when `API_TOKENS` names at least one client. */
   readonly api: FileConfig['api'] & { readonly tokens: readonly ApiToken[] };
+  /** The local LLM server for pick rationales (`OLLAMA_HOST`); undefined: the template rationales only. */
+  readonly ollamaHost: string | undefined;
   readonly varDir: string;
   /** PostgreSQL URL; undefined means the embedded PostgreSQL under varDir. */
   readonly databaseUrl: string | undefined;
@@ -467,6 +479,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
     ...file,
     http: { port: env.PORT, host: env.HOST },
     api: { ...file.api, tokens: env.API_TOKENS },
+    ollamaHost: env.OLLAMA_HOST,
     varDir: path.resolve(env.TILLER_VAR_DIR),
     databaseUrl: env.DATABASE_URL,
     embeddedPgPort: env.EMBEDDED_PG_PORT,
@@ -502,6 +515,7 @@ export function redactConfig(config: AppConfig): unknown {
     databaseUrl: hideUrl(config.databaseUrl),
     api: { ...config.api, tokens: config.api.tokens.map((t) => ({ name: t.name, role: t.role, token: '***' })) },
     redisUrl: hideUrl(config.redisUrl),
+    ollamaHost: hideUrl(config.ollamaHost),
     discord: config.discord ? { ...config.discord, token: '***' } : undefined,
     telegram: config.telegram ? { ...config.telegram, token: '***', webhook: config.telegram.webhook ? { ...config.telegram.webhook, secret: '***' } : undefined } : undefined,
     marketData: { ...config.marketData, alpacaSecretKey: config.marketData.alpacaSecretKey ? '***' : undefined },

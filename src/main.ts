@@ -49,6 +49,8 @@ import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
 import { MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
+import { OllamaRationaleWriter } from './adapters/llm/ollama.rationale.js';
+import { PickRationales } from './picks/pick-rationales.js';
 import { PicksService } from './picks/picks.service.js';
 import { ShadowPortfolios } from './picks/shadow-portfolios.js';
 import { CsvPicksExport } from './adapters/export/csv-picks-export.js';
@@ -272,6 +274,10 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     portfolioFor: async (m) => topNPortfolio(new BacktestService(repos, c, calendar), m, c.trading.profile, (await limits.current()).limits, tradingDaysPerYear(c.market.kind)),
   });
   const training = trainingFor(config);
+  const rationales = new PickRationales(
+    config.ollamaHost ? new OllamaRationaleWriter({ host: config.ollamaHost, model: config.rationale.model, timeoutMs: config.rationale.timeoutMs, stream: config.rationale.stream }) : null,
+    repos.picks, config, log,
+  );
   const strategyScoresFn = backtestStrategyScores(config, { scorer: training, registry: repos.models });
   const distributedTraining: App['distributedTraining'] = async (spec, matrix, onDone) => {
     const runId = `train-${randomUUID()}`;
@@ -281,7 +287,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
   const shadows = new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits, tradingProfile: config.trading.profile });
   const handlers = jobHandlers({
-    calendar, pipeline, picks: new PicksService(repos, config, training, backtestService, new CsvPicksExport(path.join(config.varDir, 'exports', 'picks'))), tradeCycle, monitor, report, reconciler,
+    calendar, pipeline, picks: new PicksService(repos, config, training, backtestService, new CsvPicksExport(path.join(config.varDir, 'exports', 'picks')), rationales), tradeCycle, monitor, report, reconciler,
     shadows,
     async train() {
       const m = await backtestService.load();

@@ -16,6 +16,7 @@ import { rankPicks } from './momentum.strategy.js';
 import { topScorePicks } from './score-picks.js';
 import { riskScores, withDetails } from './pick-details.js';
 import { FundamentalsTimeline, screenRows } from './screening.js';
+import type { PickRationales, RationaleRun } from './pick-rationales.js';
 import { modelKinds, resolveStrategy, sourceName, strategyKey, type StrategySource, type TradedStrategy } from './strategy.js';
 import { baselineScoresOn, strategyScores, type ModelScorer } from './strategy-scores.js';
 import type { BacktestService } from '../backtest/backtest.service.js';
@@ -36,6 +37,8 @@ export interface PicksRun {
   failed: Array<{ strategy: string; error: string }>;
   /** The CSV file the day's picks were exported to (null: no export). */
   exported: string | null;
+  /** What the local LLM wrote (null: no rationale step). */
+  rationale: RationaleRun | null;
   /** Symbols screened on the signal day, and how many each stage left out. */
   screened: { symbols: number; tradeability: number; fundamentals: number };
 }
@@ -53,6 +56,8 @@ export class PicksService {
     private readonly market: Pick<BacktestService, 'load'>,
     /** Where the day's picks are exported as CSV once stored (none: no export). */
     private readonly exporter: PicksExport | null = null,
+    /** A local LLM's rationale for the traded picks, asked after they are stored (none: the template). */
+    private readonly rationales: PickRationales | null = null,
   ) {}
 
   /** Compute and store the picks for trading day `day` from the last indicator day before it. */
@@ -91,11 +96,12 @@ export class PicksService {
     }
     for (const profile of PROFILES) await this.repos.picks.replaceDay(day, profile, sets[profile]);
     await this.repos.screening.replaceDay(day, excluded);
+    const rationale = (await this.rationales?.writeFor(day, sets)) ?? null;
     const exported = (await this.exporter?.writeDay(day, sets)) ?? null;
     const traded = (profile: RiskProfile) => sets[profile].find((x) => x.traded)?.picks ?? [];
     return {
       signalDay, strategy, picks: { conservative: traded('conservative'), aggressive: traded('aggressive') },
-      others: sets.conservative.filter((x) => !x.traded).map((x) => x.strategy), failed, exported,
+      others: sets.conservative.filter((x) => !x.traded).map((x) => x.strategy), failed, exported, rationale,
       screened: { symbols: all.length, tradeability: excluded.filter((x) => x.stage === 'tradeability').length, fundamentals: excluded.filter((x) => x.stage === 'fundamentals').length },
     };
   }
