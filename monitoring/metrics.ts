@@ -70,6 +70,55 @@ export const tfBackendInfo = new Gauge({
   name: 'tiller_tfjs_backend_info', help: 'The TensorFlow.js backend this process chose (1 on its label): tensorflow, wasm or cpu.', labelNames: ['backend'] as const, registers: [registry],
 });
 
+/** One shadow portfolio as the gauges below show it. */
+export interface ShadowReading {
+  strategy: string;
+  profile: string;
+  totalReturn: number;
+  sharpe: number | null;
+  maxDrawdown: number;
+  days: number;
+}
+
+let shadowSource: (() => Promise<ShadowReading[]>) | null = null;
+let shadowRead: { at: number; rows: Promise<ShadowReading[]> } | null = null;
+
+/** Where the shadow portfolio gauges read from at each scrape (the stored leaderboard), so whichever process
+ * serves /metrics shows what any worker computed. */
+export function setShadowSource(source: () => Promise<ShadowReading[]>): void {
+  shadowSource = source;
+  shadowRead = null;
+}
+
+/** A gauge per shadow-portfolio figure, filled at scrape time from one read shared by the four (a read that
+ * fails leaves the last values: /metrics never fails for it). */
+function shadowGauge(name: string, help: string, value: (r: ShadowReading) => number | null): Gauge<'strategy' | 'profile'> {
+  return new Gauge({
+    name, help, labelNames: ['strategy', 'profile'] as const, registers: [registry],
+    async collect() {
+      if (!shadowSource) return;
+      if (!shadowRead || Date.now() - shadowRead.at > 1_000) shadowRead = { at: Date.now(), rows: shadowSource() };
+      let rows: ShadowReading[];
+      try {
+        rows = await shadowRead.rows;
+      } catch {
+        shadowRead = null;
+        return;
+      }
+      this.reset();
+      for (const r of rows) {
+        const v = value(r);
+        if (v !== null && Number.isFinite(v)) this.set({ strategy: r.strategy, profile: r.profile }, v);
+      }
+    },
+  });
+}
+
+export const shadowReturn = shadowGauge('tiller_shadow_return_ratio', 'Total return of each strategy and profile traded on paper from its picks (the leaderboard), as a fraction.', (r) => r.totalReturn);
+export const shadowSharpe = shadowGauge('tiller_shadow_sharpe', 'Annualised Sharpe ratio of each shadow portfolio.', (r) => r.sharpe);
+export const shadowMaxDrawdown = shadowGauge('tiller_shadow_max_drawdown_ratio', 'Largest fall from a peak of each shadow portfolio, as a fraction.', (r) => r.maxDrawdown);
+export const shadowDays = shadowGauge('tiller_shadow_days_live', 'Trading days each shadow portfolio has been live.', (r) => r.days);
+
 export function setTradingStateMetric(current: string): void {
   for (const s of ['RUNNING', 'PAUSED', 'HALTED']) tradingState.set({ state: s }, s === current ? 1 : 0);
 }

@@ -18,7 +18,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { RedisCache, RedisEventBus } from '../db/redis.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { JOB_NAMES, jobHandlers, type JobHandler, type JobName } from '../jobs/daily-jobs.js';
-import { initMetricLabels } from '../monitoring/metrics.js';
+import { initMetricLabels, setShadowSource } from '../monitoring/metrics.js';
 import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
 import { replay, type ReplaySummary } from '../jobs/replay.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -344,6 +344,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     new Authorizer(roles), repos.audit, cache, clock, config.chat.confirmTtlSeconds, log,
   );
   initMetricLabels({ jobs: JOB_NAMES, breakers: BREAKER_NAMES, transports: alertTargets(config).map((t) => t.transport) });
+  setShadowSource(() => repos.shadows.list());
   const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log);
 
   return {

@@ -91,6 +91,12 @@ describe('monitoring', () => {
       expect(Number(equity[0]!.value[1])).toBeGreaterThan(90_000);
       const orders = await query('sum(tiller_orders_total)');
       expect(Number(orders[0]!.value[1])).toBeGreaterThan(0);
+      // The shadow portfolio panels show the stored leaderboard, one series per (strategy, profile).
+      const shadows = await app.repos.shadows.list();
+      expect(shadows.length).toBeGreaterThanOrEqual(4);
+      const returns = await query('tiller_shadow_return_ratio');
+      expect(returns.map((r) => [r.metric.strategy, r.metric.profile, Number(r.value[1])]).sort())
+        .toEqual(shadows.map((x) => [x.strategy, x.profile, x.totalReturn]).sort());
     }, 60_000);
   });
 });
