@@ -73,8 +73,14 @@ export function crossRank(values: Float64Array, out: Float32Array | Float64Array
   }
 }
 
-/** Build the panel of a market matrix for a horizon of H trading days. */
-export function buildPanel(m: MarketMatrix, horizon: number): Panel {
+/** Days before a span that scoring it reads: twice the longest window a family looks back over (the LSTM's
+ * 60 days); the trees read only the decision day. */
+export const SCORING_LOOKBACK = 128;
+
+/** Build the panel of a market matrix for a horizon of H trading days; days before `firstDay` get no ranked
+ * features or labels (scoring a span needs only `SCORING_LOOKBACK` days before it: each day is ranked on its
+ * own, so the days computed equal a full build's). */
+export function buildPanel(m: MarketMatrix, horizon: number, firstDay = 0): Panel {
   const D = m.days.length;
   const S = m.symbols.length;
   const F = FEATURE_COUNT;
@@ -88,6 +94,7 @@ export function buildPanel(m: MarketMatrix, horizon: number): Panel {
   for (let d = 0; d < D; d++) {
     const row = d * S;
     for (let s = 0; s < S; s++) live[row + s] = Number.isNaN(m.close[row + s]!) ? 0 : 1;
+    if (d < firstDay) continue;
     for (let f = 0; f < F; f++) {
       for (let s = 0; s < S; s++) {
         const v = m.features[(row + s) * F + f]!;

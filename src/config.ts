@@ -39,6 +39,9 @@ const profileSchema = z.object({
   requireLongTrend: z.boolean(),
   stopAtr: z.number().positive(),
   targetAtr: z.number().positive(),
+  /** Stop and target as fractions of the entry instead of ATR multiples (null: the ATR multiples). */
+  stopPct: z.number().positive().lt(1).nullable(),
+  targetPct: z.number().positive().nullable(),
 });
 
 /** Test hook for fault injection: the process kills itself (SIGKILL) the first time the trade cycle reaches

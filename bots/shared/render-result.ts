@@ -33,12 +33,15 @@ export function renderResult(r: CommandResult, m: Markup): string {
       const lines = [`${m.bold('Picks')} for ${r.day}${whose}${r.sector ? `, sector ${e(r.sector)}` : ''}`];
       for (const [profile, picks] of Object.entries(r.byProfile)) {
         if (picks.length === 0) continue;
-        lines.push('', m.bold(profile));
+        // A compact table in monospace (one code span a line, so Telegram and Discord keep the columns), then why.
+        const width = Math.max(6, ...picks.map((p) => p.symbol.length));
+        const row = (cells: string[]) => m.code(cells.map((c, i) => (i === 0 ? c.padEnd(2) : i === 1 ? c.padEnd(width) : c.padStart(i >= 5 ? 5 : 9))).join(' ') + '');
+        lines.push('', m.bold(profile), row(['#', 'Symbol', 'Entry', 'Target', 'Stop', 'Conf', 'Risk']));
         for (const p of picks) {
-          const d = p.details ? `, risk ${p.details.riskScore.toFixed(2)}, ${p.details.recommendation}` : '';
-          lines.push(`${p.rank}. ${m.code(p.symbol)}${p.sector ? ` (${e(p.sector)})` : ''} entry ${price(p.entry)}, target ${price(p.target)}, stop ${price(p.stopLoss)}, confidence ${(p.confidence * 100).toFixed(0)} %${d}`);
-          lines.push(`   ${e(p.rationale)}`);
+          const rec = p.details ? ` ${p.details.recommendation}` : '';
+          lines.push(`${row([String(p.rank), p.symbol, price(p.entry), price(p.target), price(p.stopLoss), `${(p.confidence * 100).toFixed(0)}%`, p.details ? p.details.riskScore.toFixed(2) : '–'])}${rec}${p.sector ? ` · ${e(p.sector)}` : ''}`);
         }
+        for (const p of picks) lines.push(`${m.code(p.symbol)}: ${e(p.rationale)}`);
       }
       if (lines.length === 1) lines.push(r.strategy && !r.strategies.includes(r.strategy) ? `${e(r.strategy)} made no picks that day.` : 'No symbol qualified for the requested profile.');
       if (r.strategies.length > 1) lines.push('', `Also picked that day: ${r.strategies.filter((x) => x !== r.strategy).map(e).join(', ')} (/picks STRATEGY)`);

@@ -4,6 +4,7 @@
  * volatility (ATR/close) is under the cap and market cap is known and above the floor (when a floor is
  * set). Qualifying symbols are scored by percentile rank of 63-day return (50 %), 20-day return (30 %) and
  * MACD histogram relative to price (20 %); score is the confidence. */
+import { pickLevels } from './score-picks.js';
 import type { IndicatorRow } from '../market/indicators.js';
 import type { ProfileConfig } from '../config.js';
 import type { Instrument, Pick, RiskProfile, TradingDay } from '../domain/types.js';
@@ -58,14 +59,11 @@ export function rankPicks(day: TradingDay, profile: RiskProfile, rows: Indicator
   const scored = cands.map((c, i) => ({ c, score: ruleScore(m63[i]!, m20[i]!, mh[i]!) }));
   scored.sort((a, b) => b.score - a.score || a.c.symbol.localeCompare(b.c.symbol));
   return scored.slice(0, p.topN).map(({ c, score }, i) => {
-    const round = (x: number) => Math.round(x * 100) / 100;
     return {
       day, profile, symbol: c.symbol, rank: i + 1,
       score: Math.round(score * 1000) / 1000,
       confidence: Math.round(score * 1000) / 1000,
-      entry: round(c.close),
-      target: round(c.close + p.targetAtr * c.atr14),
-      stopLoss: round(Math.max(0.01, c.close - p.stopAtr * c.atr14)),
+      ...pickLevels(c.close, c.atr14, p),
       model: MODEL_NAME,
       rationale: `63-day return ${pct(c.roc63)}, 20-day ${pct(c.roc20)}, RSI ${c.rsi14.toFixed(0)}, `
         + `close ${pct(c.close / c.sma50 - 1)} above SMA50${p.requireLongTrend ? ' in a long uptrend' : ''}, `

@@ -7,7 +7,7 @@ import type { TradingDay } from '../domain/types.js';
 import type { ModelRecord, ModelRegistry, Repositories } from '../ports/repositories.port.js';
 import type { ModelTrainingService } from '../training/model-training.service.js';
 import { MOMENTUM_FAR, MOMENTUM_NEAR, momentum121, momentumScore } from '../../models/baseline.js';
-import { buildPanel } from '../../models/panel.js';
+import { buildPanel, SCORING_LOOKBACK, type Panel } from '../../models/panel.js';
 import { combineRanks, ENSEMBLE, icWeights } from '../../models/walk-forward-eval.js';
 import { signalRuleScores } from '../../models/signal-rules.js';
 import type { AppConfig, StrategyName } from '../config.js';
@@ -34,7 +34,7 @@ export async function strategyScores(
   if (source.kind === 'baseline') return momentum121(m);
   if (source.kind === 'signal') return signalRuleScores(m, source.name);
   const { record } = source;
-  const panel = buildPanel(m, record.horizon);
+  const panel = panelFor(m, record.horizon, Math.max(0, from - SCORING_LOOKBACK));
   const scoreOne = async (r: ModelRecord): Promise<Float64Array> => {
     const model = await d.scorer.load(r);
     try {
@@ -50,6 +50,19 @@ export async function strategyScores(
   const out = new Float64Array(panel.D * panel.S).fill(Number.NaN);
   combineRanks(panel, scores, icWeights(members.map((r) => r.metrics.overall.ic ?? Number.NaN)), from, to, out);
   return out;
+}
+
+const panels = new WeakMap<MarketMatrix, Map<string, Panel>>();
+
+/** The panel of a matrix from a day on, built once per matrix, horizon and first day: every model scored on
+ * the same matrix (a picks run scores each kind, the ensemble its members again) shares it. */
+function panelFor(m: MarketMatrix, horizon: number, firstDay: number): Panel {
+  let byKey = panels.get(m);
+  if (!byKey) panels.set(m, (byKey = new Map()));
+  const key = `${horizon}:${firstDay}`;
+  let p = byKey.get(key);
+  if (!p) byKey.set(key, (p = buildPanel(m, horizon, firstDay)));
+  return p;
 }
 
 /** The registry records of an ensemble's members, as its artefact names them. */

@@ -3,7 +3,7 @@ import type { Instrument } from '../../src/domain/types.js';
 import { FEATURES, type IndicatorRow } from '../../src/market/indicators.js';
 import { rankPicks } from '../../src/picks/momentum.strategy.js';
 
-const profile = { topN: 2, minMarketCap: 1e9, maxAtrPct: 0.05, rsiMin: 40, rsiMax: 75, requireLongTrend: true, stopAtr: 2, targetAtr: 3 };
+const profile = { topN: 2, minMarketCap: 1e9, maxAtrPct: 0.05, rsiMin: 40, rsiMax: 75, requireLongTrend: true, stopAtr: 2, targetAtr: 3, stopPct: null, targetPct: null };
 
 function row(symbol: string, over: Partial<IndicatorRow> = {}): IndicatorRow {
   const base = Object.fromEntries(FEATURES.map((f) => [f, null])) as Record<(typeof FEATURES)[number], number | null>;
@@ -31,6 +31,9 @@ describe('momentum + trend picks', () => {
     const picks = rankPicks('2017-01-04', 'conservative', rows, instruments, profile);
     expect(picks.map((p) => p.symbol)).toEqual(['A']);
     expect(picks[0]).toMatchObject({ day: '2017-01-04', rank: 1, entry: 100, stopLoss: 96, target: 106, profile: 'conservative' });
+    // Percentages of the entry instead of ATR multiples, when the profile sets them.
+    const pct = rankPicks('2017-01-04', 'conservative', [row('A', { close: 80, sma20: 78, sma50: 76, sma200: 72 })], instruments, { ...profile, stopPct: 0.05, targetPct: 0.125 });
+    expect(pct[0]).toMatchObject({ entry: 80, stopLoss: 76, target: 90 });
   });
 
   it('ranks by the momentum composite and keeps the top N', () => {

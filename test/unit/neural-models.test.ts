@@ -14,7 +14,7 @@ import { walkForwardFolds } from '../../models/folds.js';
 import { KLINE_PARAMS, klineFamily } from '../../models/neural/kline.family.js';
 import { LSTM_PARAMS, lstmFamily } from '../../models/neural/lstm.family.js';
 import { BAR_INPUTS, candleToken, encodeBars, encodeTokens, VOCABULARY } from '../../models/neural/sequences.js';
-import { buildPanel } from '../../models/panel.js';
+import { buildPanel, SCORING_LOOKBACK } from '../../models/panel.js';
 import { walkForwardReport } from '../../models/walk-forward-eval.js';
 
 const H = 5;
@@ -107,6 +107,12 @@ describe('sequence families on TensorFlow.js', () => {
       await fam.score(twin, p, { from: 280, to: 290 }, c);
       expect(Array.from(c), fam.name).toEqual(Array.from(a));
       await expect(fam.load({ ...(body as object), steps: 3 })).rejects.toThrow(/another window or vocabulary/);
+      // Live picks and backtests score on a panel built only from SCORING_LOOKBACK days before the span: the same scores.
+      const cut = buildPanel(m, H, 280 - SCORING_LOOKBACK);
+      expect(Array.from(cut.x.subarray(0, (280 - SCORING_LOOKBACK) * p.S * p.F)).every((v) => v === 0)).toBe(true);
+      const d = new Float64Array(p.D * p.S).fill(Number.NaN);
+      await fam.score(model, cut, { from: 280, to: 290 }, d);
+      expect(Array.from(d), `${fam.name} on the cut panel`).toEqual(Array.from(a));
       for (const x of [model, again, twin]) fam.dispose(x);
     }
   }, 120_000);
