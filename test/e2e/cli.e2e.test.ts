@@ -103,7 +103,10 @@ describe('tiller CLI', () => {
       expect(JSON.parse(pipeline.stdout)).toMatchObject({ asOf: '2017-01-03', symbols: 505, coverage: expect.any(Number) });
       const picks = spawnSync(process.execPath, [BIN, 'run', 'picks', '--day', '2017-01-04'], { encoding: 'utf8', env });
       expect(picks.status, picks.stderr).toBe(0);
-      expect(JSON.parse(picks.stdout)).toEqual({ signalDay: '2017-01-03', strategy: 'baseline-momentum-12-1', conservative: 5, aggressive: 5, others: ['momentum-trend', 'ma-crossover', 'mean-reversion', 'breakout'], failed: [], exported: expect.stringMatching(/\/exports\/picks\/2017-01-04\.csv$/) });
+      expect(JSON.parse(picks.stdout)).toEqual({ signalDay: '2017-01-03', strategy: 'baseline-momentum-12-1', conservative: 5, aggressive: 5, others: ['momentum-trend', 'ma-crossover', 'mean-reversion', 'breakout'], failed: [], exported: expect.stringMatching(/\/exports\/picks\/2017-01-04\.csv$/),
+        // 499 of the 505 symbols have a bar on 2017-01-03 (six were listed later); none fails the default screens.
+        screened: { symbols: 499, tradeability: 0, fundamentals: 0 }, rationale: { by: null, written: 0, fallback: [] },
+      });
     } finally {
       await db.drop();
     }
