@@ -12,12 +12,20 @@ function isNum(v: number | null): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** A real calendar day written YYYY-MM-DD. JavaScript's date parsing rolls 2017-11-31 over to December 1,
- * PostgreSQL refuses it: the day must survive a round trip unchanged. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real calendar day written YYYY-MM-DD, years 0001 to 9999. JavaScript's date parsing rolls 2017-11-31
+ * over to December 1, PostgreSQL refuses it. Checked by arithmetic on the digits: it runs once per stored
+ * bar, and building two Date objects a row was 0.5 s of a 505-symbol pipeline run. */
 export function isCalendarDay(day: string): boolean {
   if (!DAY.test(day)) return false;
-  const t = Date.parse(`${day}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
+  const digit = (i: number) => day.charCodeAt(i) - 48;
+  const y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const m = digit(5) * 10 + digit(6);
+  const d = digit(8) * 10 + digit(9);
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
 }
 
 /** Why this row cannot be stored, or null when it is valid. */

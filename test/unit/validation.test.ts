@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { RawCandle } from '../../src/domain/types.js';
-import { findGaps, rejectReason, validateCandles } from '../../src/market/validation.js';
+import { findGaps, isCalendarDay, rejectReason, validateCandles } from '../../src/market/validation.js';
 
 const bar = (day: string, o: number | null, h: number | null, l: number | null, c: number | null, v: number | null = 100): RawCandle =>
   ({ symbol: 'X', day, open: o, high: h, low: l, close: c, volume: v });
 
 describe('candle validation', () => {
+  it('knows a calendar day as a round trip through Date does, for every month and day number of years around the leap rules', () => {
+    const roundTrip = (s: string) => { const t = Date.parse(`${s}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s; };
+    let checked = 0;
+    for (const y of [1, 1899, 1900, 1996, 2000, 2013, 2016, 2017, 2018, 2100, 2400, 9999]) {
+      for (let m = 0; m <= 13; m++) {
+        for (let d = 0; d <= 32; d++) {
+          const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          expect(isCalendarDay(s), s).toBe(roundTrip(s));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(12 * 14 * 33);
+    for (const s of ['2017-1-03', '2017-01-3', '20170103', '2017-01-03T00:00', ' 2017-01-03', '0000-01-01', '2017-0a-03']) expect(isCalendarDay(s), s).toBe(false);
+  });
+
   it('gives a reason for each kind of bad row', () => {
     expect(rejectReason(bar('2017-01-03', null, null, null, 10))).toBe('empty or non-numeric field: open, high, low');
     expect(rejectReason(bar('2017-01-03', 10, 9, 11, 10))).toBe('high below low');

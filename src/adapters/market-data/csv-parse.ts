@@ -36,7 +36,9 @@ export function parseCsv(text: string): string[][] {
 
 /** A number from a CSV cell; null when empty or not a number. */
 export function numberOrNull(cell: string | undefined): number | null {
-  if (cell === undefined || cell.trim() === '') return null;
+  if (cell === undefined || cell === '') return null;
   const n = Number(cell);
+  // Number() reads a blank cell as 0: only then is it worth trimming (once per bar, every cell).
+  if (n === 0 && cell.trim() === '') return null;
   return Number.isFinite(n) ? n : null;
 }

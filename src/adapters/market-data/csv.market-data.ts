@@ -57,11 +57,8 @@ export class CsvMarketData implements MarketData {
         continue;
       }
       if (f.days[i]! < from) continue;
-      const v = (k: number) => {
-        const x = f.values[i * 5 + k]!;
-        return Number.isNaN(x) ? null : x;
-      };
-      out.push({ symbol, day: f.days[i]!, open: v(0), high: v(1), low: v(2), close: v(3), volume: v(4) });
+      const b = i * 5;
+      out.push({ symbol, day: f.days[i]!, open: orNull(f.values[b]!), high: orNull(f.values[b + 1]!), low: orNull(f.values[b + 2]!), close: orNull(f.values[b + 3]!), volume: orNull(f.values[b + 4]!) });
     }
     return out;
   }
@@ -94,11 +91,11 @@ export class CsvMarketData implements MarketData {
     // Kept in file order: validation reports out-of-order and duplicate days, so nothing is sorted away here.
     const days = rows.map((r) => (r[d!] ?? '').trim());
     const values = new Float64Array(rows.length * 5);
-    rows.forEach((r, i) => {
-      [o, h, l, c, v].forEach((k, j) => {
-        values[i * 5 + j] = k === undefined || k < 0 ? Number.NaN : (numberOrNull(r[k]) ?? Number.NaN);
-      });
-    });
+    const cols = [o, h, l, c, v].map((k) => (k === undefined || k < 0 ? -1 : k));
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      for (let j = 0; j < 5; j++) values[i * 5 + j] = cols[j]! < 0 ? Number.NaN : (numberOrNull(r[cols[j]!]) ?? Number.NaN);
+    }
     const parsed = { days, values, sorted: days.every((x, i) => i === 0 || days[i - 1]! < x) };
     this.cache.set(symbol, parsed);
     while (this.cache.size > this.cacheSymbols) this.cache.delete(this.cache.keys().next().value!);
@@ -155,3 +152,5 @@ export class CsvMarketData implements MarketData {
     return out;
   }
 }
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
