@@ -144,7 +144,7 @@ function scorePicker(m: MarketMatrix, scores: NonNullable<BacktestOptions['score
   const S = m.symbols.length;
   const index = new Map(m.symbols.map((x, i) => [x, i]));
   return (day: TradingDay, signal: number, rows: IndicatorRow[]) =>
-    topScorePicks(day, profile, rows, (symbol) => scores.values[signal * S + index.get(symbol)!]!, p, scores.model);
+    topScorePicks(day, profile, rows, (symbol) => scores.values[signal * S + index.get(symbol)!]!, p, scores.model, (symbol) => m.instruments.get(symbol)?.marketCap ?? null);
 }
 
 /** An equal-weight portfolio of every symbol with bars on consecutive days, rebalanced each day. */

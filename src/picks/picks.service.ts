@@ -121,7 +121,9 @@ export class PicksService {
 
   private picksOf(source: StrategySource, scoreOf: ScoreOf, day: TradingDay, profile: RiskProfile, rows: readonly IndicatorRow[], instruments: Map<string, Instrument>): StockPick[] {
     const p = this.config.picks.profiles[profile];
-    return scoreOf ? topScorePicks(day, profile, rows, scoreOf, p, sourceName(source)) : rankPicks(day, profile, [...rows], instruments, p);
+    return scoreOf
+      ? topScorePicks(day, profile, rows, scoreOf, p, sourceName(source), (symbol) => instruments.get(symbol)?.marketCap ?? null)
+      : rankPicks(day, profile, [...rows], instruments, p);
   }
 
   /** A strategy's score of each symbol on the signal day (null for the momentum rule, which ranks its own

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { buildPanel } from '../../models/panel.js';
+import { FEATURE_COUNT, FEATURE_INDEX } from '../../src/market/indicators.js';
 import { momentum121 } from '../../models/baseline.js';
 import { signalRuleScores } from '../../models/signal-rules.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -37,13 +38,19 @@ describe('the traded strategy', () => {
   };
   const status = async (app: App) => renderResult(await app.core.handle(viewer, 'status', []), plainMarkup);
   const storedPicks = async (app: App) => (await app.repos.picks.forDay(TRADE_DAY, app.config.trading.profile)).map((p) => ({ symbol: p.symbol, model: p.model }));
-  /** The top N symbols of day-major scores on the signal day, by score then symbol. */
+  /** The top N symbols of day-major scores on the signal day, by score then symbol, among those the traded
+   * profile allows (ATR 14 / close within its cap, market cap at its floor). */
   const topOf = async (app: App, scores: (m: Awaited<ReturnType<App['backtest']['load']>>) => Promise<Float64Array> | Float64Array) => {
     const m = await app.backtest.load();
     const d = m.days.indexOf(SIGNAL_DAY);
     const v = await scores(m);
     const S = m.symbols.length;
-    return m.symbols.map((symbol, s) => ({ symbol, v: v[d * S + s]! })).filter((x) => Number.isFinite(x.v))
+    const p = app.config.picks.profiles[app.config.trading.profile];
+    const allowed = (symbol: string, s: number) => {
+      const atr = m.features[(d * S + s) * FEATURE_COUNT + FEATURE_INDEX.atr14]!;
+      return atr / m.close[d * S + s]! <= p.maxAtrPct && (m.instruments.get(symbol)?.marketCap ?? 0) >= p.minMarketCap;
+    };
+    return m.symbols.map((symbol, s) => ({ symbol, v: v[d * S + s]!, ok: allowed(symbol, s) })).filter((x) => Number.isFinite(x.v) && x.ok)
       .sort((a, b) => b.v - a.v || a.symbol.localeCompare(b.symbol)).slice(0, app.config.picks.profiles[app.config.trading.profile].topN).map((x) => x.symbol);
   };
 

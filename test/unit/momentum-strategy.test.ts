@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../src/domain/types.js';
 import { FEATURES, type IndicatorRow } from '../../src/market/indicators.js';
 import { rankPicks } from '../../src/picks/momentum.strategy.js';
+import { topScorePicks } from '../../src/picks/score-picks.js';
 
 const profile = { topN: 2, minMarketCap: 1e9, maxAtrPct: 0.05, rsiMin: 40, rsiMax: 75, requireLongTrend: true, stopAtr: 2, targetAtr: 3, stopPct: null, targetPct: null };
 
@@ -14,9 +15,9 @@ function row(symbol: string, over: Partial<IndicatorRow> = {}): IndicatorRow {
 }
 const inst = (symbol: string, marketCap: number | null): Instrument => ({ symbol, name: symbol, sector: null, marketCap });
 
-describe('momentum + trend picks', () => {
-  const instruments = new Map(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((s) => [s, inst(s, s === 'H' ? null : 5e9)]));
+const instruments = new Map(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((s) => [s, inst(s, s === 'H' ? null : 5e9)]));
 
+describe('momentum + trend picks', () => {
   it('filters by trend, momentum, RSI band, volatility and market cap', () => {
     const rows = [
       row('A'),
@@ -42,5 +43,20 @@ describe('momentum + trend picks', () => {
     expect(picks.map((p) => [p.symbol, p.rank])).toEqual([['B', 1], ['C', 2]]);
     expect(picks[0]!.confidence).toBe(1);
     expect(picks[0]!.rationale).toContain('63-day return +30.0 %');
+  });
+});
+
+describe('top score picks (baseline, rules, models)', () => {
+  it('take the best scores among what the profile allows: ATR within its cap, market cap at its floor', () => {
+    const rows = [row('A', { atr14: 2 }), row('B', { atr14: 6 }), row('C', { atr14: 1 }), row('D', { atr14: 1.5 }), row('H', { atr14: 1 })];
+    const score: Record<string, number> = { A: 0.5, B: 0.9, C: 0.1, D: 0.3, H: 0.8 };
+    const cap = (s: string) => instruments.get(s)?.marketCap ?? null;
+    // B: ATR 6 % over the 5 % cap; H: no market cap under a 1e9 floor.
+    const picks = topScorePicks('2017-01-04', 'conservative', rows, (s) => score[s]!, profile, 'm', cap);
+    expect(picks.map((p) => [p.symbol, p.rank, p.score])).toEqual([['A', 1, 1], ['D', 2, 0.5]]);
+    expect(picks[0]!.rationale).toBe('m: score ranked 1 of 3 the conservative profile allows on the signal day.');
+    // Without a floor and with a wider cap, everything with a score is a candidate.
+    const loose = topScorePicks('2017-01-04', 'aggressive', rows, (s) => score[s]!, { ...profile, maxAtrPct: 0.1, minMarketCap: 0 }, 'm', cap);
+    expect(loose.map((p) => p.symbol)).toEqual(['B', 'H']);
   });
 });
