@@ -14,9 +14,9 @@ export function renderAlert(ev: BotEvent, m: Markup, currency: string): string {
   const e = m.escape;
   switch (ev.type) {
     case 'trade_opened':
-      return `🟢 ${m.bold('Opened')} ${m.code(ev.symbol)}: bought ${ev.qty} @ ${price(ev.price)}, stop ${price(ev.stopLoss)}, target ${price(ev.target)} (${ev.day})`;
+      return `🟢 ${m.bold('Opened')} ${m.code(ev.symbol)}: bought ${ev.qty} at the fill price ${price(ev.price)}${ev.fee === undefined ? '' : `, fee ${money(ev.fee, currency)}, cost ${money(ev.qty * ev.price + ev.fee, currency)}`}; stop ${price(ev.stopLoss)}, target ${price(ev.target)} (${ev.day})`;
     case 'trade_closed':
-      return `${ev.pnl >= 0 ? '✅' : '🔻'} ${m.bold('Closed')} ${m.code(ev.symbol)} (${ev.reason}): sold ${ev.qty} @ ${price(ev.exitPrice)}, entry ${price(ev.entryPrice)}, P&L ${signedMoney(ev.pnl, currency)} (${ev.day})`;
+      return `${ev.pnl >= 0 ? '✅' : '🔻'} ${m.bold('Closed')} ${m.code(ev.symbol)} (${ev.reason}): sold ${ev.qty} at the fill price ${price(ev.exitPrice)}; cost per share ${price(ev.entryPrice)} with the entry fee; P&L after fees ${signedMoney(ev.pnl, currency)} (${ev.day})`;
     case 'breaker_tripped':
       return `🛑 ${m.bold('Circuit breaker')} ${ev.breaker} tripped (${ev.stage}: trading ${ev.stage === 'hard' ? 'HALTED' : 'PAUSED'}) on ${ev.day}: ${breakerValue(ev.breaker, ev.value)} against the limit ${breakerValue(ev.breaker, ev.limit)}`;
     case 'order_rejected':

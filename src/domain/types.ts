@@ -220,7 +220,9 @@ export interface CurvePoint {
 }
 
 export type BotEvent =
-  | { type: 'trade_opened'; symbol: string; qty: number; price: number; stopLoss: number; target: number; day: TradingDay }
+  /** `price` is the fill price; `fee` the broker's fee for the fill (absent on alerts stored before it was added). */
+  | { type: 'trade_opened'; symbol: string; qty: number; price: number; fee?: number; stopLoss: number; target: number; day: TradingDay }
+  /** `entryPrice` is the position's cost per share including the entry fee; `exitPrice` the exit fill price; `pnl` after all fees. */
   | { type: 'trade_closed'; symbol: string; qty: number; entryPrice: number; exitPrice: number; pnl: number; reason: OrderReason; day: TradingDay }
   | { type: 'order_rejected'; symbol: string; side: OrderSide; qty: number; reason: OrderReason; why: string; day: TradingDay }
   | { type: 'breaker_tripped'; breaker: BreakerName; stage: BreakerStage; value: number; limit: number; day: TradingDay }

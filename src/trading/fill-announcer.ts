@@ -14,7 +14,7 @@ export class FillAnnouncer {
       const pos = (await this.repo.positions()).find((p) => p.symbol === order.symbol && p.openedDay === order.day);
       if (!pos) return; // closed again already: its trade_closed tells the story
       await this.alerts.raise(
-        { type: 'trade_opened', symbol: order.symbol, qty: fill.qty, price: fill.price, stopLoss: pos.stopLoss, target: pos.target, day: order.day },
+        { type: 'trade_opened', symbol: order.symbol, qty: fill.qty, price: fill.price, fee: fill.fee, stopLoss: pos.stopLoss, target: pos.target, day: order.day },
         `trade_opened:${fill.clientOrderId}`,
       );
       return;
