@@ -49,6 +49,7 @@ import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
 import { MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
+import { withTimeout } from './adapters/with-timeout.js';
 import { OllamaRationaleWriter } from './adapters/llm/ollama.rationale.js';
 import { PickRationales } from './picks/pick-rationales.js';
 import { PicksService } from './picks/picks.service.js';
@@ -391,6 +392,21 @@ async function startTaskQueue(
   return queue;
 }
 
+/** One line naming the market data provider once its probe answered, or saying what to do when it did not
+ * (offline, the recorded data); it never holds up start-up. */
+export async function announceProvider(app: Pick<App, 'config' | 'market'> & { log: Pick<Logger, 'info' | 'warn'> }): Promise<void> {
+  const md = app.config.marketData;
+  const name = md.provider === 'csv' ? `csv (recorded data in ${md.csvDir})` : md.provider === 'ccxt' ? `ccxt (${md.ccxt.exchange})` : md.provider;
+  try {
+    await withTimeout(app.market.probe(), 15_000, `${md.provider} probe`);
+    app.log.info({ provider: md.provider }, `market data: ${name}, answering`);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const hint = md.provider === 'csv' ? 'check MARKET_DATA_DIR' : 'no internet? Run on recorded data: MARKET_DATA=csv MARKET_DATA_DIR=../shared/data/sp500 npm start';
+    app.log.warn({ provider: md.provider, err: why }, `market data: ${name} did not answer (${why}); ${hint}`);
+  }
+}
+
 /** What /health checks (the transports add their own): storage, the market data provider and the broker. */
 export function healthChecks(app: Pick<App, 'repos' | 'cache' | 'market' | 'broker'>): HealthCheck[] {
   return [
@@ -481,6 +497,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   }
   const state = await app.state.get();
   log.info({ mode, state: state.status }, 'tiller started');
+  void announceProvider(app);
   return {
     http, port,
     async stop() {
