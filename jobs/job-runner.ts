@@ -1,6 +1,9 @@
 /** Runs one job for one trading day with metrics, a log line, a record in job_runs (wall time), and a
- * job_failed alert on failure. */
+ * job_failed alert on failure. The error's type decides: a TemporaryError (a provider timing out, a rate
+ * limit, a lock) is retried with a doubling delay up to `retry.attempts` in all; any other error (an
+ * OperationalError, a bug) fails the job at once with the alert. */
 import type { AlertService } from '../src/alerts/alert.service.js';
+import { isRetryable } from '../src/domain/errors.js';
 import type { TradingDay } from '../src/domain/types.js';
 import type { Logger } from '../src/logger.js';
 import type { Clock } from '../src/ports/clock.port.js';
@@ -14,13 +17,33 @@ export interface JobRunnerDeps {
   clock: Clock;
   /** Where each run is recorded (for /jobs). */
   runs: JobRunRepository;
+  /** Attempts in all for a TemporaryError, and the delay before the first retry (doubling); none: no retry. */
+  retry?: { attempts: number; delayMs: number };
+}
+
+/** The handler run until it succeeds, fails for good, or has used its attempts on temporary errors. */
+async function withRetries(deps: JobRunnerDeps, name: JobName, day: TradingDay, run: () => Promise<unknown>): Promise<unknown> {
+  const attempts = Math.max(1, deps.retry?.attempts ?? 1);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= attempts) {
+        if (attempt > 1 && err instanceof Error) err.message = `${err.message} (after ${attempt} attempts)`;
+        throw err;
+      }
+      const delay = (deps.retry?.delayMs ?? 0) * 2 ** (attempt - 1);
+      deps.log.warn({ job: name, day, attempt, retryInMs: delay, err: (err as Error).message }, 'job failed with a temporary error; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 export async function runJob(deps: JobRunnerDeps, name: JobName, day: TradingDay, handler: JobHandler, trigger: string): Promise<unknown> {
   const end = jobDuration.startTimer({ job: name });
   const runId = await deps.runs.start(name, day, trigger, new Date());
   try {
-    const result = await handler(day, trigger);
+    const result = await withRetries(deps, name, day, () => handler(day, trigger));
     await deps.runs.finish(runId, 'success', null, new Date());
     jobRunsTotal.inc({ job: name, outcome: 'success' });
     jobLastSuccess.set({ job: name }, Date.now() / 1000);

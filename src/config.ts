@@ -197,6 +197,10 @@ const fileSchema = z.object({
     report: cronSchema,
     train: cronSchema,
   }),
+  jobs: z.object({
+    /** A job failing with a temporary error is tried this many times in all, the delay doubling. */
+    retry: z.object({ attempts: z.number().int().min(1).max(10), delayMs: z.number().int().nonnegative() }),
+  }),
   chat: z.object({
     confirmTtlSeconds: z.number().int().positive(),
     alertPollMs: z.number().int().positive(),
@@ -247,7 +251,8 @@ const apiTokens = z
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().default('127.0.0.1'),
+  METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_~.-]{24,256}$/, '24 to 256 URL-safe characters').optional(),
   TILLER_VAR_DIR: z.string().default('./var'),
   TILLER_MARKET: z.string().regex(/^[a-z0-9-]+$/).optional(),
   TILLER_CONFIG: z.string().optional(),
@@ -330,7 +335,9 @@ export interface DiscordConfig {
 
 /** The whole, validated, frozen configuration of one Tiller process. */
 export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading' | 'api'> {
-  readonly http: { readonly port: number; readonly host: string };
+  /** The HTTP server: its port and bind address (loopback unless HOST opens it), and the bearer token /metrics
+   * asks for when set. */
+  readonly http: { readonly port: number; readonly host: string; readonly metricsToken: string | undefined };
   /** The REST API under /api: on only when `API_TOKENS` names at least one client. */
   readonly api: FileConfig['api'] & { readonly tokens: readonly ApiToken[] };
   /** The local LLM server for pick rationales (`OLLAMA_HOST`); undefined: the template rationales only. */
@@ -480,7 +487,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
 
   const config: AppConfig = {
     ...file,
-    http: { port: env.PORT, host: env.HOST },
+    http: { port: env.PORT, host: env.HOST, metricsToken: env.METRICS_TOKEN },
     api: { ...file.api, tokens: env.API_TOKENS },
     ollamaHost: env.OLLAMA_HOST,
     varDir: path.resolve(env.TILLER_VAR_DIR),
@@ -519,6 +526,7 @@ export function redactConfig(config: AppConfig): unknown {
     api: { ...config.api, tokens: config.api.tokens.map((t) => ({ name: t.name, role: t.role, token: '***' })) },
     redisUrl: hideUrl(config.redisUrl),
     ollamaHost: hideUrl(config.ollamaHost),
+    http: { ...config.http, metricsToken: config.http.metricsToken ? '***' : undefined },
     discord: config.discord ? { ...config.discord, token: '***' } : undefined,
     telegram: config.telegram ? { ...config.telegram, token: '***', webhook: config.telegram.webhook ? { ...config.telegram.webhook, secret: '***' } : undefined } : undefined,
     marketData: { ...config.marketData, alpacaSecretKey: config.marketData.alpacaSecretKey ? '***' : undefined },

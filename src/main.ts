@@ -301,7 +301,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     },
   });
 
-  const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns };
+  const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns, retry: config.jobs.retry };
   const chatJobs = new Set<Promise<unknown>>();
   const jobs: JobControl = {
     names: JOB_NAMES,
@@ -458,7 +458,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     const api = config.api.tokens.length > 0
       ? { core: app.core, tokens: new ApiTokens(config.api.tokens), config, version: TILLER_VERSION, log }
       : undefined;
-    http = buildHttpServer(checks, hook ? [hook] : [], api);
+    http = buildHttpServer(checks, hook ? [hook] : [], api, config.http.metricsToken);
     await http.listen({ port: config.http.port, host: config.http.host });
     port = (http.server.address() as AddressInfo).port;
     log.info({ port, api: api ? `on at /api (${config.api.tokens.length} client(s); /api/openapi.json)` : 'off (no API_TOKENS)' }, 'http listening');

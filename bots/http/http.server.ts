@@ -1,5 +1,6 @@
 /** The HTTP server (fastify): GET /health (200, or 503 naming what is down), GET /metrics, and the routes
  * transports serve (the Telegram webhook). */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registry } from '../../monitoring/metrics.js';
@@ -38,7 +39,7 @@ export interface RawPostRoute {
 }
 
 /** The server with /health, /metrics, the transports' routes and, when `api` is given, the REST API. */
-export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = [], api?: ApiDeps): FastifyInstance {
+export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = [], api?: ApiDeps, metricsToken?: string): FastifyInstance {
   // Unknown query or body fields are refused (400), not silently dropped: a misspelt filter must not look
   // like an answer to the question asked.
   const app = Fastify({ logger: false, bodyLimit: 1_048_576, ajv: { customOptions: { removeAdditional: false } } });
@@ -59,7 +60,14 @@ export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = [
     };
     return reply.code(down.length === 0 ? 200 : 503).send(body);
   });
-  app.get('/metrics', async (_req, reply) => {
+  const metricsDigest = metricsToken ? createHash('sha256').update(metricsToken).digest() : null;
+  app.get('/metrics', async (req, reply) => {
+    if (metricsDigest) {
+      const given = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(given).digest(), metricsDigest)) {
+        return reply.code(401).header('www-authenticate', 'Bearer').send('a bearer token is required (METRICS_TOKEN)\n');
+      }
+    }
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
   return app;
