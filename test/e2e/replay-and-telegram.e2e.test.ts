@@ -106,8 +106,6 @@ describe('replay and Telegram, end to end', () => {
       const r = await fetch(`http://127.0.0.1:${port}/health`);
       return r.status === 200 ? true : undefined;
     }, 60_000, '/health 200');
-    // One line names the market data provider once it answered.
-    await eventually(() => (proc!.stderr().includes('"msg":"market data: csv (recorded data in ') ? true : undefined), 30_000, 'the provider line');
 
     const positions = (await sql.query<{ symbol: string; qty: number }>('select p.symbol, p.qty from positions p order by symbol')).rows;
     const cash = (await sql.query<{ cash: number }>('select cash from account')).rows[0]!.cash;
