@@ -31,8 +31,10 @@ export function isCalendarDay(day: string): boolean {
 /** Why this row cannot be stored, or null when it is valid. */
 export function rejectReason(r: RawCandle): string | null {
   if (!isCalendarDay(r.day)) return `invalid date "${r.day}" (not a calendar day)`;
-  const missing = (['open', 'high', 'low', 'close', 'volume'] as const).filter((k) => !isNum(r[k]));
-  if (missing.length > 0) return `empty or non-numeric field: ${missing.join(', ')}`;
+  if (!(isNum(r.open) && isNum(r.high) && isNum(r.low) && isNum(r.close) && isNum(r.volume))) {
+    const missing = (['open', 'high', 'low', 'close', 'volume'] as const).filter((k) => !isNum(r[k]));
+    return `empty or non-numeric field: ${missing.join(', ')}`;
+  }
   const { open, high, low, close, volume } = r as Candle;
   if (open <= 0 || high <= 0 || low <= 0 || close <= 0) return 'non-positive price';
   if (volume < 0) return 'negative volume';
@@ -64,7 +66,8 @@ export function validateCandles(rows: RawCandle[], prevClose: number | null = nu
   let lastDay = '';
   let lastClose = prevClose;
   const plain = rows.map((r) => rejectReason(r));
-  for (const [i, raw] of rows.entries()) {
+  for (let i = 0; i < rows.length; i++) {
+    const raw = rows[i]!;
     const reason = plain[i];
     if (reason) {
       rejected.push({ raw, reason });
