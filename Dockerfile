@@ -17,6 +17,8 @@ COPY tsconfig.json ./
 RUN mkdir -p /app/var && chown -R node:node /app/var
 USER node
 EXPOSE 8080
+# Outside a container Tiller binds to 127.0.0.1; inside one it must listen on every interface to be reached.
+ENV HOST=0.0.0.0
 # node with the tsx loader in-process (not through npm), so SIGTERM reaches Tiller's graceful shutdown.
 ENTRYPOINT ["node", "--import", "tsx", "src/cli.ts"]
 CMD ["start"]
