@@ -3,7 +3,8 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ProgressFn } from './pipeline/pipeline.service.js';
-import { loadConfig, type AppConfig } from './config.js';
+import { stringify as toYaml } from 'yaml';
+import { loadConfig, redactConfig, type AppConfig } from './config.js';
 import { instantAt, tradingDayOf } from './market/market-time.js';
 import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
@@ -88,6 +89,7 @@ async function serve(mode: 'start' | 'bot' | 'worker'): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  log.debug({ config: redactConfig(config) }, 'configuration');
   started = (async () => {
     app = await createApp(config, { log });
     proc = await startProcess(app, mode);
@@ -103,6 +105,8 @@ program.command('start').description('all in one: HTTP API, chat bots and the jo
 program.command('worker').description('the job scheduler only (run several to share the work)').action(() => serve('worker'));
 program.command('bot').description('chat bots and the HTTP API only').action(() => serve('bot'));
 program.command('migrate').description('apply database migrations and exit').action(() => withApp(undefined, async () => undefined));
+program.command('config').description('print the configuration in effect (defaults, market profile, your file, .env and environment), secrets, keys and ids masked')
+  .action(() => void process.stdout.write(toYaml(redactConfig(loadConfig()))));
 program
   .command('run')
   .description(`run one job now: ${JOB_NAMES.join(', ')}`)

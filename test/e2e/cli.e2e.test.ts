@@ -22,6 +22,14 @@ describe('tiller CLI', () => {
     for (const cmd of ['start', 'worker', 'bot', 'run [options] <job>', 'replay [options]', 'migrate']) expect(r.stdout).toContain(cmd);
   });
 
+  it('`config` prints the configuration in effect with every secret, key and id masked', () => {
+    const r = spawnSync(process.execPath, [BIN, 'config'], { cwd: tmpdir(), encoding: 'utf8', env: childEnv({ TILLER_MARKET: 'nse', TELEGRAM_BOT_TOKEN: '9:tgsecret', TELEGRAM_ADMINS: '424242', ALPACA_SECRET_KEY: 'alpsecret' }) });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('timezone: Asia/Kolkata');
+    expect(r.stdout).toMatch(/admins:\n\s+- "\*\*\*"/);
+    for (const v of ['tgsecret', '424242', 'alpsecret']) expect(r.stdout).not.toContain(v);
+  });
+
   it('says what is wrong with bad input, naming the key or the argument', () => {
     const job = spawnSync(process.execPath, [BIN, 'run', 'nosuchjob'], { encoding: 'utf8', env: childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR }) });
     expect(job.status).toBe(2);

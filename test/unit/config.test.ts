@@ -49,10 +49,26 @@ describe('config', () => {
     expect(c.picks.profiles.conservative.topN).toBe(5); // untouched keys keep their defaults
   });
 
-  it('redacts secrets', () => {
-    const c = load({ TELEGRAM_BOT_TOKEN: '1:supersecret', DATABASE_URL: 'postgres://u:pw@db:5432/x' });
-    const text = JSON.stringify(redactConfig(c));
-    expect(text).not.toContain('supersecret');
-    expect(text).not.toContain(':pw@');
+  it('redacts every secret, key and id, wherever it sits', () => {
+    const secrets = {
+      TELEGRAM_BOT_TOKEN: '1:supersecret', DATABASE_URL: 'postgres://u:pw@db:5432/x', REDIS_URL: 'redis://:redispw@r:6379',
+      TELEGRAM_ADMINS: '111111', TELEGRAM_OPERATORS: '222222', TELEGRAM_VIEWERS: '333333', TELEGRAM_ALERT_CHATS: '-444444',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/hook', TELEGRAM_WEBHOOK_SECRET: 'hooksecret-hooksecret',
+      DISCORD_BOT_TOKEN: 'discordsecret', DISCORD_APPLICATION_ID: '555555', DISCORD_GUILD_ID: '666666', DISCORD_ADMINS: '777777',
+      DISCORD_ADMIN_ROLES: '888888', DISCORD_ALERT_CHANNELS: '999999',
+      ALPACA_KEY_ID: 'alpacakeyid', ALPACA_SECRET_KEY: 'alpacasecret', CCXT_API_KEY: 'ccxtkey', CCXT_SECRET: 'ccxtsecret', CCXT_PASSWORD: 'ccxtpass',
+      KITE_API_KEY: 'kitekey', KITE_ACCESS_TOKEN: 'kitetoken', METRICS_TOKEN: 'm'.repeat(30), API_TOKENS: `grafana:viewer:${'t'.repeat(30)}`,
+      OLLAMA_HOST: 'http://llm:llmpw@ollama:11434',
+    };
+    const text = JSON.stringify(redactConfig(load(secrets)));
+    for (const v of ['supersecret', ':pw@', 'redispw', '111111', '222222', '333333', '444444', 'hooksecret', 'discordsecret', '555555', '666666', '777777', '888888', '999999',
+      'alpacakeyid', 'alpacasecret', 'ccxtkey', 'ccxtsecret', 'ccxtpass', 'kitekey', 'kitetoken', 'mmmmmmmmmm', 'tttttttttt', 'llmpw']) {
+      expect(text, v).not.toContain(v);
+    }
+    // What is not secret stays readable: the shape, the client's name, the hosts.
+    expect(text).toContain('"admins":["***"]');
+    expect(text).toContain('"name":"grafana"');
+    expect(text).toContain('postgres://***@db:5432/x');
+    expect(text).toContain('"timezone":"America/New_York"');
   });
 });
