@@ -26,6 +26,7 @@ import { exitOnBar, initialLevels, trailAfter } from '../trading/exits.js';
 import { entryEffect, exitEffect } from '../trading/fill-booking.js';
 import { clientOrderId } from '../trading/order-executor.js';
 import { paperFill } from '../trading/paper-fill.js';
+import { drawdownFromPeak } from '../trading/performance.js';
 import type { RiskLimits } from '../trading/risk-limits.js';
 import { sizePosition } from '../trading/sizing.js';
 import { weekStart } from '../trading/trade-cycle.js';
@@ -119,6 +120,8 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
   const positions = new Map<string, Position>();
   const run: BacktestRun = { days: [], orders: [], fills: [], trades: [], signals: [], trips: [], openPositions: [], startingCash: t.startingCash };
   let state: { status: 'RUNNING' | 'PAUSED' | 'HALTED'; byBreaker: boolean } = { status: 'RUNNING', byBreaker: false };
+  /** The highest end-of-day equity so far (the snapshots' drawdown is measured from it). */
+  let peakEquity = -Infinity;
   const tripped = new Map<BreakerName, { stage: BreakerStage; day: TradingDay }>();
   const clearances = new Map<BreakerName, Clearance>();
   let lastEntryAt: Date | null = null;
@@ -337,8 +340,8 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
       if (tr.highWater !== current.highWater || tr.stopLoss !== current.stopLoss) positions.set(current.symbol, { ...current, stopLoss: tr.stopLoss, highWater: tr.highWater });
     }
     const v = value(d, true);
-    const peak = Math.max(...run.days.map((x) => x.equity), v.equity);
-    const drawdown = peak > 0 ? Math.round((1 - v.equity / peak) * 10_000) / 10_000 : 0;
+    peakEquity = Math.max(peakEquity, v.equity);
+    const drawdown = Math.round(drawdownFromPeak(v.equity, peakEquity) * 10_000) / 10_000;
     // The day's snapshot is the closing valuation; a hard trip after it closes positions on top, as live.
     run.days.push({ day, cash: v.cash, equity: v.equity, exposure: v.exposure, drawdown, positions: v.positions.length, state: state.status });
     tripCrossed(d, v.equity, close, true);

@@ -3,6 +3,7 @@
  * Sharpe and Sortino with a zero risk-free rate, sample standard deviation (n − 1); drawdown from the running
  * peak of equity; alpha and beta by least squares of daily returns on the benchmark's (alpha annualised). */
 import type { ClosedTrade } from '../domain/types.js';
+import { drawdownStats } from '../trading/performance.js';
 
 /** One end-of-day point of an equity curve. */
 export interface EquityPoint {
@@ -62,24 +63,9 @@ function sampleStd(x: readonly number[]): number {
   return Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (x.length - 1));
 }
 
-/** Largest fall from a running peak, and the longest time spent below a peak (in steps). */
-export function drawdown(values: readonly number[]): { max: number; longest: number } {
-  let peak = -Infinity;
-  let max = 0;
-  let longest = 0;
-  let since = 0;
-  for (const v of values) {
-    if (v >= peak) {
-      peak = v;
-      since = 0;
-    } else {
-      since++;
-      max = Math.max(max, 1 - v / peak);
-    }
-    longest = Math.max(longest, since);
-  }
-  return { max, longest };
-}
+/** Largest fall from a running peak, and the longest time spent below a peak (in steps): the live reports'
+ * definition (src/trading/performance.ts). */
+export const drawdown = drawdownStats;
 
 /** Longest runs of winning (pnl > 0) and losing (pnl <= 0) trades, in closing order. */
 export function streaks(pnls: readonly number[]): { wins: number; losses: number } {

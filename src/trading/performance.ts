@@ -46,15 +46,34 @@ export function sharpeRatio(returns: readonly number[], periodsPerYear: number):
   return sd > 1e-12 ? (mean / sd) * Math.sqrt(periodsPerYear) : null;
 }
 
+/** The one definition of drawdown everywhere (reports, /performance, snapshots, backtests, shadow
+ * portfolios): the fall of equity from its running peak, as a fraction of the peak (0 at a new peak). */
+export function drawdownFromPeak(equity: number, peak: number): number {
+  return peak > 0 && equity < peak ? 1 - equity / peak : 0;
+}
+
+/** Largest drawdown of an equity curve (its max drawdown), and the longest run of steps spent below a peak. */
+export function drawdownStats(equity: readonly number[]): { max: number; longest: number } {
+  let peak = -Infinity;
+  let max = 0;
+  let longest = 0;
+  let since = 0;
+  for (const e of equity) {
+    if (e >= peak) {
+      peak = e;
+      since = 0;
+    } else {
+      since++;
+      max = Math.max(max, drawdownFromPeak(e, peak));
+    }
+    longest = Math.max(longest, since);
+  }
+  return { max, longest };
+}
+
 /** Largest peak-to-trough fall of an equity curve, as a fraction. */
 export function maxDrawdown(equity: readonly number[]): number {
-  let peak = -Infinity;
-  let worst = 0;
-  for (const e of equity) {
-    peak = Math.max(peak, e);
-    if (peak > 0) worst = Math.max(worst, 1 - e / peak);
-  }
-  return worst;
+  return drawdownStats(equity).max;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Valuation of the account: cash plus open positions at current prices. */
 import { notional, roundMoney } from '../domain/money.js';
+import { drawdownFromPeak } from './performance.js';
 import type { Position, TradingDay, PortfolioSnapshot } from '../domain/types.js';
 import type { PriceSource } from '../market/price-source.js';
 import type { TradingRepository } from '../ports/repositories.port.js';
@@ -45,7 +46,7 @@ export class Portfolio {
     const snap: PortfolioSnapshot = {
       day, cash: v.cash, equity: v.equity, exposure: v.exposure, realizedPnl: roundMoney(realizedToday),
       unrealizedPnl: roundMoney(v.positions.reduce((s, p) => s + p.unrealizedPnl, 0)),
-      drawdown: peak > 0 ? Math.round((1 - v.equity / peak) * 10_000) / 10_000 : 0,
+      drawdown: Math.round(drawdownFromPeak(v.equity, peak) * 10_000) / 10_000,
     };
     await this.repo.upsertSnapshot(snap);
     return snap;
