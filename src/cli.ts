@@ -65,7 +65,8 @@ let oneShot = true;
 async function serve(mode: 'start' | 'bot' | 'worker'): Promise<void> {
   oneShot = false;
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  // Beside the console chat (same terminal) log lines are written for a person, not as JSON.
+  const log = createLogger(config.logLevel, process.stderr, { readable: config.consoleChat && mode !== 'worker' });
   let app: App | null = null;
   let proc: RunningProcess | null = null;
   // Handlers go in first: a signal during start-up waits for start-up to finish, then shuts down cleanly.
