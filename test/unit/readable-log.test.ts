@@ -18,6 +18,6 @@ describe('readable log lines', () => {
     const log = createLogger('info', sink, { readable: true });
     log.info({ token: 'supersecret', port: 8080 }, 'http listening');
     log.debug('not shown at info');
-    expect(out).toMatch(/^\d\d:\d\d:\d\d INFO  http listening {2}token=\*\*\* port=8080\n$/);
+    expect(out).toMatch(/^\d\d:\d\d:\d\d INFO {2}http listening {2}token=\*\*\* port=8080\n$/);
   });
 });
