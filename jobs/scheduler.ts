@@ -1,6 +1,7 @@
 /** The Agenda scheduler on PostgreSQL: one repeating job per entry of the schedule table (config), in the
  * market's time zone. Several workers share the table through row locks; a crashed worker's lock expires
- * after `lockLifetime`. */
+ * after `lockLifetime`. A job asked for now (chat `/run`, the API) is queued on the same table, so the same
+ * locks apply; whichever started scheduler takes it (a process that only queues never starts its own). */
 import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type pg from 'pg';
@@ -8,6 +9,12 @@ import type { AppConfig } from '../src/config.js';
 import { tradingDayOf } from '../src/market/market-time.js';
 import { JOB_NAMES, type JobHandler, type JobName } from './daily-jobs.js';
 import { runJob, type JobRunnerDeps } from './job-runner.js';
+
+/** What a job queued for now carries: the trading day it runs for and who asked (for /jobs and the log). */
+export interface QueuedRun {
+  day: string;
+  trigger: string;
+}
 
 export interface SchedulerOptions {
   schedule: AppConfig['schedule'];
@@ -33,9 +40,10 @@ export class Scheduler {
       maxConcurrency: 2,
     });
     for (const name of JOB_NAMES) {
-      this.agenda.define(name, async () => {
-        const day = tradingDayOf(this.deps.clock.now(), this.opts.timezone);
-        await runJob(this.deps, name, day, this.handlers[name], 'schedule');
+      this.agenda.define(name, async (job: { attrs: { data?: unknown } }) => {
+        const asked = (job.attrs.data ?? {}) as Partial<QueuedRun>;
+        const day = asked.day ?? tradingDayOf(this.deps.clock.now(), this.opts.timezone);
+        await runJob(this.deps, name, day, this.handlers[name], asked.trigger ?? 'schedule');
       }, { concurrency: 1 });
     }
   }
@@ -47,9 +55,10 @@ export class Scheduler {
     }
   }
 
-  /** Queue one job to run now through Agenda (any worker may take it). */
-  async triggerNow(name: JobName): Promise<void> {
-    await this.agenda.now(name);
+  /** Queue one job to run now through Agenda (any started scheduler may take it), for `run.day` when given. */
+  async triggerNow(name: JobName, run?: QueuedRun): Promise<void> {
+    await this.agenda.ready;
+    await this.agenda.now(name, run);
   }
 
   /** Stop taking jobs; running jobs' locks are released so another worker can pick them up. The backend

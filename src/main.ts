@@ -302,16 +302,16 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   });
 
   const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns, retry: config.jobs.retry };
-  const chatJobs = new Set<Promise<unknown>>();
+  // Jobs asked for now go through Agenda, so its locks apply: a worker (or `start`) runs them, once.
+  let jobQueue: Scheduler | null = null;
   const jobs: JobControl = {
     names: JOB_NAMES,
     schedule: config.schedule,
     async trigger(name, by) {
       const day = tradingDayOf(clock.now(), config.market.timezone);
-      // A failure is recorded and alerted by runJob; the chat only hears that the job started.
-      const run = runJob(jobDeps, name as JobName, day, handlers[name as JobName], by).catch(() => undefined);
-      chatJobs.add(run);
-      void run.finally(() => chatJobs.delete(run));
+      jobQueue ??= new Scheduler(db.pool, handlers, jobDeps, { schedule: config.schedule, timezone: config.market.timezone });
+      // A failure is recorded and alerted by runJob where it runs; the chat only hears that it was queued.
+      await jobQueue.triggerNow(name as JobName, { day, trigger: by });
       return { day };
     },
   };
@@ -362,7 +362,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     },
     jobDeps,
     async close() {
-      await Promise.all([...chatJobs]); // jobs started from chat finish before the database closes
+      await jobQueue?.stop(); // the queue's Agenda connection, before the pool closes
       await dispatcher.stop();
       await cache.close();
       await bus.close();

@@ -14,7 +14,7 @@ export interface JobControl {
   readonly names: readonly string[];
   /** Cron entry of each job, in the market's time zone. */
   readonly schedule: Readonly<Record<string, string>>;
-  /** Start a job now for today's trading day; resolves once it has started (the run goes on). */
+  /** Queue a job now for today's trading day (Agenda: a started scheduler runs it); resolves once queued. */
   trigger(name: string, by: string): Promise<{ day: TradingDay }>;
 }
 

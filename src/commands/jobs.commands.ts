@@ -16,8 +16,9 @@ export function jobsCommand(s: CommandServices): CommandDefinition {
   };
 }
 
-/** /run JOB: start one daily job now for today's trading day (operator). It runs on in the background; its
- * end shows in /jobs, and a failure raises the usual job_failed alert. */
+/** /run JOB: queue one daily job now for today's trading day (operator), through Agenda: a started scheduler
+ * (`start` or a `worker`) runs it under Agenda's locks; its end shows in /jobs, and a failure raises the usual
+ * job_failed alert. */
 export function runCommand(s: CommandServices): CommandDefinition {
   const check = (args: string[]): string => {
     const job = args[0]?.toLowerCase();

@@ -6,7 +6,7 @@ import { plainMarkup } from '../../bots/shared/markup.js';
 import { loadConfig } from '../../src/config.js';
 import type { Actor, JobsResult } from '../../src/commands/command.types.js';
 import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
+import { createApp, startProcess, type App } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { eventually, SP500_DIR } from '../helpers/tiller-process.js';
@@ -60,14 +60,24 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
     expect(await app.core.handle({ ...operator, chatId: '2' }, 'alerts', ['job_failed', 'on'])).toEqual({ kind: 'error', message: 'This chat (2) is not an alert chat; add it to the alert chats in config first.' });
   });
 
-  it('/run starts a job for an operator (not a viewer); /jobs shows its schedule and how it ended', async () => {
+  it('/run queues a job through Agenda for an operator (not a viewer); a worker runs it; /jobs shows its schedule and how it ended', async () => {
     expect(await app.core.handle(viewer, 'run', ['report'])).toEqual({ kind: 'refused', reason: '/run needs the operator role; you are viewer.' });
     expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of pipeline, picks, trade, monitor, report, train' });
     expect(await app.core.handle(operator, 'run', ['report'])).toEqual({ kind: 'job_started', job: 'report', day: '2017-03-01' });
-    const jobs = await eventually(async () => {
-      const r = (await app.core.handle(viewer, 'jobs', [])) as JobsResult;
-      return r.jobs.find((j) => j.name === 'report')?.last?.finishedAt ? r : undefined;
-    }, 10_000, 'the report run to finish');
+    // Queued in Agenda's table: nothing runs it until a scheduler is started.
+    const queued = await app.db.pool.query("select count(*)::int as n from agenda_jobs where name = 'report' and data->>'trigger' = 'chat:telegram:2'");
+    expect(queued.rows[0].n).toBe(1);
+    expect((await app.repos.jobRuns.latest()).find((r) => r.job === 'report')).toBeUndefined();
+    const worker = await startProcess(app, 'worker');
+    let jobs: JobsResult;
+    try {
+      jobs = await eventually(async () => {
+        const r = (await app.core.handle(viewer, 'jobs', [])) as JobsResult;
+        return r.jobs.find((j) => j.name === 'report')?.last?.finishedAt ? r : undefined;
+      }, 30_000, 'the report run to finish');
+    } finally {
+      await worker.stop();
+    }
     expect(jobs.timezone).toBe('America/New_York');
     expect(jobs.jobs.map((j) => [j.name, j.schedule])).toEqual([
       ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'], ['train', '0 6 * * 6'],

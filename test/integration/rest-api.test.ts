@@ -57,6 +57,7 @@ describe('REST API', () => {
     const loaded = loadConfig({ env, dotenvDir: null });
     config = { ...loaded, marketData: { ...loaded.marketData, universe: UNIVERSE, historyDays: 1100 } };
     ({ app, base } = await start(config));
+    procs.push(await startProcess(app, 'worker')); // takes the jobs the API queues
     await app.handlers.pipeline(TRADE_DAY, 'test');
     await app.handlers.picks(TRADE_DAY, 'test');
     await app.handlers.trade(TRADE_DAY, 'test');
