@@ -252,6 +252,7 @@ const apiTokens = z
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_~.-]{24,256}$/, '24 to 256 URL-safe characters').optional(),
   TILLER_VAR_DIR: z.string().default('./var'),
   TILLER_MARKET: z.string().regex(/^[a-z0-9-]+$/).optional(),
@@ -337,7 +338,7 @@ export interface DiscordConfig {
 export interface AppConfig extends Omit<FileConfig, 'marketData' | 'trading' | 'api'> {
   /** The HTTP server: its port and bind address (loopback unless HOST opens it), and the bearer token /metrics
    * asks for when set. */
-  readonly http: { readonly port: number; readonly host: string; readonly metricsToken: string | undefined };
+  readonly http: { readonly port: number; readonly host: string; readonly metricsToken: string | undefined; readonly workerPort: number | undefined };
   /** The REST API under /api: on only when `API_TOKENS` names at least one client. */
   readonly api: FileConfig['api'] & { readonly tokens: readonly ApiToken[] };
   /** The local LLM server for pick rationales (`OLLAMA_HOST`); undefined: the template rationales only. */
@@ -487,7 +488,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
 
   const config: AppConfig = {
     ...file,
-    http: { port: env.PORT, host: env.HOST, metricsToken: env.METRICS_TOKEN },
+    http: { port: env.PORT, host: env.HOST, metricsToken: env.METRICS_TOKEN, workerPort: env.WORKER_PORT },
     api: { ...file.api, tokens: env.API_TOKENS },
     ollamaHost: env.OLLAMA_HOST,
     varDir: path.resolve(env.TILLER_VAR_DIR),

@@ -478,6 +478,14 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
       stops.push(() => consoleBot.stop());
     }
   }
+  if (mode === 'worker' && config.http.workerPort !== undefined) {
+    // A worker runs the jobs, so their metrics live here: it serves /health and /metrics on a port of its own.
+    http = buildHttpServer(healthChecks(app), [], undefined, config.http.metricsToken);
+    await http.listen({ port: config.http.workerPort, host: config.http.host });
+    port = (http.server.address() as AddressInfo).port;
+    log.info({ port }, 'worker metrics listening');
+    stops.push(() => http?.close());
+  }
   if (mode !== 'bot') {
     // Reconcile with the broker before the scheduler may trade. A broker that does not answer now is logged
     // and alerted; the trade and monitor jobs reconcile again before they place anything.
