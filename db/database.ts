@@ -19,6 +19,10 @@ export function openDatabase(connectionString: string, max = 10): DbHandle {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000, options: '-c jit=off' });
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // A client lent out by the pool has no 'error' listener: if the server goes away mid-query, pg emits 'error'
+  // on it besides failing the query, and an unheard 'error' would end the process. The query's rejection is
+  // what callers handle (the chats answer "database unavailable"); the event itself needs no action.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, close: () => db.destroy() };
 }

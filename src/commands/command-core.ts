@@ -1,7 +1,7 @@
 /** The command core: resolves a command, checks the role, asks for confirmation of dangerous commands,
  * runs it, audits every call (allowed or refused) and meters it. Transports only parse and render. */
 import { randomBytes } from 'node:crypto';
-import { NotFoundError, UserError } from '../domain/errors.js';
+import { isDatabaseUnavailable, NotFoundError, UserError } from '../domain/errors.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { AuditRepository } from '../ports/repositories.port.js';
@@ -132,6 +132,10 @@ export class CommandCore {
     } catch (err) {
       if (err instanceof NotFoundError) return { kind: 'error', message: err.message, cause: 'not_found' };
       if (err instanceof UserError) return { kind: 'error', message: err.message };
+      if (isDatabaseUnavailable(err)) {
+        this.log.error({ err, command: cmd.name }, 'command failed: the database is unavailable');
+        return { kind: 'error', message: 'The database is unavailable right now. Tiller keeps running and will answer again once it is back.', cause: 'unavailable' };
+      }
       this.log.error({ err, command: cmd.name }, 'command failed');
       return { kind: 'error', message: `/${cmd.name} failed because of an internal error; it has been logged.`, cause: 'internal' };
     }
@@ -145,10 +149,13 @@ export class CommandCore {
     commandsTotal.inc({ command: label, transport: actor.transport, outcome });
     commandDuration.observe({ command: label }, (performance.now() - started) / 1000);
     const detail = result.kind === 'refused' ? result.reason : result.kind === 'error' ? result.message : result.kind;
-    await this.audit.record({
-      at: this.clock.now(), transport: actor.transport, userId: actor.userId, chatId: actor.chatId, command,
-      args: args.join(' '), role, outcome, detail,
-    });
+    const entry = { at: this.clock.now(), transport: actor.transport, userId: actor.userId, chatId: actor.chatId, command, args: args.join(' '), role, outcome, detail };
+    try {
+      await this.audit.record(entry);
+    } catch (err) {
+      // The database is down (or the write failed): the call is still answered, and the entry goes to the log.
+      this.log.error({ err, audit: entry }, 'audit entry not stored');
+    }
   }
 }
 

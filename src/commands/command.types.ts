@@ -129,7 +129,7 @@ export type CommandResult =
   | { kind: 'cancelled'; command: string }
   | { kind: 'refused'; reason: string }
   /** `cause` tells an API why: bad input (absent), something asked for that does not exist, or a fault of ours. */
-  | { kind: 'error'; message: string; cause?: 'not_found' | 'internal' };
+  | { kind: 'error'; message: string; cause?: 'not_found' | 'internal' | 'unavailable' };
 
 /** What a command's body gets. `role` is null only for a public command called by someone without one. */
 export interface CommandInput {

@@ -30,6 +30,21 @@ export class OperationalError extends TillerError {}
 /** Invalid configuration: start-up stops with this message. */
 export class ConfigError extends TillerError {}
 
+/** Node's codes for a connection that failed or broke, and PostgreSQL's SQLSTATEs for a server that is
+ * shutting down, starting, or whose connection failed (class 08 and 57P0x). */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/** True when an error says the database cannot be reached (down, restarting, connection lost), as opposed to
+ * a query that failed: the caller answers "unavailable" and carries on; the pool reconnects when it is back. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true; // AggregateError (IPv4 and IPv6 both refused)
+  const m = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(m);
+}
+
 /** True when retrying could help. */
 export function isRetryable(err: unknown): boolean {
   return err instanceof TemporaryError;

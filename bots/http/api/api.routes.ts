@@ -150,7 +150,7 @@ function routes(maxPage: number): AnyRoute[] {
   ];
 }
 
-const ERRORS = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 429: errorBody, 500: errorBody };
+const ERRORS = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 429: errorBody, 500: errorBody, 503: errorBody };
 
 /** Register the API under /api on `app` (it loads with the server: `ready()` or `listen()`). */
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
@@ -215,7 +215,7 @@ function answer(reply: FastifyReply, r: CommandResult, route: AnyRoute, req: { q
     return reply.code(403).send({ error: r.reason });
   }
   if (r.kind === 'error') {
-    const code = r.cause === 'internal' ? 500 : r.cause === 'not_found' ? 404 : 400;
+    const code = r.cause === 'internal' ? 500 : r.cause === 'not_found' ? 404 : r.cause === 'unavailable' ? 503 : 400;
     return reply.code(code).send({ error: r.message });
   }
   if (r.kind !== route.kind) {
