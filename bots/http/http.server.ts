@@ -1,9 +1,9 @@
 /** The HTTP server (fastify): GET /health (200, or 503 naming what is down), GET /metrics, and the routes
  * transports serve (the Telegram webhook). */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registry } from '../../monitoring/metrics.js';
+import { ApiTokens } from './api/api-tokens.js';
 import { registerApi, type ApiDeps } from './api/api.routes.js';
 
 /** A named check for /health; rejects when the part is down. */
@@ -60,13 +60,11 @@ export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = [
     };
     return reply.code(down.length === 0 ? 200 : 503).send(body);
   });
-  const metricsDigest = metricsToken ? createHash('sha256').update(metricsToken).digest() : null;
+  // The same bearer check as the API's: the token compared as a digest in constant time.
+  const scraper = metricsToken ? new ApiTokens([{ name: 'metrics', role: 'viewer', token: metricsToken }]) : null;
   app.get('/metrics', async (req, reply) => {
-    if (metricsDigest) {
-      const given = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (!timingSafeEqual(createHash('sha256').update(given).digest(), metricsDigest)) {
-        return reply.code(401).header('www-authenticate', 'Bearer').send('a bearer token is required (METRICS_TOKEN)\n');
-      }
+    if (scraper && !scraper.clientOf(req.headers.authorization)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send('a bearer token is required (METRICS_TOKEN)\n');
     }
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });

@@ -35,7 +35,7 @@ export function renderResult(r: CommandResult, m: Markup): string {
         if (picks.length === 0) continue;
         // A compact table in monospace (one code span a line, so Telegram and Discord keep the columns), then why.
         const width = Math.max(6, ...picks.map((p) => p.symbol.length));
-        const row = (cells: string[]) => m.code(cells.map((c, i) => (i === 0 ? c.padEnd(2) : i === 1 ? c.padEnd(width) : c.padStart(i >= 5 ? 5 : 9))).join(' ') + '');
+        const row = (cells: string[]) => m.code(cells.map((c, i) => (i === 0 ? c.padEnd(2) : i === 1 ? c.padEnd(width) : c.padStart(i >= 5 ? 5 : 9))).join(' '));
         lines.push('', m.bold(profile), row(['#', 'Symbol', 'Entry', 'Target', 'Stop', 'Conf', 'Risk']));
         for (const p of picks) {
           const rec = p.details ? ` ${p.details.recommendation}` : '';

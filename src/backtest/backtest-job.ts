@@ -24,6 +24,9 @@ export interface BacktestProgress {
   sweep?(done: number, total: number): void;
 }
 
+/** The shape of a run id that `backtestId` makes (commands and the API check ids against it). */
+export const BACKTEST_ID = /^\d{8}T\d{6}-[0-9a-f]{6}$/;
+
 /** A new run id: the time and a random suffix, sortable. */
 export function backtestId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;

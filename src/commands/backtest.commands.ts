@@ -1,5 +1,6 @@
 /** /backtest and /backtests: a backtest over stored data from chat, with its summary and chart; the list of
  * recent runs (from chat and from `tiller backtest`). */
+import { BACKTEST_ID } from '../backtest/backtest-job.js';
 import { NotFoundError, UserError } from '../domain/errors.js';
 import { addDays } from '../market/market-time.js';
 import { isCalendarDay } from '../market/validation.js';
@@ -61,7 +62,7 @@ export function backtestsCommand(s: CommandServices): CommandDefinition {
       if (args.length > 1) throw new UserError('Usage: /backtests [ID]');
       if (args.length === 0) return { kind: 'backtests', runs: await s.backtests.recent(10) };
       const id = args[0]!;
-      if (!/^\d{8}T\d{6}-[0-9a-f]{6}$/.test(id)) throw new UserError(`"${id.slice(0, 40)}" is not a backtest id (like 20180207T153000-a1b2c3; /backtests lists them)`);
+      if (!BACKTEST_ID.test(id)) throw new UserError(`"${id.slice(0, 40)}" is not a backtest id (like 20180207T153000-a1b2c3; /backtests lists them)`);
       const run = await s.backtests.get(id);
       if (!run) throw new NotFoundError(`No backtest ${id}; /backtests lists the recent ones.`);
       return { kind: 'backtests', runs: [run] };

@@ -38,10 +38,10 @@ export interface StatusResult {
   broker: string;
   breakers: BreakerTrip[];
   currency: string;
-  /** The traded strategy (`trading.strategy` as configured, and what it resolved to) and whether its latest
-   * walk-forward evaluation (`tiller train`) passed the gate; `baseline` when the baseline trades. */
   /** The last stored bar and the last trading day before today: stale when the bar is older. */
   data: { lastBar: TradingDay | null; expected: TradingDay; stale: boolean };
+  /** The traded strategy (`trading.strategy` as configured, and what it resolved to) and whether its latest
+   * walk-forward evaluation (`tiller train`) passed the gate; `baseline` when the baseline trades. */
   strategy: { name: string; configured: string; gate: 'passed' | 'failed' | 'baseline' | 'not evaluated'; reason: string | null; evaluatedAt: Date | null };
 }
 

@@ -26,11 +26,6 @@ export class ApiTokens {
     for (const d of this.digests) if (timingSafeEqual(d.digest, digest)) found = d.client;
     return found;
   }
-
-  /** The clients' names by role, for the command core's role lists. */
-  names(role: ApiToken['role']): string[] {
-    return this.digests.filter((d) => d.client.role === role).map((d) => d.client.name);
-  }
 }
 
 function sha256(s: string): Buffer {

@@ -5,6 +5,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BACKTEST_ID } from '../../../src/backtest/backtest-job.js';
 import type { CommandCore } from '../../../src/commands/command-core.js';
 import type { Actor, CommandResult } from '../../../src/commands/command.types.js';
 import type { AppConfig } from '../../../src/config.js';
@@ -127,7 +128,7 @@ function routes(maxPage: number): AnyRoute[] {
     }),
     def({
       method: 'GET', url: '/backtests/:id', summary: 'One backtest run and its headline figures', command: 'backtests', kind: 'backtests',
-      params: { type: 'object', properties: { id: { type: 'string', pattern: '^\\d{8}T\\d{6}-[0-9a-f]{6}$' } }, required: ['id'] },
+      params: { type: 'object', properties: { id: { type: 'string', pattern: BACKTEST_ID.source } }, required: ['id'] },
       response: backtestBody, args: ({ params }) => [params.id as string],
       answer: (r: Result<'backtests'>) => {
         const b = r.runs[0]!;
