@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { epochDayOf } from '../src/market/market-time.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK = 1 << 20;
@@ -54,11 +55,10 @@ export class BinaryCopyWriter {
 
   /** A date from 'YYYY-MM-DD'; a day that is not on the calendar (2017-11-31) is an error, never rolled over. */
   date(day: string): void {
-    const d = Number(day.slice(8, 10));
-    const ms = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, d);
-    if (day.length !== 10 || !(new Date(ms).getUTCDate() === d)) throw new RangeError(`not a calendar date: ${day}`);
+    const epochDay = epochDayOf(day);
+    if (epochDay === null) throw new RangeError(`not a calendar date: ${day}`);
     this.view.setInt32(this.at, 4);
-    this.view.setInt32(this.at + 4, ms / 86_400_000 - PG_EPOCH_DAYS);
+    this.view.setInt32(this.at + 4, epochDay - PG_EPOCH_DAYS);
     this.at += 8;
   }
 

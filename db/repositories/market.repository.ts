@@ -1,6 +1,6 @@
 /** Instruments, candles and indicators in PostgreSQL. Bulk writes are multi-row upserts in chunks. */
 import type pg from 'pg';
-import { FEATURE_COUNT, FEATURES, featureColumn, type BarColumns, type IndicatorRow, type IndicatorSeries } from '../../src/market/indicators.js';
+import { FEATURE_COUNT, FEATURES, featureColumn, toBarColumns, type BarColumns, type IndicatorRow, type IndicatorSeries } from '../../src/market/indicators.js';
 import { STATE_VERSION } from '../../src/market/features/feature-kernel.js';
 import { BinaryCopyReader, BinaryCopyWriter, copyBinary, copyBinaryOn, copyOutBinary, inClientTransaction } from '../copy-binary.js';
 import { sql, type Kysely } from 'kysely';
@@ -56,24 +56,37 @@ export class PgCandleRepository implements CandleRepository {
   constructor(private readonly db: Kysely<Database>, private readonly pool: pg.Pool) {}
 
   async insertNew(candles: Candle[]): Promise<number> {
-    if (candles.length === 0) return 0;
+    const bySymbol = new Map<string, Candle[]>();
+    for (const c of candles) bySymbol.set(c.symbol, [...(bySymbol.get(c.symbol) ?? []), c]);
+    return this.insertBars([...bySymbol].map(([symbol, list]) => ({ symbol, bars: toBarColumns(list) })));
+  }
+
+  async insertBars(list: ReadonlyArray<{ symbol: string; bars: BarColumns }>): Promise<number> {
     const w = new BinaryCopyWriter();
-    for (const c of candles) {
-      w.row(7, 4 * 7 + 8 * 6 + 4 * c.symbol.length + 8);
-      w.text(c.symbol);
-      w.date(c.day);
-      w.float8(c.open);
-      w.float8(c.high);
-      w.float8(c.low);
-      w.float8(c.close);
-      w.float8(c.volume);
+    const days = new Set<TradingDay>();
+    let rows = 0;
+    for (const { symbol, bars } of list) {
+      const maxBytes = 4 * 7 + 8 * 6 + 4 * symbol.length + 8;
+      for (let i = 0; i < bars.days.length; i++) {
+        w.row(7, maxBytes);
+        w.text(symbol);
+        w.date(bars.days[i]!);
+        w.float8(bars.open[i]!);
+        w.float8(bars.high[i]!);
+        w.float8(bars.low[i]!);
+        w.float8(bars.close[i]!);
+        w.float8(bars.volume[i]!);
+        days.add(bars.days[i]!);
+      }
+      rows += bars.days.length;
     }
+    if (rows === 0) return 0;
     // The bars and their days on the day axis in one transaction, so the axis never misses a stored day.
     await inClientTransaction(this.pool, async (client) => {
       await copyBinaryOn(client, 'candles', ['symbol', 'day', 'open', 'high', 'low', 'close', 'volume'], w.chunks());
-      await client.query('insert into market_days (day) select unnest($1::date[]) on conflict do nothing', [[...new Set(candles.map((c) => c.day))]]);
+      await client.query('insert into market_days (day) select unnest($1::date[]) on conflict do nothing', [[...days]]);
     });
-    return candles.length;
+    return rows;
   }
 
   async lastBars(): Promise<Map<string, { day: TradingDay; close: number }>> {

@@ -22,6 +22,17 @@ export interface Candle {
   volume: number;
 }
 
+/** One symbol's daily bars as columns, oldest first: bar i is `days[i]` with `open[i]` … `volume[i]`. Raw
+ * provider bars use NaN for an empty or non-numeric cell; validated bars are all finite. */
+export interface BarColumns {
+  days: TradingDay[];
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
 /** A raw row from a provider before validation: any field may be missing or non-numeric. */
 export interface RawCandle {
   symbol: string;

@@ -6,7 +6,7 @@ import { FEATURES, type FeatureName } from './features/feature-list.js';
 import { computeFeatures, toBarColumns, type FeatureSeries } from './features/feature-series.js';
 
 export { FEATURES, FEATURE_COUNT, FEATURE_INDEX, featureColumn, WARMUP_BARS, type FeatureName } from './features/feature-list.js';
-export { computeFeatures, featureValues, sliceBars, sliceFeatures, toBarColumns, type BarColumns, type FeatureSeries } from './features/feature-series.js';
+export { computeFeatures, featureValues, sliceBars, toBarColumns, type BarColumns, type FeatureSeries } from './features/feature-series.js';
 
 /** Indicator values for one symbol and day; null until enough history exists. */
 export type IndicatorRow = { symbol: string; day: TradingDay; close: number } & Record<FeatureName, number | null>;

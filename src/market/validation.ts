@@ -1,47 +1,80 @@
-/** Validation of raw provider rows: a row either becomes a Candle or is quarantined with a reason. */
-import type { Candle, RawCandle, TradingDay } from '../domain/types.js';
+/** Validation of raw provider rows: a row either becomes a Candle or is quarantined with a reason. Rows are
+ * validated as columns (a full history has no object per bar); the row-object forms read them as columns. */
+import type { BarColumns, Candle, RawCandle, TradingDay } from '../domain/types.js';
+import { epochDayOf } from './market-time.js';
 
 export interface Rejected {
   raw: RawCandle;
   reason: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function isNum(v: number | null): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
 /** A real calendar day written YYYY-MM-DD, years 0001 to 9999. JavaScript's date parsing rolls 2017-11-31
- * over to December 1, PostgreSQL refuses it. Checked by arithmetic on the digits: it runs once per stored
- * bar, and building two Date objects a row was 0.5 s of a 505-symbol pipeline run. */
+ * over to December 1, PostgreSQL refuses it. */
 export function isCalendarDay(day: string): boolean {
-  if (!DAY.test(day)) return false;
-  const digit = (i: number) => day.charCodeAt(i) - 48;
-  const y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const m = digit(5) * 10 + digit(6);
-  const d = digit(8) * 10 + digit(9);
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
+  return typeof day === 'string' && epochDayOf(day) !== null;
 }
 
-/** Why this row cannot be stored, or null when it is valid. */
-export function rejectReason(r: RawCandle): string | null {
-  if (!isCalendarDay(r.day)) return `invalid date "${r.day}" (not a calendar day)`;
-  if (!(isNum(r.open) && isNum(r.high) && isNum(r.low) && isNum(r.close) && isNum(r.volume))) {
-    const missing = (['open', 'high', 'low', 'close', 'volume'] as const).filter((k) => !isNum(r[k]));
-    return `empty or non-numeric field: ${missing.join(', ')}`;
+/** Why row i of `b` cannot be stored, or null when it is valid. */
+export function rejectReasonAt(b: BarColumns, i: number): string | null {
+  const day = b.days[i]!;
+  if (!isCalendarDay(day)) return `invalid date "${day}" (not a calendar day)`;
+  const open = b.open[i]!;
+  const high = b.high[i]!;
+  const low = b.low[i]!;
+  const close = b.close[i]!;
+  const volume = b.volume[i]!;
+  // x - x is 0 only for a finite x (NaN and ±Infinity give NaN).
+  if (!(open - open === 0 && high - high === 0 && low - low === 0 && close - close === 0 && volume - volume === 0)) {
+    return `empty or non-numeric field: ${FIELDS.filter((k) => !Number.isFinite(b[k][i]!)).join(', ')}`;
   }
-  const { open, high, low, close, volume } = r as Candle;
   if (open <= 0 || high <= 0 || low <= 0 || close <= 0) return 'non-positive price';
   if (volume < 0) return 'negative volume';
   if (high < low) return 'high below low';
   if (close > high || close < low) return 'close outside [low, high]';
   if (open > high || open < low) return 'open outside [low, high]';
   return null;
+}
+
+/** Why this row cannot be stored, or null when it is valid. */
+export function rejectReason(r: RawCandle): string | null {
+  return rejectReasonAt(rawToColumns([r]), 0);
+}
+
+/** Raw rows (one symbol, in provider order) as columns, an empty or null field as NaN. */
+export function rawToColumns(rows: readonly RawCandle[]): BarColumns {
+  const n = rows.length;
+  const b: BarColumns = { days: new Array<TradingDay>(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    b.days[i] = r.day;
+    for (const k of FIELDS) b[k][i] = typeof r[k] === 'number' ? r[k] : Number.NaN;
+  }
+  return b;
+}
+
+/** Row i of `b` as a raw row (NaN back to null), for a quarantine entry. */
+export function rawRowAt(symbol: string, b: BarColumns, i: number): RawCandle {
+  const v = (x: number) => (Number.isNaN(x) ? null : x);
+  return { symbol, day: b.days[i]!, open: v(b.open[i]!), high: v(b.high[i]!), low: v(b.low[i]!), close: v(b.close[i]!), volume: v(b.volume[i]!) };
+}
+
+/** The rows `keep` of `b` (indices ascending) as compact columns. */
+export function pickRows(b: BarColumns, keep: Int32Array): BarColumns {
+  const n = keep.length;
+  if (n === b.days.length) return b;
+  const out: BarColumns = { days: new Array<TradingDay>(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  for (let j = 0; j < n; j++) {
+    const i = keep[j]!;
+    out.days[j] = b.days[i]!;
+    out.open[j] = b.open[i]!;
+    out.high[j] = b.high[i]!;
+    out.low[j] = b.low[i]!;
+    out.close[j] = b.close[i]!;
+    out.volume[j] = b.volume[i]!;
+  }
+  return out;
 }
 
 /** Thresholds for price moves between consecutive accepted closes. */
@@ -57,56 +90,74 @@ export const DEFAULT_MOVE_LIMITS: MoveLimits = { spikeMove: 0.4, maxMove: 0.75 }
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
 /**
- * Split rows into valid candles (oldest first, one per day) and rejected rows with reasons. `prevClose` is
- * the last stored close before these rows, if any, so moves are checked across runs too.
+ * Validate raw bars (one symbol, provider order): `keep` are the indices of the valid rows (ascending; their
+ * days strictly ascending, one per day), `rejected` the others with reasons, in row order. `prevClose` is the
+ * last stored close before these rows, if any, so moves are checked across runs too.
  */
-export function validateCandles(rows: RawCandle[], prevClose: number | null = null, limits: MoveLimits = DEFAULT_MOVE_LIMITS): { valid: Candle[]; rejected: Rejected[] } {
-  const valid: Candle[] = [];
-  const rejected: Rejected[] = [];
+export function validateBars(b: BarColumns, prevClose: number | null = null, limits: MoveLimits = DEFAULT_MOVE_LIMITS): { keep: Int32Array; rejected: Array<{ row: number; reason: string }> } {
+  const n = b.days.length;
+  const keep = new Int32Array(n);
+  let kept = 0;
+  const rejected: Array<{ row: number; reason: string }> = [];
   let lastDay = '';
   let lastClose = prevClose;
-  const plain = rows.map((r) => rejectReason(r));
-  for (let i = 0; i < rows.length; i++) {
-    const raw = rows[i]!;
+  const plain = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) plain[i] = rejectReasonAt(b, i);
+  for (let i = 0; i < n; i++) {
     const reason = plain[i];
+    const day = b.days[i]!;
     if (reason) {
-      rejected.push({ raw, reason });
+      rejected.push({ row: i, reason });
       continue;
     }
-    if (raw.day === lastDay) {
-      rejected.push({ raw, reason: 'duplicate date' });
+    if (day === lastDay) {
+      rejected.push({ row: i, reason: 'duplicate date' });
       continue;
     }
-    if (raw.day < lastDay) {
-      rejected.push({ raw, reason: 'out-of-order date' });
+    if (day < lastDay) {
+      rejected.push({ row: i, reason: 'out-of-order date' });
       continue;
     }
-    const close = raw.close as number;
+    const close = b.close[i]!;
     if (lastClose !== null) {
       const move = close / lastClose - 1;
       if (Math.abs(move) > limits.spikeMove) {
-        const nextIdx = rows.findIndex((r, j) => j > i && plain[j] === null && r.day > raw.day);
-        const next = nextIdx >= 0 ? (rows[nextIdx]!.close as number) : null;
+        let nextIdx = i + 1;
+        while (nextIdx < n && !(plain[nextIdx] === null && b.days[nextIdx]! > day)) nextIdx++;
+        const next = nextIdx < n ? b.close[nextIdx]! : null;
         if (next !== null && Math.abs(next / lastClose - 1) < limits.spikeMove / 2) {
-          rejected.push({ raw, reason: `price spike: close ${pct(move)}, undone the next day` });
+          rejected.push({ row: i, reason: `price spike: close ${pct(move)}, undone the next day` });
           continue;
         }
       }
       if (Math.abs(move) > limits.maxMove) {
-        rejected.push({ raw, reason: `extreme jump: close ${pct(move)} in a day without a split` });
+        rejected.push({ row: i, reason: `extreme jump: close ${pct(move)} in a day without a split` });
         continue;
       }
     }
-    lastDay = raw.day;
+    lastDay = day;
     lastClose = close;
-    valid.push(raw as Candle);
+    keep[kept++] = i;
   }
-  return { valid, rejected };
+  return { keep: keep.subarray(0, kept), rejected };
 }
 
+/**
+ * Split rows into valid candles (oldest first, one per day) and rejected rows with reasons, by
+ * {@link validateBars}. `prevClose` is the last stored close before these rows, if any.
+ */
+export function validateCandles(rows: RawCandle[], prevClose: number | null = null, limits: MoveLimits = DEFAULT_MOVE_LIMITS): { valid: Candle[]; rejected: Rejected[] } {
+  const { keep, rejected } = validateBars(rawToColumns(rows), prevClose, limits);
+  return { valid: Array.from(keep, (i) => rows[i] as Candle), rejected: rejected.map((r) => ({ raw: rows[r.row]!, reason: r.reason })) };
+}
+
+/** Each calendar's day positions, built once per calendar array (the pipeline checks every symbol against one). */
+const calendarIndex = new WeakMap<readonly TradingDay[], Map<TradingDay, number>>();
+
 /** Days of the calendar missing between consecutive stored days: one flag per gap, on the day after it. */
-export function findGaps(days: TradingDay[], calendar: TradingDay[]): Array<{ day: TradingDay; missing: number; after: TradingDay }> {
-  const index = new Map(calendar.map((d, i) => [d, i]));
+export function findGaps(days: readonly TradingDay[], calendar: readonly TradingDay[]): Array<{ day: TradingDay; missing: number; after: TradingDay }> {
+  let index = calendarIndex.get(calendar);
+  if (!index) calendarIndex.set(calendar, (index = new Map(calendar.map((d, i) => [d, i]))));
   const gaps: Array<{ day: TradingDay; missing: number; after: TradingDay }> = [];
   for (let i = 1; i < days.length; i++) {
     const a = index.get(days[i - 1]!);

@@ -8,11 +8,11 @@
  * attempts, rows, error, timings), retried on temporary errors, metered, and one run at a time holds the
  * pipeline lock. Symbols are streamed in batches, so memory does not grow with the universe. */
 import { OperationalError, PipelineStepError } from '../domain/errors.js';
-import type { Candle, DerivedMetrics, TradingDay } from '../domain/types.js';
+import type { BarColumns, DerivedMetrics, TradingDay } from '../domain/types.js';
 import { deriveMetrics } from '../market/derived-metrics.js';
-import { computeFeatures, sliceBars, sliceFeatures, toBarColumns, type IndicatorSeries } from '../market/indicators.js';
+import { computeFeatures, sliceBars, type IndicatorSeries } from '../market/indicators.js';
 import { addDays } from '../market/market-time.js';
-import { findGaps, validateCandles, type MoveLimits } from '../market/validation.js';
+import { findGaps, pickRows, rawRowAt, rawToColumns, validateBars, type MoveLimits } from '../market/validation.js';
 import type { CandleExport } from '../ports/candle-export.port.js';
 import type { MarketData } from '../ports/market-data.port.js';
 import type { CandleRepository, QuarantinedRow, Repositories } from '../ports/repositories.port.js';
@@ -22,6 +22,7 @@ type LastBars = ReturnType<CandleRepository['lastBars']>;
 import { pipelineRowsTotal, pipelineStepDuration, pipelineStepFailures } from '../../monitoring/metrics.js';
 import { RecentBars } from './recent-bars.js';
 import { runStep, type StepOptions } from './step-runner.js';
+import { WriteQueue } from './write-queue.js';
 
 export const PIPELINE_STEPS = ['universe', 'candles', 'indicators', 'fundamentals', 'validation', 'exports'] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
@@ -65,6 +66,8 @@ const INCREMENTAL_BATCH = 1000;
 const METRICS_CALENDAR_DAYS = 380;
 /** Provider requests in flight at once while fetching candles (online providers also throttle). */
 const FETCH_CONCURRENCY = 4;
+/** Indicator batches written at once (two COPYs in flight used both cores of a 2-core machine). */
+const INDICATOR_WRITES_IN_FLIGHT = 2;
 
 /** Run `work` over `items` with at most `limit` in flight, in order of start. */
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -118,10 +121,17 @@ export class PipelineService {
       lastBars = null;
       throw err;
     };
+    // The bars this run stored for symbols that had none before it: their whole stored history, so the
+    // indicators step computes from them instead of reading the same rows back. Emptied when a candles
+    // attempt starts (a retry's symbols were partly stored by the failed attempt: those are read back).
+    let newSymbolBars = new Map<string, BarColumns>();
     const bodies: Record<PipelineStep, () => Promise<number>> = {
       universe: () => this.universe(result),
-      candles: () => this.candles(runId, asOf, result).finally(() => (lastBars = null)),
-      indicators: () => this.indicators(asOf, result, lastBarsOnce).catch(forget),
+      candles: () => this.candles(runId, asOf, result, (newSymbolBars = new Map())).finally(() => (lastBars = null)),
+      indicators: () => this.indicators(asOf, result, lastBarsOnce, newSymbolBars).then((n) => {
+        newSymbolBars = new Map();
+        return n;
+      }, forget),
       fundamentals: () => this.fundamentals(runId, asOf, result, lastBarsOnce).catch(forget),
       validation: () => this.validation(asOf, result),
       exports: () => this.exports(result, lastBarsOnce).catch(forget),
@@ -162,7 +172,7 @@ export class PipelineService {
     return this.repos.instruments.upsertMany(chosen);
   }
 
-  private async candles(runId: number, asOf: TradingDay, result: PipelineResult): Promise<number> {
+  private async candles(runId: number, asOf: TradingDay, result: PipelineResult, newSymbolBars: Map<string, BarColumns>): Promise<number> {
     const symbols = await this.symbols();
     result.symbols = symbols.length;
     const last = await this.repos.candles.lastBars();
@@ -173,14 +183,19 @@ export class PipelineService {
     const calendar = await this.market.tradingDays(addDays(earliest, -10), asOf);
     let stored = 0;
     let quarantined = 0;
-    let buffer: Candle[] = [];
+    // Each symbol's validated bars as columns: a full history goes from the provider to COPY without an
+    // object per bar.
+    let buffer: Array<{ symbol: string; bars: BarColumns }> = [];
+    let buffered = 0;
     let bad: QuarantinedRow[] = [];
     const flush = async () => {
       const [b, q] = [buffer, bad];
       buffer = [];
+      buffered = 0;
       bad = [];
       // Lanes flush concurrently: add after the await, never `x += await …` (that reads x before waiting).
-      const n = await this.repos.candles.insertNew(b);
+      const n = await this.repos.candles.insertBars(b);
+      for (const x of b) if (!last.has(x.symbol)) newSymbolBars.set(x.symbol, x.bars);
       const k = await this.repos.pipeline.quarantine(q);
       stored += n;
       quarantined += k;
@@ -192,14 +207,21 @@ export class PipelineService {
       const from = fromOf(symbol);
       if (from <= asOf) {
         const prev = last.get(symbol);
-        const { valid, rejected } = validateCandles(await this.market.getDailyCandles(symbol, from, asOf), prev?.close ?? null, this.settings.limits);
-        buffer.push(...valid);
-        for (const r of rejected) bad.push({ runId, symbol, day: r.raw.day, reason: r.reason, kind: 'rejected', raw: r.raw });
-        const days = [...(prev ? [prev.day] : []), ...valid.map((v) => v.day)];
+        const raw = this.market.getDailyColumns
+          ? await this.market.getDailyColumns(symbol, from, asOf)
+          : rawToColumns(await this.market.getDailyCandles(symbol, from, asOf));
+        const { keep, rejected } = validateBars(raw, prev?.close ?? null, this.settings.limits);
+        const valid = pickRows(raw, keep);
+        if (valid.days.length > 0) {
+          buffer.push({ symbol, bars: valid });
+          buffered += valid.days.length;
+        }
+        for (const r of rejected) bad.push({ runId, symbol, day: raw.days[r.row]!, reason: r.reason, kind: 'rejected', raw: rawRowAt(symbol, raw, r.row) });
+        const days = prev ? [prev.day, ...valid.days] : valid.days;
         for (const g of findGaps(days, calendar)) {
           bad.push({ runId, symbol, day: g.day, reason: `gap: ${g.missing} trading day(s) missing after ${g.after}`, kind: 'flagged', raw: { after: g.after, missing: g.missing } });
         }
-        if (buffer.length >= FLUSH_ROWS) await flush();
+        if (buffered >= FLUSH_ROWS) await flush();
       }
       this.onProgress('candles', ++done, symbols.length);
     });
@@ -213,21 +235,16 @@ export class PipelineService {
    * ended before this run: the exports step then has nothing to read back (a full run used to re-read all
    * 619k bars for it). A failure here is left to the exports step, which reads what is missing from storage
    * and fails the run if it still cannot write. */
-  private async exportStored(stored: readonly Candle[], lastBefore: Map<string, { day: TradingDay }>): Promise<number> {
+  private async exportStored(stored: ReadonlyArray<{ symbol: string; bars: BarColumns }>, lastBefore: Map<string, { day: TradingDay }>): Promise<number> {
     const exporter = this.exporter;
     if (!exporter || stored.length === 0) return 0;
     let exported = 0;
-    const bySymbol = new Map<string, Candle[]>();
-    for (const c of stored) {
-      const list = bySymbol.get(c.symbol);
-      if (list) list.push(c);
-      else bySymbol.set(c.symbol, [c]);
-    }
-    for (const [symbol, bars] of bySymbol) {
+    // One entry per symbol (the step fetches each symbol once), its days ascending (validated).
+    for (const { symbol, bars } of stored) {
       try {
         if ((await exporter.lastDay(symbol)) !== (lastBefore.get(symbol)?.day ?? null)) continue;
-        await exporter.append(symbol, toBarColumns(bars.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))));
-        exported += bars.length;
+        await exporter.append(symbol, bars);
+        exported += bars.days.length;
       } catch {
         // the exports step retries it from storage
       }
@@ -238,22 +255,17 @@ export class PipelineService {
   /** Features of the days after each symbol's last indicator day. A symbol whose kernel state was saved as
    * of that day continues from it and reads only its new bars; any other (new, or state missing or stale)
    * is computed from its first stored bar, so stored values never depend on where a run started. */
-  private async indicators(asOf: TradingDay, result: PipelineResult, lastBars: () => LastBars): Promise<number> {
+  private async indicators(asOf: TradingDay, result: PipelineResult, lastBars: () => LastBars, newSymbolBars: ReadonlyMap<string, BarColumns>): Promise<number> {
     const symbols = await this.symbols();
     const [candleLast, indicatorLast] = [await lastBars(), await this.repos.indicators.lastDays()];
     const lagging = symbols.filter((s) => candleLast.has(s) && candleLast.get(s)!.day > (indicatorLast.get(s) ?? ''));
-    let stored = 0;
     let done = 0;
-    // Writing a batch (PostgreSQL, the other core) overlaps computing the next one (this process).
-    let writing: Promise<number> = Promise.resolve(0);
-    const write = async (series: IndicatorSeries[]) => {
-      stored += await writing;
-      writing = this.repos.indicators.insertNew(series).then((n) => {
-        for (const x of series) if (x.days.length > 0) this.states.set(x.symbol, { day: x.days.at(-1)!, state: x.state });
-        return n;
-      });
-      writing.catch(() => undefined); // surfaced by the await above or below
-    };
+    // Writing batches (PostgreSQL, the other core) overlaps computing the next one (this process).
+    const writes = new WriteQueue(INDICATOR_WRITES_IN_FLIGHT);
+    const write = (series: IndicatorSeries[]) => writes.add(() => this.repos.indicators.insertNew(series).then((n) => {
+      for (const x of series) if (x.days.length > 0) this.states.set(x.symbol, { day: x.days.at(-1)!, state: x.state });
+      return n;
+    }));
     // Kernel states this process saved itself are used as they are; others are read from storage.
     const unknown = lagging.filter((sym) => this.states.get(sym)?.day !== indicatorLast.get(sym));
     for (const [sym, st] of await this.repos.indicators.states(unknown)) this.states.set(sym, st);
@@ -282,21 +294,22 @@ export class PipelineService {
     }
     for (let i = 0; i < fresh.length; i += READ_BATCH) {
       const batch = fresh.slice(i, i + READ_BATCH);
-      const bars = await this.repos.candles.columnsSince(batch, '0001-01-01');
+      const bars = await this.repos.candles.columnsSince(batch.filter((s) => !newSymbolBars.has(s)), '0001-01-01');
+      for (const s of batch) if (newSymbolBars.has(s)) bars.set(s, newSymbolBars.get(s)!);
       const series: IndicatorSeries[] = [];
       for (const symbol of batch) {
         const after = indicatorLast.get(symbol) ?? '';
-        const full = computeFeatures(symbol, bars.get(symbol)!);
+        const cols = bars.get(symbol)!;
         const keep = this.settings.featureHistoryDays;
-        const firstAfter = full.days.findIndex((d) => d > after);
-        // Only days after the stored ones, and of those the last `keep`.
-        const firstNew = firstAfter < 0 ? -1 : Math.max(firstAfter, keep > 0 ? full.days.length - keep : 0);
-        if (firstNew >= 0) series.push(firstNew === 0 ? full : sliceFeatures(full, firstNew));
+        const firstAfter = cols.days.findIndex((d) => d > after);
+        // Only days after the stored ones, and of those the last `keep`; the bars before only warm up.
+        const firstNew = firstAfter < 0 ? -1 : Math.max(firstAfter, keep > 0 ? cols.days.length - keep : 0);
+        if (firstNew >= 0) series.push(computeFeatures(symbol, cols, undefined, firstNew));
         this.onProgress('indicators', ++done, lagging.length);
       }
       await write(series);
     }
-    stored += await writing;
+    const stored = await writes.finish();
     result.indicators = stored;
     return stored;
   }

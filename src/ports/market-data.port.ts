@@ -1,4 +1,4 @@
-import type { Fundamentals, Instrument, RawCandle, TradingDay } from '../domain/types.js';
+import type { BarColumns, Fundamentals, Instrument, RawCandle, TradingDay } from '../domain/types.js';
 
 /** Where prices come from (CSV directory, Yahoo Finance, ...). Every call has a timeout in the adapter. */
 export interface MarketData {
@@ -8,6 +8,10 @@ export interface MarketData {
   listInstruments(): Promise<Instrument[]>;
   /** Daily bars for one symbol with from <= day <= to, oldest first, unvalidated. */
   getDailyCandles(symbol: string, from: TradingDay, to: TradingDay): Promise<RawCandle[]>;
+  /** The same bars as columns (NaN for an empty or non-numeric cell), for providers that hold them so: the
+   * pipeline then stores a full history without an object per bar. The arrays may be views of the
+   * provider's own: read-only. */
+  getDailyColumns?(symbol: string, from: TradingDay, to: TradingDay): Promise<BarColumns>;
   /** The days the market traded in [from, to], oldest first (the provider's own calendar). */
   tradingDays(from: TradingDay, to: TradingDay): Promise<TradingDay[]>;
   /** Fundamentals of these symbols where the provider has them (absent for providers without any). Rows it

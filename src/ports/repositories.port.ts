@@ -28,6 +28,8 @@ export interface ScreeningRepository {
 export interface CandleRepository {
   /** Append bars (bulk); a bar for an existing (symbol, day) is an error, so a racing run fails loudly. */
   insertNew(candles: Candle[]): Promise<number>;
+  /** The same for bars as columns (each symbol's validated bars): one COPY, no object per bar. */
+  insertBars(list: ReadonlyArray<{ symbol: string; bars: BarColumns }>): Promise<number>;
   /** The last stored bar (day and close) per symbol. */
   lastBars(): Promise<Map<string, { day: TradingDay; close: number }>>;
   /** Bars of each symbol with day >= from, oldest first. */

@@ -9,7 +9,7 @@ import { createRepositories } from '../../db/repositories/index.js';
 import { CsvCandleExport } from '../../src/adapters/export/csv-candle-export.js';
 import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
 import { TemporaryError } from '../../src/domain/errors.js';
-import type { Instrument, RawCandle } from '../../src/domain/types.js';
+import type { BarColumns, Instrument } from '../../src/domain/types.js';
 import { DEFAULT_MOVE_LIMITS } from '../../src/market/validation.js';
 import { PipelineService } from '../../src/pipeline/pipeline.service.js';
 import type { Repositories } from '../../src/ports/repositories.port.js';
@@ -72,9 +72,10 @@ class FlakyCsv extends CsvMarketData {
     if (this.listFailures-- > 0) throw new TemporaryError('connection reset');
     return super.listInstruments();
   }
-  override async getDailyCandles(symbol: string, from: string, to: string): Promise<RawCandle[]> {
+  // The pipeline reads this provider's bars as columns.
+  override async getDailyColumns(symbol: string, from: string, to: string): Promise<BarColumns> {
     if (this.candleFailures-- > 0) throw new TemporaryError('read timeout');
-    return super.getDailyCandles(symbol, from, to);
+    return super.getDailyColumns(symbol, from, to);
   }
 }
 

@@ -60,6 +60,20 @@ describe('incremental features equal the full recomputation', () => {
     }
   });
 
+  it('a pass that keeps only the days from an index on (the bars before only warm up) equals the full pass there', () => {
+    const bars = toBarColumns(sp500Bars('XOM'));
+    const n = bars.days.length;
+    const full = computeFeatures('XOM', bars);
+    for (const from of [0, 1, 259, n - 259, n - 1, n, n + 5]) {
+      const part = computeFeatures('XOM', bars, undefined, from);
+      const at = Math.min(from, n);
+      expect(part.days).toEqual(bars.days.slice(at));
+      expect(Array.from(part.close)).toEqual(Array.from(bars.close.subarray(at)));
+      for (const f of FEATURES) expect(Array.from(featureValues(part, f)), `${f} from ${from}`).toEqual(Array.from(featureValues(full, f).subarray(at)));
+      expect(Array.from(part.state)).toEqual(Array.from(full.state));
+    }
+  });
+
   it('one day at a time, as the daily job runs, ends on the full pass state', () => {
     const bars = toBarColumns(sp500Bars('DHR'));
     const full = computeFeatures('DHR', bars);

@@ -5,13 +5,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OperationalError, UserError } from '../../domain/errors.js';
-import type { Fundamentals, Instrument, RawCandle, TradingDay } from '../../domain/types.js';
+import type { BarColumns, Fundamentals, Instrument, RawCandle, TradingDay } from '../../domain/types.js';
 import type { MarketData } from '../../ports/market-data.port.js';
-import { numberOrNull, parseCsv } from './csv-parse.js';
+import { numberOrNull, parseBarCsv, parseCsv } from './csv-parse.js';
 
-interface ParsedFile {
-  days: string[];
-  values: Float64Array;
+/** A parsed file as columns (NaN: an empty or non-numeric cell), in file order. */
+interface ParsedFile extends BarColumns {
   /** Days strictly ascending, so a range can be found by binary search. */
   sorted: boolean;
 }
@@ -49,18 +48,27 @@ export class CsvMarketData implements MarketData {
   }
 
   async getDailyCandles(symbol: string, from: TradingDay, to: TradingDay): Promise<RawCandle[]> {
+    const b = await this.getDailyColumns(symbol, from, to);
+    return b.days.map((day, i) => ({ symbol, day, open: orNull(b.open[i]!), high: orNull(b.high[i]!), low: orNull(b.low[i]!), close: orNull(b.close[i]!), volume: orNull(b.volume[i]!) }));
+  }
+
+  /** The file's rows with from <= day <= to, in file order: views of the cached columns when the file is
+   * sorted (no copy), copies of the matching rows otherwise. */
+  async getDailyColumns(symbol: string, from: TradingDay, to: TradingDay): Promise<BarColumns> {
     const f = await this.load(symbol);
-    const out: RawCandle[] = [];
-    for (let i = f.sorted ? lowerBound(f.days, from) : 0; i < f.days.length; i++) {
-      if (f.days[i]! > to) {
-        if (f.sorted) break;
-        continue;
-      }
-      if (f.days[i]! < from) continue;
-      const b = i * 5;
-      out.push({ symbol, day: f.days[i]!, open: orNull(f.values[b]!), high: orNull(f.values[b + 1]!), low: orNull(f.values[b + 2]!), close: orNull(f.values[b + 3]!), volume: orNull(f.values[b + 4]!) });
+    if (f.sorted) {
+      const lo = lowerBound(f.days, from);
+      let hi = lowerBound(f.days, to);
+      if (hi < f.days.length && f.days[hi] === to) hi++;
+      return {
+        days: f.days.slice(lo, hi), open: f.open.subarray(lo, hi), high: f.high.subarray(lo, hi), low: f.low.subarray(lo, hi),
+        close: f.close.subarray(lo, hi), volume: f.volume.subarray(lo, hi),
+      };
     }
-    return out;
+    const rows: number[] = [];
+    for (let i = 0; i < f.days.length; i++) if (f.days[i]! >= from && f.days[i]! <= to) rows.push(i);
+    const pick = (col: Float64Array) => Float64Array.from(rows, (i) => col[i]!);
+    return { days: rows.map((i) => f.days[i]!), open: pick(f.open), high: pick(f.high), low: pick(f.low), close: pick(f.close), volume: pick(f.volume) };
   }
 
   async lastDay(): Promise<TradingDay | null> {
@@ -72,7 +80,7 @@ export class CsvMarketData implements MarketData {
     return [...new Set(bars.map((b) => b.day))];
   }
 
-  /** A parsed file, kept compact: the days, and open/high/low/close/volume in one Float64Array (NaN: empty). */
+  /** A parsed file, kept compact: the days, and open/high/low/close/volume as Float64Arrays (NaN: empty). */
   private async load(symbol: string): Promise<ParsedFile> {
     const cached = this.cache.get(symbol);
     if (cached) {
@@ -83,20 +91,15 @@ export class CsvMarketData implements MarketData {
     if (!/^[A-Za-z0-9.\-^=]+$/.test(symbol)) throw new UserError(`invalid symbol ${symbol}`);
     const file = path.join(this.barsDir, `${symbol}.csv`);
     if (!existsSync(file)) throw new UserError(`unknown symbol ${symbol}: no ${file}`);
-    const rows = parseCsv(await readFile(file, 'utf8'));
-    const header = (rows.shift() ?? []).map((h) => h.trim().toLowerCase());
-    const col = (name: string) => header.indexOf(name);
-    const [d, o, h, l, c, v] = ['date', 'open', 'high', 'low', 'close', 'volume'].map(col);
-    if (d === -1 || c === -1) throw new OperationalError(`${file}: header needs at least date and close columns`);
-    // Kept in file order: validation reports out-of-order and duplicate days, so nothing is sorted away here.
-    const days = rows.map((r) => (r[d!] ?? '').trim());
-    const values = new Float64Array(rows.length * 5);
-    const cols = [o, h, l, c, v].map((k) => (k === undefined || k < 0 ? -1 : k));
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      for (let j = 0; j < 5; j++) values[i * 5 + j] = cols[j]! < 0 ? Number.NaN : (numberOrNull(r[cols[j]!]) ?? Number.NaN);
+    let bars: BarColumns;
+    try {
+      bars = parseBarCsv(await readFile(file, 'utf8'));
+    } catch (err) {
+      throw new OperationalError(`${file}: ${(err as Error).message}`);
     }
-    const parsed = { days, values, sorted: days.every((x, i) => i === 0 || days[i - 1]! < x) };
+    // Kept in file order: validation reports out-of-order and duplicate days, so nothing is sorted away here.
+    const days = bars.days;
+    const parsed: ParsedFile = { ...bars, sorted: days.every((x, i) => i === 0 || days[i - 1]! < x) };
     this.cache.set(symbol, parsed);
     while (this.cache.size > this.cacheSymbols) this.cache.delete(this.cache.keys().next().value!);
     return parsed;

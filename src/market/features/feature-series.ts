@@ -1,19 +1,11 @@
 /** One symbol's features as typed columns: a full pass over its bars from a fresh state, or an incremental
  * pass over new bars from the state saved after the last stored day. Both run the same kernel, so an
  * incremental result equals the full recomputation to the bit. */
-import type { Candle, TradingDay } from '../../domain/types.js';
+import type { BarColumns, Candle, TradingDay } from '../../domain/types.js';
 import { FEATURE_COUNT, FEATURE_INDEX, type FeatureName } from './feature-list.js';
 import { isUsableState, newFeatureState, stepFeatures } from './feature-kernel.js';
 
-/** One symbol's bars as columns (oldest first). */
-export interface BarColumns {
-  days: TradingDay[];
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
+export type { BarColumns };
 
 /** One symbol's features on `days`: feature f of day i is `values[f * days.length + i]` (NaN = no value). */
 export interface FeatureSeries {
@@ -45,18 +37,25 @@ export function toBarColumns(candles: readonly Candle[]): BarColumns {
   return cols;
 }
 
+/** Where the kernel writes the features of bars whose values are not kept (one day, stride 1). */
+const scratch = new Float64Array(FEATURE_COUNT);
+
 /**
- * Features for every bar of `bars`. Without `state` this is the full pass from the symbol's first bar; with
- * a state saved after an earlier pass (over the bars just before these), it continues from there. The given
- * state is not modified: the result carries its own copy.
+ * Features for the bars of `bars` from index `from` on (default: all). Without `state` this is the full pass
+ * from the symbol's first bar; with a state saved after an earlier pass (over the bars just before these),
+ * it continues from there. Bars before `from` only advance the state: a long warm-up costs no output memory.
+ * The given state is not modified: the result carries its own copy.
  */
-export function computeFeatures(symbol: string, bars: BarColumns, state?: Float64Array): FeatureSeries {
+export function computeFeatures(symbol: string, bars: BarColumns, state?: Float64Array, from = 0): FeatureSeries {
   const st = state && isUsableState(state) ? state.slice() : newFeatureState();
   const n = bars.days.length;
-  const values = new Float64Array(FEATURE_COUNT * n);
+  const first = Math.min(Math.max(0, from), n);
+  const m = n - first;
+  const values = new Float64Array(FEATURE_COUNT * m);
   const { open, high, low, close, volume } = bars;
-  for (let i = 0; i < n; i++) stepFeatures(st, open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, values, i, n);
-  return { symbol, days: bars.days, close: bars.close.slice(), values, state: st };
+  for (let i = 0; i < first; i++) stepFeatures(st, open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, scratch, 0, 1);
+  for (let i = first; i < n; i++) stepFeatures(st, open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, values, i - first, m);
+  return { symbol, days: first === 0 ? bars.days : bars.days.slice(first), close: bars.close.slice(first), values, state: st };
 }
 
 /** The column of one feature (a view, not a copy). */
@@ -73,13 +72,4 @@ export function sliceBars(b: BarColumns, from: number): BarColumns {
     days: b.days.slice(at), open: b.open.subarray(at), high: b.high.subarray(at), low: b.low.subarray(at),
     close: b.close.subarray(at), volume: b.volume.subarray(at),
   };
-}
-
-/** The days from index `from` on (copies). */
-export function sliceFeatures(s: FeatureSeries, from: number): FeatureSeries {
-  const n = s.days.length;
-  const m = Math.max(0, n - from);
-  const values = new Float64Array(FEATURE_COUNT * m);
-  for (let f = 0; f < FEATURE_COUNT; f++) values.set(s.values.subarray(f * n + from, f * n + n), f * m);
-  return { symbol: s.symbol, days: s.days.slice(from), close: s.close.slice(from), values, state: s.state };
 }
