@@ -133,7 +133,7 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
   const calDays = s.calendar.tradingDays(m.days[0] ?? s.from, s.to);
   const calIdx = new Map(calDays.map((d, i) => [d, i]));
 
-  const volatilityBefore = s.volatilityBefore ?? ((day: TradingDay) => {
+  const volatilityOn = s.volatilityBefore ?? ((day: TradingDay) => {
     const d = (dayIdx.get(day) ?? 0) - 1;
     if (d < 0) return null;
     const values: number[] = [];
@@ -146,6 +146,12 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
     const mid = values.length >> 1;
     return { value: values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2, asOf: m.days[d]! };
   });
+  // The breakers read the volatility several times a day (before each entry): computed once per day.
+  let volatilityMemo: { day: TradingDay; reading: ReturnType<typeof volatilityOn> } | null = null;
+  const volatilityBefore = (day: TradingDay) => {
+    if (volatilityMemo?.day !== day) volatilityMemo = { day, reading: volatilityOn(day) };
+    return volatilityMemo.reading;
+  };
 
   /** The price at an instant of `day`: the open during the session, the close after it; else the last close. */
   const priceAt = (symbol: string, d: number, afterClose: boolean): { price: number; day: TradingDay } | null => {
@@ -213,20 +219,34 @@ export function runBacktest(m: MarketMatrix, s: BacktestSettings): BacktestRun {
       stopPrice: type === 'stop' ? price : null, reason, pickProfile: pos.profile,
     }, d, at, afterClose, pos.openedDay);
 
+  // Running aggregates of the append-only day records and trades, so a reading (taken before every entry)
+  // costs the records added since the last one, not all of them: the highest snapshot since the drawdown
+  // breaker was last cleared, and the P&L of the trades closed since the loss streak was last cleared.
+  const peakSince = { from: null as TradingDay | null, scanned: 0, peak: 0 };
+  const pnlsSince = { from: null as number | null, scanned: 0, pnls: [] as number[] };
   const readings = (day: TradingDay, equityNow: number, at: Date): BreakerReading[] => {
     const cd = clearances.get('daily_loss');
     const cm = clearances.get('max_drawdown');
     const cl = clearances.get('consecutive_losses');
     const cv = clearances.get('volatility');
-    // The end-of-day records are the snapshots the live breakers read.
-    const before = run.days.filter((x) => x.day < day).at(-1);
-    const since = cm ? run.days.filter((x) => x.day >= cm.day) : run.days;
-    const peakSnap = since.length > 0 ? Math.max(...since.map((x) => x.equity)) : 0;
+    // The end-of-day records are the snapshots the live breakers read (days are appended in order).
+    const last = run.days.at(-1);
+    const before = last && last.day < day ? last : run.days.at(-2);
+    if (peakSince.from !== (cm?.day ?? null)) Object.assign(peakSince, { from: cm?.day ?? null, scanned: 0, peak: 0 });
+    for (; peakSince.scanned < run.days.length; peakSince.scanned++) {
+      const x = run.days[peakSince.scanned]!;
+      if (!cm || x.day >= cm.day) peakSince.peak = Math.max(peakSince.peak, x.equity);
+    }
+    if (pnlsSince.from !== (cl?.at.getTime() ?? null)) Object.assign(pnlsSince, { from: cl?.at.getTime() ?? null, scanned: 0, pnls: [] });
+    for (; pnlsSince.scanned < run.trades.length; pnlsSince.scanned++) {
+      const x = run.trades[pnlsSince.scanned]!;
+      if (!cl || x.closedAt > cl.at) pnlsSince.pnls.push(x.pnl);
+    }
     return measureBreakers({
       equityNow,
       dayStartEquity: cd && cd.day === day ? cd.equity : before?.equity ?? t.startingCash,
-      peakEquity: Math.max(cm ? cm.equity : t.startingCash, peakSnap, equityNow),
-      closedPnls: run.trades.filter((x) => !cl || x.closedAt > cl.at).map((x) => x.pnl),
+      peakEquity: Math.max(cm ? cm.equity : t.startingCash, peakSince.peak, equityNow),
+      closedPnls: pnlsSince.pnls,
       minutesSinceEntry: lastEntryAt ? (at.getTime() - lastEntryAt.getTime()) / 60_000 : null,
       volatility: volatilityBefore(day),
       volatilityLabel: s.volatilityLabel ?? 'median ATR% of the universe',

@@ -10,15 +10,16 @@ import { epochDayOf } from '../../src/market/market-time.js';
 import { SP500_DIR } from '../helpers/tiller-process.js';
 
 const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+type Row = { day: string } & Record<(typeof FIELDS)[number], number>;
 
 /** The row path: split cells, Number() each. */
-function byRows(text: string) {
+function byRows(text: string): Row[] {
   const rows = parseCsv(text);
   const header = rows.shift()!.map((h) => h.trim().toLowerCase());
   return rows.map((r) => ({
     day: (r[header.indexOf('date')] ?? '').trim(),
     ...Object.fromEntries(FIELDS.map((k) => [k, header.indexOf(k) < 0 ? Number.NaN : (numberOrNull(r[header.indexOf(k)]) ?? Number.NaN)])),
-  }));
+  }) as Row);
 }
 
 function byColumns(text: string) {
