@@ -20,6 +20,7 @@ import * as candleDays from './migrations/010-candle-days.migration.js';
 import * as picksPerStrategy from './migrations/011-picks-per-strategy.migration.js';
 import * as shadowPortfolios from './migrations/012-shadow-portfolios.migration.js';
 import * as screening from './migrations/013-screening-pick-details.migration.js';
+import * as featureStateStorage from './migrations/014-feature-state-storage.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '011-picks-per-strategy': picksPerStrategy,
   '012-shadow-portfolios': shadowPortfolios,
   '013-screening-pick-details': screening,
+  '014-feature-state-storage': featureStateStorage,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -236,7 +236,7 @@ export class PgIndicatorRepository implements IndicatorRepository {
         sw.bytes(new Uint8Array(s.state.buffer, s.state.byteOffset, s.state.byteLength));
       }
       await inClientTransaction(this.pool, async (client) => {
-        await client.query('create temporary table if not exists feature_state_stage (like feature_state) on commit delete rows');
+        await client.query('create temporary table if not exists feature_state_stage (like feature_state including storage) on commit delete rows');
         await copyBinaryOn(client, 'feature_state_stage', ['symbol', 'day', 'version', 'state'], sw.chunks());
         await client.query(`insert into feature_state select * from feature_state_stage
           on conflict (symbol) do update set day = excluded.day, version = excluded.version, state = excluded.state`);
