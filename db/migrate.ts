@@ -21,6 +21,7 @@ import * as picksPerStrategy from './migrations/011-picks-per-strategy.migration
 import * as shadowPortfolios from './migrations/012-shadow-portfolios.migration.js';
 import * as screening from './migrations/013-screening-pick-details.migration.js';
 import * as featureStateStorage from './migrations/014-feature-state-storage.migration.js';
+import * as jobRunWorker from './migrations/015-job-run-worker.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '012-shadow-portfolios': shadowPortfolios,
   '013-screening-pick-details': screening,
   '014-feature-state-storage': featureStateStorage,
+  '015-job-run-worker': jobRunWorker,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -83,6 +83,7 @@ export interface AlertDeliveriesTable {
 export interface AlertSubscriptionsTable { transport: string; chat_id: string; type: string; mode: string; changed_by: string; changed_at: Timestamp }
 export interface JobRunsTable {
   id: Generated<number>; job: string; day: string; trigger: string; started_at: Timestamp; finished_at: Timestamp | null; outcome: Generated<string>; error: string | null;
+  worker: string | null;
 }
 export interface AuditLogTable {
   id: Generated<number>; at: Timestamp; transport: string; user_id: string; chat_id: string; command: string; args: string;

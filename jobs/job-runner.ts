@@ -17,6 +17,8 @@ export interface JobRunnerDeps {
   clock: Clock;
   /** Where each run is recorded (for /jobs). */
   runs: JobRunRepository;
+  /** This process's name in those records (host:pid). */
+  worker: string;
   /** Attempts in all for a TemporaryError, and the delay before the first retry (doubling); none: no retry. */
   retry?: { attempts: number; delayMs: number };
 }
@@ -41,7 +43,7 @@ async function withRetries(deps: JobRunnerDeps, name: JobName, day: TradingDay, 
 
 export async function runJob(deps: JobRunnerDeps, name: JobName, day: TradingDay, handler: JobHandler, trigger: string): Promise<unknown> {
   const end = jobDuration.startTimer({ job: name });
-  const runId = await deps.runs.start(name, day, trigger, new Date());
+  const runId = await deps.runs.start(name, day, trigger, new Date(), deps.worker);
   try {
     const result = await withRetries(deps, name, day, () => handler(day, trigger));
     await deps.runs.finish(runId, 'success', null, new Date());

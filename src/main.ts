@@ -21,7 +21,7 @@ import { JOB_NAMES, jobHandlers, type JobHandler, type JobName } from '../jobs/d
 import { initMetricLabels, setShadowSource } from '../monitoring/metrics.js';
 import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
 import { replay, type ReplaySummary } from '../jobs/replay.js';
-import { Scheduler } from '../jobs/scheduler.js';
+import { Scheduler, type SchedulerOptions } from '../jobs/scheduler.js';
 import { SweepQueue, SweepWorker } from '../jobs/backtest-sweep.js';
 import { TrainFoldWorker } from '../jobs/train-folds.js';
 import type { TrainFoldSpec } from './training/fold-tasks.js';
@@ -301,7 +301,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     },
   });
 
-  const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns, retry: config.jobs.retry };
+  const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns, retry: config.jobs.retry, worker: workerName() };
   // Jobs asked for now go through Agenda, so its locks apply: a worker (or `start`) runs them, once.
   let jobQueue: Scheduler | null = null;
   const jobs: JobControl = {
@@ -309,7 +309,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     schedule: config.schedule,
     async trigger(name, by) {
       const day = tradingDayOf(clock.now(), config.market.timezone);
-      jobQueue ??= new Scheduler(db.pool, handlers, jobDeps, { schedule: config.schedule, timezone: config.market.timezone });
+      jobQueue ??= new Scheduler(db.pool, handlers, jobDeps, schedulerOptions(config));
       // A failure is recorded and alerted by runJob where it runs; the chat only hears that it was queued.
       await jobQueue.triggerNow(name as JobName, { day, trigger: by });
       return { day };
@@ -375,8 +375,13 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 /** The live picks rule of a config (its traded profile), evaluated beside the models. */
 export const ruleOf = tradedRule;
 
-/** This process's name in sweep task records: host and pid. */
-function sweepWorkerName(): string {
+/** The scheduler's settings from the configuration. */
+function schedulerOptions(config: AppConfig): SchedulerOptions {
+  return { schedule: config.schedule, timezone: config.market.timezone, lockLifetimeMs: config.jobs.lockLifetimeMs, processEveryMs: config.jobs.pollMs };
+}
+
+/** This process's name in job run and shared task records: host and pid. */
+function workerName(): string {
   return `${hostname()}:${process.pid}`;
 }
 
@@ -385,7 +390,7 @@ function sweepWorkerName(): string {
 async function startTaskQueue(
   d: { pool: DbHandle['pool']; repos: Repositories; config: AppConfig; log: Logger }, primed?: { symbols: string[] | null; matrix: MarketMatrix },
 ): Promise<SweepQueue> {
-  const worker = new SweepWorker({ repos: d.repos, config: d.config, log: d.log }, sweepWorkerName());
+  const worker = new SweepWorker({ repos: d.repos, config: d.config, log: d.log }, workerName());
   if (primed) worker.prime(primed.symbols, primed.matrix);
   const queue = new SweepQueue(d.pool, worker, { log: d.log, training: new TrainFoldWorker({ repo: d.repos.training, matrices: worker, log: d.log }) });
   await queue.start();
@@ -496,7 +501,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
       log.error({ err: error }, 'start-up reconciliation failed; it is retried before the next trading job');
       await app.jobDeps.alerts.raise({ type: 'job_failed', job: 'reconcile', error, at: app.clock.now().toISOString() }, `job_failed:reconcile:${app.clock.now().toISOString()}`);
     }
-    scheduler = new Scheduler(app.db.pool, app.handlers, app.jobDeps, { schedule: config.schedule, timezone: config.market.timezone });
+    scheduler = new Scheduler(app.db.pool, app.handlers, app.jobDeps, schedulerOptions(config));
     await scheduler.start();
     log.info({ schedule: config.schedule, timezone: config.market.timezone }, 'scheduler started');
     stops.push(() => scheduler?.stop());

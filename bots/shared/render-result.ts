@@ -173,7 +173,7 @@ export function renderResult(r: CommandResult, m: Markup): string {
       const lines = [`${m.bold('Jobs')} (schedules in ${r.timezone})`];
       for (const j of r.jobs) {
         const last = j.last;
-        const when = last ? `${last.outcome} for ${last.day} (${e(last.trigger)}), started ${last.startedAt.toISOString()}${last.finishedAt ? `, took ${((last.finishedAt.getTime() - last.startedAt.getTime()) / 1000).toFixed(1)} s` : ''}${last.error ? `: ${e(last.error)}` : ''}` : 'never run';
+        const when = last ? `${last.outcome} for ${last.day} (${e(last.trigger)}), started ${last.startedAt.toISOString()}${last.worker ? ` on ${e(last.worker)}` : ''}${last.finishedAt ? `, took ${((last.finishedAt.getTime() - last.startedAt.getTime()) / 1000).toFixed(1)} s` : ''}${last.error ? `: ${e(last.error)}` : ''}` : 'never run';
         lines.push(`${m.code(j.name)} ${m.code(j.schedule)}: ${when}`);
       }
       return lines.join('\n');

@@ -6,8 +6,8 @@ import type { Database } from '../schema.js';
 export class PgJobRunRepository implements JobRunRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async start(job: string, day: string, trigger: string, at: Date): Promise<number> {
-    const row = await this.db.insertInto('job_runs').values({ job, day, trigger, started_at: at }).returning('id').executeTakeFirstOrThrow();
+  async start(job: string, day: string, trigger: string, at: Date, worker: string): Promise<number> {
+    const row = await this.db.insertInto('job_runs').values({ job, day, trigger, started_at: at, worker }).returning('id').executeTakeFirstOrThrow();
     return row.id;
   }
 
@@ -16,11 +16,11 @@ export class PgJobRunRepository implements JobRunRepository {
   }
 
   async latest(): Promise<JobRunInfo[]> {
-    const rows = await sql<{ job: string; day: string; trigger: string; started_at: Date; finished_at: Date | null; outcome: string; error: string | null }>`
-      select distinct on (job) job, to_char(day, 'YYYY-MM-DD') as day, trigger, started_at, finished_at, outcome, error
+    const rows = await sql<{ job: string; day: string; trigger: string; started_at: Date; finished_at: Date | null; outcome: string; error: string | null; worker: string | null }>`
+      select distinct on (job) job, to_char(day, 'YYYY-MM-DD') as day, trigger, started_at, finished_at, outcome, error, worker
       from job_runs order by job, id desc`.execute(this.db);
     return rows.rows.map((r) => ({
-      job: r.job, day: r.day, trigger: r.trigger, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome as JobRunInfo['outcome'], error: r.error,
+      job: r.job, day: r.day, trigger: r.trigger, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome as JobRunInfo['outcome'], error: r.error, worker: r.worker,
     }));
   }
 }

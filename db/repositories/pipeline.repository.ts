@@ -29,11 +29,11 @@ export class PgPipelineRepository implements PipelineRepository {
     return r.id;
   }
 
-  async failedRunFor(asOf: TradingDay): Promise<PipelineRunInfo | null> {
+  async unfinishedRunFor(asOf: TradingDay): Promise<PipelineRunInfo | null> {
     const r = await this.db.selectFrom('pipeline_runs').select('id').where('as_of', '=', asOf).orderBy('id', 'desc').limit(1).executeTakeFirst();
     if (!r) return null;
     const [info] = await this.runs([r.id]);
-    return info && info.status === 'failed' ? info : null;
+    return info && (info.status === 'failed' || info.status === 'running') ? info : null;
   }
 
   async resumeRun(runId: number): Promise<void> {

@@ -104,7 +104,8 @@ export class PipelineService {
 
   private async runLocked(asOf: TradingDay, trigger: string): Promise<PipelineResult> {
     const repo = this.repos.pipeline;
-    const failed = await repo.failedRunFor(asOf);
+    // Under the run lock a run still marked running was cut off (its process died): resumed like a failed one.
+    const failed = await repo.unfinishedRunFor(asOf);
     const done = new Set(failed?.steps.filter((s) => s.status === 'succeeded').map((s) => s.step) ?? []);
     const runId = failed ? failed.id : await repo.startRun(asOf, trigger);
     if (failed) await repo.resumeRun(runId);

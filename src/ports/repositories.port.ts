@@ -222,8 +222,9 @@ export interface PipelineRepository {
    * process dies. */
   withRunLock<T>(fn: () => Promise<T>): Promise<T>;
   startRun(asOf: TradingDay, trigger: string): Promise<number>;
-  /** The latest run for `asOf` if it failed (to be resumed), else null. */
-  failedRunFor(asOf: TradingDay): Promise<PipelineRunInfo | null>;
+  /** The latest run for `asOf` if it failed or was cut off (still marked running; call it under the run
+   * lock, where no live run can be), to be resumed; else null. */
+  unfinishedRunFor(asOf: TradingDay): Promise<PipelineRunInfo | null>;
   /** Mark a failed run as running again; counts the resumption. */
   resumeRun(runId: number): Promise<void>;
   startStep(runId: number, step: string, attempt: number): Promise<number>;
@@ -420,11 +421,14 @@ export interface JobRunInfo {
   finishedAt: Date | null;
   outcome: 'running' | 'success' | 'failure';
   error: string | null;
+  /** The process that ran it (host:pid); null for runs recorded before this was kept. */
+  worker: string | null;
 }
 
 /** Every job run is recorded: when, why (schedule, manual, chat), how it ended. */
 export interface JobRunRepository {
-  start(job: string, day: TradingDay, trigger: string, at: Date): Promise<number>;
+  /** A run starting in `worker` (host:pid); its id, for {@link finish}. */
+  start(job: string, day: TradingDay, trigger: string, at: Date, worker: string): Promise<number>;
   finish(id: number, outcome: 'success' | 'failure', error: string | null, at: Date): Promise<void>;
   /** The latest run of each job that has run. */
   latest(): Promise<JobRunInfo[]>;

@@ -1,5 +1,6 @@
 /** /whoami, /alerts, /jobs and /run through the real command registry and composition root, on real
  * PostgreSQL: who may do what, the errors for bad input, and what each changes. */
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderResult } from '../../bots/shared/render-result.js';
 import { plainMarkup } from '../../bots/shared/markup.js';
@@ -83,6 +84,9 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
       ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'], ['train', '0 6 * * 6'],
     ]);
     expect(jobs.jobs.find((j) => j.name === 'report')!.last).toMatchObject({ day: '2017-03-01', trigger: 'chat:telegram:2', outcome: 'success', error: null });
+    // The run names the process that ran it (this one: the scheduler started here), and /jobs shows it.
+    expect(jobs.jobs.find((j) => j.name === 'report')!.last!.worker).toBe(`${hostname()}:${process.pid}`);
+    expect(renderResult(jobs, plainMarkup)).toMatch(new RegExp(`\\(chat:telegram:2\\), started \\S+ on ${hostname()}:${process.pid}, took`));
     expect(jobs.jobs.find((j) => j.name === 'pipeline')!.last).toBeNull();
   });
 

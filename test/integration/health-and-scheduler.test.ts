@@ -47,7 +47,7 @@ describe('health and scheduler', () => {
     const handler = (name: JobName): JobHandler => async (day) => { calls.push([name, day]); };
     const handlers = { pipeline: handler('pipeline'), picks: handler('picks'), trade: handler('trade'), monitor: handler('monitor'), report: handler('report'), train: handler('train') };
     const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5', train: '0 6 * * 6' };
-    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns };
+    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns, worker: 'test:1' };
     const scheduler = new Scheduler(t.handle.pool, handlers, deps, { schedule, timezone: 'America/New_York', processEveryMs: 200 });
     await scheduler.start();
     try {

@@ -24,7 +24,7 @@ describe('job runner', () => {
 
   it('alerts job_failed to every target, meters the failure and rethrows', async () => {
     const clock = new ManualClock(new Date('2017-03-01T13:00:00Z'));
-    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [{ transport: 'telegram', chatId: '-5' }], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns };
+    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [{ transport: 'telegram', chatId: '-5' }], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns, worker: 'test:1' };
     const before = await failures('pipeline');
     await expect(runJob(deps, 'pipeline', '2017-03-01', async () => { throw new OperationalError('provider has no data for 2017-02-28'); }, 'schedule'))
       .rejects.toThrow('provider has no data for 2017-02-28');
@@ -46,7 +46,7 @@ describe('job runner', () => {
     const clock = new ManualClock(new Date('2017-03-02T13:00:00Z'));
     const deps = {
       alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [{ transport: 'telegram', chatId: '-5' }], repos.subscriptions),
-      log: createLogger('silent'), clock, runs: repos.jobRuns, retry: { attempts: 3, delayMs: 20 },
+      log: createLogger('silent'), clock, runs: repos.jobRuns, worker: 'test:1', retry: { attempts: 3, delayMs: 20 },
     };
     const calls: number[] = [];
     const flaky = async () => {
