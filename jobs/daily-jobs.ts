@@ -8,6 +8,7 @@ import type { DailyReport } from '../src/trading/daily-report.js';
 import type { PositionMonitor } from '../src/trading/position-monitor.js';
 import type { Reconciler } from '../src/trading/reconciler.js';
 import type { TradeCycle } from '../src/trading/trade-cycle.js';
+import { picksGauge } from '../monitoring/metrics.js';
 
 export const JOB_NAMES = ['pipeline', 'picks', 'trade', 'monitor', 'report', 'train'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -46,6 +47,7 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
     pipeline: onTradingDays((day, trigger) => s.pipeline.run(s.calendar.previousTradingDay(day), trigger)),
     picks: onTradingDays(async (day) => {
       const r = await s.picks.run(day);
+      for (const profile of ['conservative', 'aggressive'] as const) picksGauge.set({ profile }, r.picks[profile].length);
       return { signalDay: r.signalDay, strategy: r.strategy.name, conservative: r.picks.conservative.length, aggressive: r.picks.aggressive.length, others: r.others, failed: r.failed, exported: r.exported, screened: r.screened, rationale: r.rationale };
     }),
     // Orders and positions are reconciled with the broker before any trading.

@@ -119,6 +119,100 @@ export const shadowSharpe = shadowGauge('tiller_shadow_sharpe', 'Annualised Shar
 export const shadowMaxDrawdown = shadowGauge('tiller_shadow_max_drawdown_ratio', 'Largest fall from a peak of each shadow portfolio, as a fraction.', (r) => r.maxDrawdown);
 export const shadowDays = shadowGauge('tiller_shadow_days_live', 'Trading days each shadow portfolio has been live.', (r) => r.days);
 
+// --- trading and risk ---
+export const exposureGauge = new Gauge({ name: 'tiller_portfolio_exposure', help: 'Market value of the open positions in the account currency.', registers: [registry] });
+export const unrealizedPnlGauge = new Gauge({ name: 'tiller_portfolio_unrealized_pnl', help: 'Unrealised profit and loss of the open positions in the account currency.', registers: [registry] });
+export const drawdownGauge = new Gauge({ name: 'tiller_portfolio_drawdown_ratio', help: 'Fall of equity from its highest end-of-day value, as a fraction (at the last snapshot).', registers: [registry] });
+export const fillsTotal = new Counter({
+  name: 'tiller_fills_total', help: 'Fills booked, by side.', labelNames: ['side'] as const, registers: [registry],
+});
+export const positionExitsTotal = new Counter({
+  name: 'tiller_position_exits_total', help: 'Sells filled, by why the position was closed (stop, target, trailing stop, time, signal, halt, ...).', labelNames: ['reason'] as const, registers: [registry],
+});
+export const brokerRequestsTotal = new Counter({
+  name: 'tiller_broker_requests_total', help: 'Broker calls, by operation and outcome (ok, temporary, rate_limited, error).', labelNames: ['operation', 'outcome'] as const, registers: [registry],
+});
+export const brokerRequestDuration = new Histogram({
+  name: 'tiller_broker_request_duration_seconds', help: 'Duration of broker calls (each attempt).', labelNames: ['operation'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
+});
+
+// --- pipeline and picks ---
+export const pipelineLastSuccess = new Gauge({
+  name: 'tiller_pipeline_last_success_timestamp_seconds', help: 'Unix time the last pipeline run succeeded.', registers: [registry],
+});
+export const pipelineQuarantinedTotal = new Counter({
+  name: 'tiller_pipeline_quarantined_rows_total', help: 'Provider rows rejected or flagged by the pipeline.', registers: [registry],
+});
+export const picksGauge = new Gauge({
+  name: 'tiller_picks', help: 'Picks of the latest picks run, by risk profile.', labelNames: ['profile'] as const, registers: [registry],
+});
+
+// --- chat, alerts and API ---
+export const alertsRaisedTotal = new Counter({
+  name: 'tiller_alerts_raised_total', help: 'Alerts raised (before delivery to each chat), by type.', labelNames: ['type'] as const, registers: [registry],
+});
+export const chatRateLimitedTotal = new Counter({
+  name: 'tiller_chat_rate_limited_total', help: 'Chat API answers asking to slow down (429), by transport.', labelNames: ['transport'] as const, registers: [registry],
+});
+export const apiRequestsTotal = new Counter({
+  name: 'tiller_api_requests_total', help: 'HTTP requests served, by route (unmatched for any other path) and status code.', labelNames: ['route', 'status'] as const, registers: [registry],
+});
+export const apiRequestDuration = new Histogram({
+  name: 'tiller_api_request_duration_seconds', help: 'Time to answer an HTTP request, by route.', labelNames: ['route'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+});
+
+// --- process ---
+export const buildInfo = new Gauge({
+  name: 'tiller_build_info', help: 'Always 1: the version and role (start, bot, worker, ...) of this process.', labelNames: ['version', 'role'] as const, registers: [registry],
+});
+
+/** Readers of state that lives outside this process (the alert outbox, the database, Redis), called at
+ * scrape time; each may be absent (a process without it reports nothing). */
+export interface ScrapeProbes {
+  /** Alert deliveries waiting in the outbox. */
+  outboxPending?: () => Promise<number>;
+  /** Whether PostgreSQL answers. */
+  database?: () => Promise<boolean>;
+  /** Whether Redis answers (absent when Redis is not configured). */
+  redis?: () => Promise<boolean>;
+}
+const probes: ScrapeProbes = {};
+
+/** Set what the scrape-time gauges below read; a gauge is served from the first time its probe is given (a
+ * process without Redis serves no `tiller_redis_up`, rather than a 0 that would read as "Redis is down"). */
+export function setScrapeProbes(p: ScrapeProbes): void {
+  Object.assign(probes, p);
+  const served: Array<[keyof ScrapeProbes, string, Gauge]> = [
+    ['outboxPending', 'tiller_alert_outbox_pending', outboxPendingGauge], ['database', 'tiller_database_up', databaseUpGauge], ['redis', 'tiller_redis_up', redisUpGauge],
+  ];
+  for (const [key, name, gauge] of served) if (probes[key] && !registry.getSingleMetric(name)) registry.registerMetric(gauge);
+}
+
+/** A gauge read at scrape time through `read`, registered by {@link setScrapeProbes}; a read that fails sets
+ * `onError` (or leaves the last value). */
+function probeGauge(name: string, help: string, read: () => (() => Promise<number>) | undefined, onError: number | null): Gauge {
+  return new Gauge({
+    name, help, registers: [],
+    async collect() {
+      const fn = read();
+      if (!fn) return;
+      try {
+        this.set(await fn());
+      } catch {
+        if (onError !== null) this.set(onError);
+      }
+    },
+  });
+}
+
+export const outboxPendingGauge = probeGauge('tiller_alert_outbox_pending', 'Alert deliveries waiting in the outbox (due or backing off).', () => probes.outboxPending, null);
+export const databaseUpGauge = probeGauge('tiller_database_up', '1 when PostgreSQL answered at the last scrape, 0 when it did not.',
+  () => (probes.database ? async () => ((await probes.database!()) ? 1 : 0) : undefined), 0);
+export const redisUpGauge = probeGauge('tiller_redis_up', '1 when Redis answered at the last scrape, 0 when it did not (absent without Redis).',
+  () => (probes.redis ? async () => ((await probes.redis!()) ? 1 : 0) : undefined), 0);
+
 export function setTradingStateMetric(current: string): void {
   for (const s of ['RUNNING', 'PAUSED', 'HALTED']) tradingState.set({ state: s }, s === current ? 1 : 0);
 }
@@ -130,5 +224,13 @@ export function initMetricLabels(known: { jobs: readonly string[]; breakers: rea
     for (const stage of ['soft', 'hard']) breakerTripsTotal.inc({ breaker, stage }, 0);
     breakerStage.set({ breaker }, 0);
   }
-  for (const transport of known.transports) for (const result of ['delivered', 'retry', 'failed']) alertsDeliveredTotal.inc({ transport, result }, 0);
+  for (const transport of known.transports) {
+    for (const result of ['delivered', 'retry', 'failed']) alertsDeliveredTotal.inc({ transport, result }, 0);
+    chatRateLimitedTotal.inc({ transport }, 0);
+  }
+  for (const operation of ['submit', 'cancel', 'order_state', 'open_orders', 'positions']) {
+    for (const outcome of ['ok', 'temporary', 'rate_limited', 'error']) brokerRequestsTotal.inc({ operation, outcome }, 0);
+  }
+  for (const side of ['buy', 'sell']) fillsTotal.inc({ side }, 0);
+  pipelineQuarantinedTotal.inc(0);
 }

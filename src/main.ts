@@ -18,7 +18,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { RedisCache, RedisEventBus } from '../db/redis.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { JOB_NAMES, jobHandlers, type JobHandler, type JobName } from '../jobs/daily-jobs.js';
-import { initMetricLabels, setShadowSource } from '../monitoring/metrics.js';
+import { buildInfo, initMetricLabels, setScrapeProbes, setShadowSource } from '../monitoring/metrics.js';
 import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
 import { replay, type ReplaySummary } from '../jobs/replay.js';
 import { Scheduler, type SchedulerOptions } from '../jobs/scheduler.js';
@@ -447,6 +447,14 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   let http: FastifyInstance | null = null;
   let port: number | null = null;
   let scheduler: Scheduler | null = null;
+  buildInfo.set({ version: TILLER_VERSION, role: mode }, 1);
+  // Read at each scrape, bounded so a database or Redis outage never hangs /metrics.
+  const answers = (probe: () => Promise<unknown>, what: string) => () => withTimeout(probe(), 2_000, what).then(() => true, () => false);
+  setScrapeProbes({
+    outboxPending: () => withTimeout(app.repos.outbox.countPending(), 2_000, 'outbox count'),
+    database: answers(() => app.repos.probe(), 'database probe'),
+    redis: config.redisUrl ? answers(() => app.cache.probe(), 'redis probe') : undefined,
+  });
 
   if (mode !== 'worker') {
     const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, log) : null;

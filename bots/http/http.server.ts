@@ -2,7 +2,7 @@
  * transports serve (the Telegram webhook). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registry } from '../../monitoring/metrics.js';
+import { apiRequestDuration, apiRequestsTotal, registry } from '../../monitoring/metrics.js';
 import { ApiTokens } from './api/api-tokens.js';
 import { registerApi, type ApiDeps } from './api/api.routes.js';
 
@@ -43,6 +43,13 @@ export function buildHttpServer(checks: HealthCheck[], posts: RawPostRoute[] = [
   // Unknown query or body fields are refused (400), not silently dropped: a misspelt filter must not look
   // like an answer to the question asked.
   const app = Fastify({ logger: false, bodyLimit: 1_048_576, ajv: { customOptions: { removeAdditional: false } } });
+  // Labelled by the route's pattern (`/api/picks/:day`), never the path asked for: a stranger's invented
+  // paths all count as `unmatched`, so they cannot add series.
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    apiRequestsTotal.inc({ route, status: String(reply.statusCode) });
+    apiRequestDuration.observe({ route }, reply.elapsedTime / 1000);
+  });
   if (api) registerApi(app, api);
   for (const route of posts) {
     app.post(route.path, async (req, reply) => {

@@ -7,7 +7,7 @@ import { RateLimitedError } from '../domain/errors.js';
 import type { BotEvent } from '../domain/types.js';
 import { ALERTS_TOPIC, type EventBus } from '../ports/event-bus.port.js';
 import type { OutboxRepository } from '../ports/repositories.port.js';
-import { alertsDeliveredTotal } from '../../monitoring/metrics.js';
+import { alertsDeliveredTotal, chatRateLimitedTotal } from '../../monitoring/metrics.js';
 import { RateGate, type RateLimits } from './rate-gate.js';
 
 /** How to deliver one alert: `silent` = without a notification sound. */
@@ -78,6 +78,7 @@ class Lane {
       } catch (err) {
         const attempt = d.attempts + 1;
         const retryAfterSeconds = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
+        if (retryAfterSeconds !== undefined) chatRateLimitedTotal.inc({ transport: d.transport });
         const backoff = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.min(60_000, 500 * 2 ** (attempt - 1));
         const next = attempt >= this.maxAttempts ? null : new Date(new Date().getTime() + backoff);
         await this.outbox.markFailed(d.id, err instanceof Error ? err.message : String(err), next);

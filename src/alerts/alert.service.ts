@@ -4,6 +4,7 @@
 import type { BotEvent } from '../domain/types.js';
 import { ALERTS_TOPIC, type EventBus } from '../ports/event-bus.port.js';
 import type { DeliveryTarget, OutboxRepository, SubscriptionRepository } from '../ports/repositories.port.js';
+import { alertsRaisedTotal } from '../../monitoring/metrics.js';
 
 /** One chat that receives alerts. */
 export interface AlertTarget {
@@ -26,6 +27,7 @@ export class AlertService {
    */
   async raise(event: BotEvent, dedupeKey: string): Promise<boolean> {
     const stored = await this.outbox.enqueue(event, dedupeKey, await this.deliveryTargets(event.type));
+    if (stored) alertsRaisedTotal.inc({ type: event.type });
     if (stored) await this.bus.publish(ALERTS_TOPIC, dedupeKey);
     return stored;
   }

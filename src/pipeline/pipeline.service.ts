@@ -19,7 +19,7 @@ import type { CandleRepository, QuarantinedRow, Repositories } from '../ports/re
 
 /** Each symbol's last stored bar (CandleRepository.lastBars). */
 type LastBars = ReturnType<CandleRepository['lastBars']>;
-import { pipelineRowsTotal, pipelineStepDuration, pipelineStepFailures } from '../../monitoring/metrics.js';
+import { pipelineLastSuccess, pipelineQuarantinedTotal, pipelineRowsTotal, pipelineStepDuration, pipelineStepFailures } from '../../monitoring/metrics.js';
 import { RecentBars } from './recent-bars.js';
 import { runStep, type StepOptions } from './step-runner.js';
 import { WriteQueue } from './write-queue.js';
@@ -138,6 +138,8 @@ export class PipelineService {
       exports: () => this.exports(result, lastBarsOnce).catch(forget),
     };
     let current: PipelineStep = PIPELINE_STEPS[0];
+    // Rows quarantined by this run, failed or not (they are stored as each step goes).
+    const countQuarantined = () => pipelineQuarantinedTotal.inc(result.quarantined);
     try {
       for (const step of PIPELINE_STEPS) {
         if (done.has(step)) continue;
@@ -148,9 +150,12 @@ export class PipelineService {
         pipelineRowsTotal.inc({ step }, rows);
       }
       await repo.finishRun(runId, 'succeeded');
+      pipelineLastSuccess.set(Date.now() / 1000);
+      countQuarantined();
       return result;
     } catch (err) {
       pipelineStepFailures.inc({ step: current });
+      countQuarantined();
       await repo.finishRun(runId, 'failed', `${current}: ${err instanceof Error ? err.message : String(err)}`);
       throw new PipelineStepError(current, err);
     }

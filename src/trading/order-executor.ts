@@ -9,7 +9,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { AlertService } from '../alerts/alert.service.js';
 import type { TradingRepository } from '../ports/repositories.port.js';
 import type { CrashPoint } from '../config.js';
-import { ordersTotal } from '../../monitoring/metrics.js';
+import { brokerRequestDuration, brokerRequestsTotal, fillsTotal, ordersTotal, positionExitsTotal } from '../../monitoring/metrics.js';
 import type { FillBooking } from './fill-booking.js';
 
 /** What to place; the client order id is derived from reason, symbol and trading day, and for an exit also
@@ -34,16 +34,26 @@ export function clientOrderId(reason: OrderReason, symbol: string, day: TradingD
   return closesPositionOpenedOn ? `${reason}:${symbol}:${day}:opened-${closesPositionOpenedOn}` : `${reason}:${symbol}:${day}`;
 }
 
+/** The broker calls, as the metrics name them. */
+export type BrokerOperation = 'submit' | 'cancel' | 'order_state' | 'open_orders' | 'positions';
+
 /** Retry a broker call on temporary failures (timeouts, 5xx, rate limits), honouring retry-after. Safe for
- * submit because a resend with the same client order id is the same order. */
-export async function withBrokerRetry<T>(fn: () => Promise<T>, attempts = 4, baseDelayMs = 250): Promise<T> {
+ * submit because a resend with the same client order id is the same order. Each attempt is metered. */
+export async function withBrokerRetry<T>(operation: BrokerOperation, fn: () => Promise<T>, attempts = 4, baseDelayMs = 250): Promise<T> {
   for (let i = 1; ; i++) {
+    const end = brokerRequestDuration.startTimer({ operation });
     try {
-      return await fn();
+      const out = await fn();
+      brokerRequestsTotal.inc({ operation, outcome: 'ok' });
+      return out;
     } catch (err) {
+      const outcome = err instanceof RateLimitedError ? 'rate_limited' : err instanceof TemporaryError ? 'temporary' : 'error';
+      brokerRequestsTotal.inc({ operation, outcome });
       if (!(err instanceof TemporaryError) || i >= attempts) throw err;
       const wait = err instanceof RateLimitedError ? err.retryAfterSeconds * 1000 : baseDelayMs * 2 ** (i - 1);
       await new Promise((r) => setTimeout(r, wait));
+    } finally {
+      end();
     }
   }
 }
@@ -73,7 +83,7 @@ export class OrderExecutor {
       order = existing;
     }
     this.crash('after_order_insert');
-    const result = await withBrokerRetry(() => this.broker.submit(order));
+    const result = await withBrokerRetry('submit', () => this.broker.submit(order));
     this.crash('after_broker_submit');
     ordersTotal.inc({ side: order.side, reason: order.reason, result: result.status });
     return this.record(order, result);
@@ -104,6 +114,8 @@ export class OrderExecutor {
         // transaction (after_fill) leaves none of them.
         const applied = await this.repo.applyFill(effect, () => this.crash('after_fill'));
         this.crash('after_position_update');
+        fillsTotal.inc({ side: order.side });
+        if (order.side === 'sell') positionExitsTotal.inc({ reason: order.reason });
         return { kind: 'filled', order, fill: result.fill, partial: result.status === 'partially_filled', applied };
       }
     }
@@ -113,7 +125,7 @@ export class OrderExecutor {
   async cancelOpen(why: string): Promise<number> {
     const open = await this.repo.ordersWithStatus(['new', 'submitted']);
     for (const o of open) {
-      await withBrokerRetry(() => this.broker.cancel(o));
+      await withBrokerRetry('cancel', () => this.broker.cancel(o));
       await this.repo.setOrderStatus(o.clientOrderId, 'cancelled', why);
     }
     return open.length;

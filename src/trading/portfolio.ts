@@ -4,7 +4,7 @@ import { drawdownFromPeak } from './performance.js';
 import type { Position, TradingDay, PortfolioSnapshot } from '../domain/types.js';
 import type { PriceSource } from '../market/price-source.js';
 import type { TradingRepository } from '../ports/repositories.port.js';
-import { cash as cashGauge, equity as equityGauge, openPositions } from '../../monitoring/metrics.js';
+import { cash as cashGauge, drawdownGauge, equity as equityGauge, exposureGauge, openPositions, unrealizedPnlGauge } from '../../monitoring/metrics.js';
 
 export interface ValuedPosition extends Position {
   price: number;
@@ -35,6 +35,8 @@ export class Portfolio {
     const v = { cash: roundMoney(cash), equity: roundMoney(cash + exposure), exposure, positions: valued };
     cashGauge.set(v.cash);
     equityGauge.set(v.equity);
+    exposureGauge.set(v.exposure);
+    unrealizedPnlGauge.set(roundMoney(valued.reduce((s, p) => s + p.unrealizedPnl, 0)));
     openPositions.set(valued.length);
     return v;
   }
@@ -48,6 +50,7 @@ export class Portfolio {
       unrealizedPnl: roundMoney(v.positions.reduce((s, p) => s + p.unrealizedPnl, 0)),
       drawdown: Math.round(drawdownFromPeak(v.equity, peak) * 10_000) / 10_000,
     };
+    drawdownGauge.set(snap.drawdown);
     await this.repo.upsertSnapshot(snap);
     return snap;
   }

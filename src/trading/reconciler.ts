@@ -58,7 +58,7 @@ export class Reconciler {
   async syncOrders(today: TradingDay): Promise<Pick<ReconcileReport, 'booked' | 'cancelled' | 'stillWorking'>> {
     const out = { booked: [] as string[], cancelled: [] as string[], stillWorking: [] as string[] };
     for (const o of await this.d.repo.ordersWithStatus(['new', 'submitted'])) {
-      const st = await withBrokerRetry(() => this.broker.orderState(o));
+      const st = await withBrokerRetry('order_state', () => this.broker.orderState(o));
       if (!st) {
         if (o.day < today) {
           await this.d.repo.setOrderStatus(o.clientOrderId, 'cancelled', 'never reached the broker; expired');
@@ -91,14 +91,14 @@ export class Reconciler {
     const synced = await this.syncOrders(today);
     const foreignOrders: string[] = [];
     const working = new Set((await this.d.repo.ordersWithStatus(['new', 'submitted'])).map((o) => this.broker.orderKey(o.clientOrderId)));
-    for (const o of await withBrokerRetry(() => this.broker.openOrders())) {
+    for (const o of await withBrokerRetry('open_orders', () => this.broker.openOrders())) {
       if (working.has(o.clientOrderId)) continue;
       if (o.clientOrderId && (await this.d.repo.getOrder(o.clientOrderId))) continue;
       foreignOrders.push(`${o.clientOrderId || o.brokerOrderId || '?'} (${o.symbol})`);
     }
 
     const ours = new Map((await this.d.repo.positions()).map((p) => [p.symbol, p.qty]));
-    const theirs = new Map((await withBrokerRetry(() => this.broker.positions())).map((p) => [p.symbol, p.qty]));
+    const theirs = new Map((await withBrokerRetry('positions', () => this.broker.positions())).map((p) => [p.symbol, p.qty]));
     const positionDifferences: string[] = [];
     for (const sym of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
       const a = ours.get(sym) ?? 0;

@@ -76,7 +76,7 @@ export function brokerContract(c: BrokerCase): void {
       c.faults.stallMs = 3_000; // longer than every adapter's timeout in these tests
       // The adapter may look the order up at once after the timeout, or throw a temporary error that the
       // engine's retry answers: either way the retry finds the order instead of placing another.
-      const r = await withBrokerRetry(() => broker.submit(o), 3, 10);
+      const r = await withBrokerRetry('submit', () => broker.submit(o), 3, 10);
       expect(c.faults.stallNext).toBe(0); // the placement's answer really was held past the timeout
       expect(r).toMatchObject({ status: 'filled', fill: { price: c.otherPrice } });
       expect(createdFor(o.clientOrderId)).toHaveLength(1);
@@ -89,7 +89,7 @@ export function brokerContract(c: BrokerCase): void {
       c.faults.failNext = 1;
       await expect(broker.submit(o)).rejects.toBeInstanceOf(TemporaryError);
       c.faults.rateLimitNext = 1;
-      expect(await withBrokerRetry(() => broker.submit(o), 3, 10)).toMatchObject({ status: 'filled' });
+      expect(await withBrokerRetry('submit', () => broker.submit(o), 3, 10)).toMatchObject({ status: 'filled' });
       expect(createdFor(o.clientOrderId)).toHaveLength(1);
     });
 

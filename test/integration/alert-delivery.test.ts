@@ -7,6 +7,7 @@ import { MemoryCache } from '../../src/adapters/memory/memory-cache.js';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { AlertDispatcher } from '../../src/alerts/alert-dispatcher.js';
 import { AlertService } from '../../src/alerts/alert.service.js';
+import { chatRateLimitedTotal } from '../../monitoring/metrics.js';
 import { Authorizer } from '../../src/commands/auth.js';
 import { CommandCore } from '../../src/commands/command-core.js';
 import { TemporaryError } from '../../src/domain/errors.js';
@@ -47,6 +48,8 @@ describe('alert delivery to Telegram', () => {
     }
     // Raising the same fact again stores nothing.
     expect(await alerts.raise({ type: 'job_failed', job: 'job1', error: 'boom', at: '2026-01-01T00:00:00Z' }, 'k1')).toBe(false);
+    const limited = async () => (await chatRateLimitedTotal.get()).values.find((v) => v.labels.transport === 'telegram')?.value ?? 0;
+    const limitedBefore = await limited();
     tg.rateLimitCount = 2;
     tg.retryAfter = 1;
     tg.failCount = 3; // then 500s for a while
@@ -71,6 +74,7 @@ describe('alert delivery to Telegram', () => {
     expect(retried.length).toBeGreaterThanOrEqual(1);
     expect(retried.some((r) => /Too Many Requests|Internal Server Error/.test(r.last_error ?? ''))).toBe(true);
     expect([tg.failCount, tg.rateLimitCount]).toEqual([0, 0]); // every 500 and 429 was served and got through
+    expect((await limited()) - limitedBefore).toBe(2); // each 429 counted (the chat 429 storm alert reads it)
   }, 40_000);
 
   it('respects each chat\'s subscriptions: off is not sent, silent is sent without a notification', async () => {

@@ -36,7 +36,7 @@ describe('Alpaca broker (official SDK, fake Alpaca trading API)', () => {
     fake.stallNext = 1;
     fake.stallMs = 1_000;
     await expect(broker.submit(order({ clientOrderId: 'entry:MSFT:2017-03-01', symbol: 'MSFT' }))).rejects.toBeInstanceOf(TemporaryError);
-    const r = await withBrokerRetry(() => broker.submit(order({ clientOrderId: 'entry:MSFT:2017-03-01', symbol: 'MSFT' })), 3, 10);
+    const r = await withBrokerRetry('submit', () => broker.submit(order({ clientOrderId: 'entry:MSFT:2017-03-01', symbol: 'MSFT' })), 3, 10);
     expect(r).toMatchObject({ status: 'filled', fill: { price: 60, qty: 10 } });
     expect(fake.created().filter((o) => o.client_order_id === 'entry:MSFT:2017-03-01')).toHaveLength(1);
   });
@@ -48,7 +48,7 @@ describe('Alpaca broker (official SDK, fake Alpaca trading API)', () => {
     await expect(broker.submit(order({ clientOrderId: 'rl-1' }))).rejects.toBeInstanceOf(TemporaryError);
     fake.rateLimitNext = 1;
     fake.failNext = 0;
-    expect(await withBrokerRetry(() => broker.submit(order({ clientOrderId: 'rl-2' })), 3, 10)).toMatchObject({ status: 'filled' });
+    expect(await withBrokerRetry('submit', () => broker.submit(order({ clientOrderId: 'rl-2' })), 3, 10)).toMatchObject({ status: 'filled' });
   });
 
   it('reports Alpaca\'s rejections with its reason', async () => {
