@@ -21,7 +21,17 @@ export const jobDuration = new Histogram({
   buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600], registers: [registry],
 });
 export const jobLastSuccess = new Gauge({
-  name: 'tiller_job_last_success_timestamp_seconds', help: 'Unix time of the last successful run of each job.', labelNames: ['job'] as const, registers: [registry],
+  name: 'tiller_job_last_success_timestamp_seconds', help: 'Unix time of the last successful run of each job, in any process (read from the job records at scrape time; without them, this process\'s own runs).',
+  labelNames: ['job'] as const, registers: [registry],
+  async collect() {
+    if (!probes.jobLastSuccess) return;
+    try {
+      const last = await probes.jobLastSuccess();
+      for (const [job, at] of last) this.set({ job }, at);
+    } catch {
+      // the last values stay; /metrics never fails for it
+    }
+  },
 });
 export const ordersTotal = new Counter({
   name: 'tiller_orders_total', help: 'Orders sent to the broker, by side, reason and result.', labelNames: ['side', 'reason', 'result'] as const, registers: [registry],
@@ -177,6 +187,8 @@ export interface ScrapeProbes {
   database?: () => Promise<boolean>;
   /** Whether Redis answers (absent when Redis is not configured). */
   redis?: () => Promise<boolean>;
+  /** Unix seconds each job last succeeded, in any process (the shared job records). */
+  jobLastSuccess?: () => Promise<Map<string, number>>;
 }
 const probes: ScrapeProbes = {};
 

@@ -454,6 +454,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     outboxPending: () => withTimeout(app.repos.outbox.countPending(), 2_000, 'outbox count'),
     database: answers(() => app.repos.probe(), 'database probe'),
     redis: config.redisUrl ? answers(() => app.cache.probe(), 'redis probe') : undefined,
+    jobLastSuccess: async () => new Map([...await withTimeout(app.repos.jobRuns.lastSuccesses(), 2_000, 'job records')].map(([job, at]) => [job, at.getTime() / 1000])),
   });
 
   if (mode !== 'worker') {

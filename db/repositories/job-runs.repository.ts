@@ -15,6 +15,12 @@ export class PgJobRunRepository implements JobRunRepository {
     await this.db.updateTable('job_runs').set({ outcome, error: error?.slice(0, 500) ?? null, finished_at: at }).where('id', '=', id).execute();
   }
 
+  async lastSuccesses(): Promise<Map<string, Date>> {
+    const rows = await this.db.selectFrom('job_runs').select(['job', (eb) => eb.fn.max('finished_at').as('at')])
+      .where('outcome', '=', 'success').groupBy('job').execute();
+    return new Map(rows.filter((r) => r.at !== null).map((r) => [r.job, new Date(r.at as unknown as string | Date)]));
+  }
+
   async latest(): Promise<JobRunInfo[]> {
     const rows = await sql<{ job: string; day: string; trigger: string; started_at: Date; finished_at: Date | null; outcome: string; error: string | null; worker: string | null }>`
       select distinct on (job) job, to_char(day, 'YYYY-MM-DD') as day, trigger, started_at, finished_at, outcome, error, worker

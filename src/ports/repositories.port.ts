@@ -427,6 +427,8 @@ export interface JobRunInfo {
 
 /** Every job run is recorded: when, why (schedule, manual, chat), how it ended. */
 export interface JobRunRepository {
+  /** When each job last finished successfully, in any process. */
+  lastSuccesses(): Promise<Map<string, Date>>;
   /** A run starting in `worker` (host:pid); its id, for {@link finish}. */
   start(job: string, day: TradingDay, trigger: string, at: Date, worker: string): Promise<number>;
   finish(id: number, outcome: 'success' | 'failure', error: string | null, at: Date): Promise<void>;
