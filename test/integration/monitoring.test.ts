@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, runReplay, startProcess, type App, type RunningProcess } from '../../src/main.js';
@@ -20,9 +21,16 @@ describe('monitoring', () => {
   it('alert rules are valid and pass their promtool unit tests', () => {
     const check = spawnSync('promtool', ['check', 'rules', 'alerts.yml'], { cwd: PROM_DIR, encoding: 'utf8' });
     expect(check.error, NEED).toBeUndefined();
-    expect(check.stdout + check.stderr).toContain('SUCCESS: 6 rules found');
+    expect(check.stdout + check.stderr).toContain('SUCCESS: 14 rules found');
     const test = spawnSync('promtool', ['test', 'rules', 'alerts.test.yml'], { cwd: PROM_DIR, encoding: 'utf8' });
     expect(test.status, test.stdout + test.stderr).toBe(0);
+    // Every rule has a unit test in which it fires.
+    const rules = (parseYaml(readFileSync(path.join(PROM_DIR, 'alerts.yml'), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string }> }> })
+      .groups.flatMap((g) => g.rules.map((r) => r.alert));
+    const tests = (parseYaml(readFileSync(path.join(PROM_DIR, 'alerts.test.yml'), 'utf8')) as { tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }> })
+      .tests.flatMap((t) => t.alert_rule_test);
+    expect(rules).toHaveLength(14);
+    for (const rule of rules) expect(tests.some((t) => t.alertname === rule && t.exp_alerts.length > 0), `${rule} fires in a test`).toBe(true);
   });
 
   describe('Grafana dashboard queries against a real Prometheus scraping Tiller', () => {
@@ -52,7 +60,7 @@ describe('monitoring', () => {
 
       promPort = await freePort();
       writeFileSync(path.join(promDir, 'prometheus.yml'),
-        `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: tiller\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`);
+        `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: tiller\n    honor_labels: true\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`);
       prom = spawn('prometheus', [`--config.file=${path.join(promDir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(promDir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: 'ignore' });
       prom.on('error', () => undefined);
     }, 180_000);
@@ -91,6 +99,12 @@ describe('monitoring', () => {
       expect(Number(equity[0]!.value[1])).toBeGreaterThan(90_000);
       const orders = await query('sum(tiller_orders_total)');
       expect(Number(orders[0]!.value[1])).toBeGreaterThan(0);
+      // The job metrics keep the job's name in `job` (honor_labels), as the panels and alert rules read it;
+      // the last successes come from the job records, so any process shows the workers' runs.
+      const byJob = await query('sum by (job) (tiller_job_runs_total{outcome="success"}) > 0');
+      expect(byJob.map((r) => r.metric.job).sort()).toEqual(expect.arrayContaining(['monitor', 'pipeline', 'picks', 'report', 'trade']));
+      const lastPipeline = await query('tiller_job_last_success_timestamp_seconds{job="pipeline"}');
+      expect(Number(lastPipeline[0]!.value[1])).toBeGreaterThan(Date.now() / 1000 - 3600);
       // The shadow portfolio panels show the stored leaderboard, one series per (strategy, profile).
       const shadows = await app.repos.shadows.list();
       expect(shadows.length).toBeGreaterThanOrEqual(4);
