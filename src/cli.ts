@@ -9,7 +9,7 @@ import { instantAt, tradingDayOf } from './market/market-time.js';
 import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
-import { createApp, recordedDataEnd, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
+import { createApp, latestRunnableDay, recordedDataEnd, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { resolveStrategy } from './picks/strategy.js';
@@ -123,8 +123,9 @@ program
       // Recorded data (the CSV provider) ends before today: its last day is the latest there is to run.
       const end = await recordedDataEnd(config);
       if (end && end < today) {
-        day = end;
-        process.stderr.write(`tiller: the ${config.marketData.provider} market data ends ${end}; running ${job} for ${end} (--day runs another day)\n`);
+        day = latestRunnableDay(config, job, end);
+        const why = day === end ? '' : ` (the trading day after it, whose ${job} reads the ${end} bar)`;
+        process.stderr.write(`tiller: the ${config.marketData.provider} market data ends ${end}; running ${job} for ${day}${why} (--day runs another day)\n`);
       }
     }
     // A past day is run as replay would run it: at the job's scheduled time on that day.

@@ -520,6 +520,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   const state = await app.state.get();
   log.info({ mode, state: state.status }, 'tiller started');
   void announceProvider(app);
+  if (mode === 'start') void firstRunOnRecordedData(app);
   return {
     http, port,
     async stop() {
@@ -530,12 +531,38 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   };
 }
 
-/** `tiller run <job>`: run one job now for today's trading day (or `day`). */
 /** Where a recorded provider's data ends (null for live providers): `tiller run` without `--day` runs
  * there instead of on a today the data never reaches. */
 export async function recordedDataEnd(config: AppConfig): Promise<TradingDay | null> {
   const md = createMarketData(config);
   return md.lastDay ? md.lastDay() : null;
+}
+
+/** The latest day `job` can run for on data that ends on `end`: the pipeline and the picks of a day read the
+ * bars up to the trading day before it, so the day after `end` uses its last bar; the trade cycle needs the
+ * day's open and the monitor and report its close, so `end` itself (as does training). */
+export function latestRunnableDay(config: AppConfig, job: JobName, end: TradingDay): TradingDay {
+  return job === 'pipeline' || job === 'picks' ? new MarketCalendar(config.market).nextTradingDay(end) : end;
+}
+
+/** A first `start` on recorded data (an empty database, a provider whose data ends before today): store the
+ * data and make the picks of its last bar in the background, saying so, so /picks has something to show in
+ * the first minute instead of waiting for a schedule the data never reaches. */
+async function firstRunOnRecordedData(app: App): Promise<void> {
+  const { config, log } = app;
+  if (!app.market.lastDay || (await app.repos.picks.latestDay()) !== null) return;
+  const end = await app.market.lastDay();
+  if (!end || end >= tradingDayOf(app.clock.now(), config.market.timezone)) return;
+  const day = latestRunnableDay(config, 'pipeline', end);
+  log.info({ day, dataEnds: end }, `first run on recorded data (${config.marketData.provider}, ending ${end}): storing it and making the picks of its last bar; /picks shows them when done`);
+  const t0 = Date.now();
+  try {
+    await runJob(app.jobDeps, 'pipeline', day, app.handlers.pipeline, 'first-run');
+    await runJob(app.jobDeps, 'picks', day, app.handlers.picks, 'first-run');
+    log.info({ day, seconds: Math.round((Date.now() - t0) / 1000) }, `first run done: picks for ${day} (from the ${end} close) are ready: /picks`);
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, `first run on recorded data failed; run it yourself: npm run tiller -- run pipeline, then npm run tiller -- run picks`);
+  }
 }
 
 export async function runJobNow(app: App, job: JobName, day?: TradingDay): Promise<unknown> {

@@ -1,12 +1,14 @@
-/** `tiller run` as a newcomer meets it offline: on recorded data that ends years ago, a run without
- * `--day` runs on the data's last day and says so; a job that fails exits non-zero with one line (the stack
- * only with LOG_LEVEL=debug). */
+/** Tiller as a newcomer meets it offline, on recorded data that ends years ago: a `tiller run` without
+ * `--day` runs on the latest day the data allows and says so; a job that fails exits non-zero with one line
+ * (the stack only with LOG_LEVEL=debug); a first `tiller start` fills the empty database and makes the picks
+ * of the data's last bar by itself. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { runTillerToEnd, SP500_DIR } from '../helpers/tiller-process.js';
+import pg from 'pg';
+import { eventually, freePort, runTillerToEnd, SP500_DIR, startTiller } from '../helpers/tiller-process.js';
 
 describe('tiller run on recorded data', () => {
   let db: TestDatabase;
@@ -22,10 +24,42 @@ describe('tiller run on recorded data', () => {
     await db?.drop();
   });
 
-  it('without --day runs on the last day of the data and says so', async () => {
+  it('without --day runs on the latest day the data allows and says so: the pipeline stores its last bar', async () => {
     const r = await runTillerToEnd(['run', 'pipeline'], env);
-    expect(r.stderr).toContain('tiller: the csv market data ends 2018-02-07; running pipeline for 2018-02-07 (--day runs another day)');
+    expect(r.stderr).toContain('tiller: the csv market data ends 2018-02-07; running pipeline for 2018-02-08 (the trading day after it, whose pipeline reads the 2018-02-07 bar) (--day runs another day)');
     expect(r.code).toBe(0);
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    const last = await sql.query<{ day: string; n: number }>("select to_char(max(day), 'YYYY-MM-DD') as day, count(distinct symbol)::int as n from candles").finally(() => sql.end());
+    expect(last.rows[0]).toEqual({ day: '2018-02-07', n: 3 });
+    // The monitor needs the day's close: the data's last day itself.
+    const m = await runTillerToEnd(['run', 'monitor'], env);
+    expect(m.stderr).toContain('tiller: the csv market data ends 2018-02-07; running monitor for 2018-02-07 (--day runs another day)');
+    expect(m.code).toBe(0);
+  }, 120_000);
+
+  it('a first start on an empty database stores the recorded data and makes the picks of its last bar by itself', async () => {
+    const fresh = await createTestDatabase();
+    const proc = startTiller(['start'], { ...env, DATABASE_URL: fresh.url, PORT: String(await freePort()), LOG_LEVEL: 'info' });
+    try {
+      const t0 = Date.now();
+      await eventually(() => (proc.stderr().includes('first run done') ? true : undefined), 60_000, 'the first run to finish');
+      expect(Date.now() - t0).toBeLessThan(60_000);
+      expect(proc.stderr()).toContain('first run on recorded data (csv, ending 2018-02-07)');
+      const sql = new pg.Client({ connectionString: fresh.url });
+      await sql.connect();
+      try {
+        const picks = await sql.query<{ day: string; n: number }>("select to_char(day, 'YYYY-MM-DD') as day, count(*)::int as n from picks group by day");
+        expect(picks.rows).toHaveLength(1);
+        expect(picks.rows[0]!.day).toBe('2018-02-08');
+        expect(picks.rows[0]!.n).toBeGreaterThan(0);
+      } finally {
+        await sql.end();
+      }
+    } finally {
+      await proc.kill('SIGTERM');
+      await fresh.drop();
+    }
   }, 120_000);
 
   it('a failing job exits 1 with one line naming the failure; LOG_LEVEL=debug adds the stack', async () => {
