@@ -8,9 +8,10 @@ import type { DailyReport } from '../src/trading/daily-report.js';
 import type { PositionMonitor } from '../src/trading/position-monitor.js';
 import type { Reconciler } from '../src/trading/reconciler.js';
 import type { TradeCycle } from '../src/trading/trade-cycle.js';
+import type { CleanupService } from '../src/ops/cleanup.service.js';
 import { picksGauge } from '../monitoring/metrics.js';
 
-export const JOB_NAMES = ['pipeline', 'picks', 'trade', 'monitor', 'report', 'train'] as const;
+export const JOB_NAMES = ['pipeline', 'picks', 'trade', 'monitor', 'report', 'train', 'cleanup'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export function isJobName(s: string): s is JobName {
@@ -29,6 +30,8 @@ export interface JobServices {
   reconciler: Reconciler;
   /** Walk-forward evaluation, training and promotion of every model family on the stored data. */
   train: () => Promise<unknown>;
+  /** Old operational records and files removed by their retention. */
+  cleanup: CleanupService;
 }
 
 /** A job body for one trading day; returns a summary for logs and `tiller run`. */
@@ -66,5 +69,7 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
     }),
     // Training reads the stored history only, so it runs on any day its schedule names (a weekend by default).
     train: () => s.train(),
+    // Housekeeping does not depend on the market: any day its schedule names.
+    cleanup: () => s.cleanup.run(),
   };
 }

@@ -196,6 +196,16 @@ const fileSchema = z.object({
     monitor: cronSchema,
     report: cronSchema,
     train: cronSchema,
+    cleanup: cronSchema,
+  }),
+  /** Days the cleanup job keeps each kind of operational record (trading records, picks and the audit log are
+   * never removed). */
+  retention: z.object({
+    jobRunsDays: z.number().int().min(1),
+    alertsDays: z.number().int().min(1),
+    queuedJobsDays: z.number().int().min(1),
+    backtestsDays: z.number().int().min(1),
+    chartsDays: z.number().int().min(1),
   }),
   jobs: z.object({
     /** A job failing with a temporary error is tried this many times in all, the delay doubling. */

@@ -49,6 +49,7 @@ import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
 import { MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
+import { CleanupService } from './ops/cleanup.service.js';
 import { withTimeout } from './adapters/with-timeout.js';
 import { OllamaRationaleWriter } from './adapters/llm/ollama.rationale.js';
 import { PickRationales } from './picks/pick-rationales.js';
@@ -288,7 +289,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   };
   const shadows = new ShadowPortfolios({ repos, backtest: backtestService, limits: async () => (await limits.current()).limits, tradingProfile: config.trading.profile });
   const handlers = jobHandlers({
-    calendar, pipeline, picks: new PicksService(repos, config, training, backtestService, new CsvPicksExport(path.join(config.varDir, 'exports', 'picks')), rationales), tradeCycle, monitor, report, reconciler,
+    calendar, cleanup: new CleanupService({ repo: repos.retention, clock, log, retention: config.retention, varDir: config.varDir }),
+    pipeline, picks: new PicksService(repos, config, training, backtestService, new CsvPicksExport(path.join(config.varDir, 'exports', 'picks')), rationales), tradeCycle, monitor, report, reconciler,
     shadows,
     async train() {
       const m = await backtestService.load();

@@ -1,3 +1,4 @@
+import { PgRetentionRepository } from './retention.repository.js';
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Repositories } from '../../src/ports/repositories.port.js';
@@ -33,6 +34,7 @@ export function createRepositories(db: Kysely<Database>, pool: pg.Pool): Reposit
     trading: new PgTradingRepository(db),
     state: new PgStateRepository(db),
     outbox: new PgOutboxRepository(db),
+    retention: new PgRetentionRepository(db),
     audit: new PgAuditRepository(db),
     riskSettings: new PgRiskSettingsRepository(db),
     paperLedger: new PgPaperLedger(db),

@@ -425,6 +425,33 @@ export interface JobRunInfo {
   worker: string | null;
 }
 
+/** Rows older than these instants are removed by the cleanup job. */
+export interface RetentionCutoffs {
+  jobRuns: Date;
+  /** Settled alert deliveries, and alerts left with none. */
+  alerts: Date;
+  /** Finished one-off Agenda runs (queued for now). */
+  queuedJobs: Date;
+  /** Finished backtest runs. */
+  backtests: Date;
+}
+
+/** What a prune removed; `backtestDirs` are the removed runs' report folders, for the caller to delete. */
+export interface PruneResult {
+  jobRuns: number;
+  alertDeliveries: number;
+  alerts: number;
+  queuedJobs: number;
+  backtests: number;
+  backtestDirs: string[];
+}
+
+/** Removal of old operational records, in one transaction. Trading records (orders, fills, trades,
+ * snapshots), picks and the audit log are never pruned. */
+export interface RetentionRepository {
+  prune(cutoffs: RetentionCutoffs): Promise<PruneResult>;
+}
+
 /** Every job run is recorded: when, why (schedule, manual, chat), how it ended. */
 export interface JobRunRepository {
   /** When each job last finished successfully, in any process. */
@@ -476,6 +503,7 @@ export interface Repositories {
   trading: TradingRepository;
   state: StateRepository;
   outbox: OutboxRepository;
+  retention: RetentionRepository;
   audit: AuditRepository;
   riskSettings: RiskSettingsRepository;
   paperLedger: PaperLedger;

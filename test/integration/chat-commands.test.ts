@@ -63,7 +63,7 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
 
   it('/run queues a job through Agenda for an operator (not a viewer); a worker runs it; /jobs shows its schedule and how it ended', async () => {
     expect(await app.core.handle(viewer, 'run', ['report'])).toEqual({ kind: 'refused', reason: '/run needs the operator role; you are viewer.' });
-    expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of pipeline, picks, trade, monitor, report, train' });
+    expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of pipeline, picks, trade, monitor, report, train, cleanup' });
     expect(await app.core.handle(operator, 'run', ['report'])).toEqual({ kind: 'job_started', job: 'report', day: '2017-03-01' });
     // Queued in Agenda's table: nothing runs it until a scheduler is started.
     const queued = await app.db.pool.query("select count(*)::int as n from agenda_jobs where name = 'report' and data->>'trigger' = 'chat:telegram:2'");
@@ -81,7 +81,7 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
     }
     expect(jobs.timezone).toBe('America/New_York');
     expect(jobs.jobs.map((j) => [j.name, j.schedule])).toEqual([
-      ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'], ['train', '0 6 * * 6'],
+      ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'], ['train', '0 6 * * 6'], ['cleanup', '30 4 * * 0'],
     ]);
     expect(jobs.jobs.find((j) => j.name === 'report')!.last).toMatchObject({ day: '2017-03-01', trigger: 'chat:telegram:2', outcome: 'success', error: null });
     // The run names the process that ran it (this one: the scheduler started here), and /jobs shows it.

@@ -45,8 +45,8 @@ describe('health and scheduler', () => {
     const clock = new ManualClock(new Date('2017-03-01T14:30:00Z'));
     const calls: Array<[JobName, string]> = [];
     const handler = (name: JobName): JobHandler => async (day) => { calls.push([name, day]); };
-    const handlers = { pipeline: handler('pipeline'), picks: handler('picks'), trade: handler('trade'), monitor: handler('monitor'), report: handler('report'), train: handler('train') };
-    const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5', train: '0 6 * * 6' };
+    const handlers = { pipeline: handler('pipeline'), picks: handler('picks'), trade: handler('trade'), monitor: handler('monitor'), report: handler('report'), train: handler('train'), cleanup: handler('cleanup') };
+    const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5', train: '0 6 * * 6', cleanup: '30 4 * * 0' };
     const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns, worker: 'test:1' };
     const scheduler = new Scheduler(t.handle.pool, handlers, deps, { schedule, timezone: 'America/New_York', processEveryMs: 200 });
     await scheduler.start();
@@ -54,6 +54,7 @@ describe('health and scheduler', () => {
       const rows = await t.handle.pool.query<{ name: string; repeat_interval: string; repeat_timezone: string }>(
         'select name, repeat_interval, repeat_timezone from agenda_jobs order by name');
       expect(rows.rows).toEqual([
+        { name: 'cleanup', repeat_interval: '30 4 * * 0', repeat_timezone: 'America/New_York' },
         { name: 'monitor', repeat_interval: '5 16 * * 1-5', repeat_timezone: 'America/New_York' },
         { name: 'picks', repeat_interval: '30 8 * * 1-5', repeat_timezone: 'America/New_York' },
         { name: 'pipeline', repeat_interval: '0 8 * * 1-5', repeat_timezone: 'America/New_York' },
