@@ -552,13 +552,13 @@ export function latestRunnableDay(config: AppConfig, job: JobName, end: TradingD
  * the first minute instead of waiting for a schedule the data never reaches. */
 async function firstRunOnRecordedData(app: App): Promise<void> {
   const { config, log } = app;
-  if (!app.market.lastDay || (await app.repos.picks.latestDay()) !== null) return;
-  const end = await app.market.lastDay();
-  if (!end || end >= tradingDayOf(app.clock.now(), config.market.timezone)) return;
-  const day = latestRunnableDay(config, 'pipeline', end);
-  log.info({ day, dataEnds: end }, `first run on recorded data (${config.marketData.provider}, ending ${end}): storing it and making the picks of its last bar; /picks shows them when done`);
-  const t0 = Date.now();
   try {
+    if (!app.market.lastDay || (await app.repos.picks.latestDay()) !== null) return;
+    const end = await app.market.lastDay();
+    if (!end || end >= tradingDayOf(app.clock.now(), config.market.timezone)) return;
+    const day = latestRunnableDay(config, 'pipeline', end);
+    log.info({ day, dataEnds: end }, `first run on recorded data (${config.marketData.provider}, ending ${end}): storing it and making the picks of its last bar; /picks shows them when done`);
+    const t0 = Date.now();
     await runJob(app.jobDeps, 'pipeline', day, app.handlers.pipeline, 'first-run');
     await runJob(app.jobDeps, 'picks', day, app.handlers.picks, 'first-run');
     log.info({ day, seconds: Math.round((Date.now() - t0) / 1000) }, `first run done: picks for ${day} (from the ${end} close) are ready: /picks`);
@@ -567,6 +567,7 @@ async function firstRunOnRecordedData(app: App): Promise<void> {
   }
 }
 
+/** `tiller run <job>`: run one job now for today's trading day (or `day`). */
 export async function runJobNow(app: App, job: JobName, day?: TradingDay): Promise<unknown> {
   const d = day ?? tradingDayOf(app.clock.now(), app.config.market.timezone);
   return runJob(app.jobDeps, job, d, app.handlers[job], 'manual');
