@@ -16,6 +16,7 @@ export interface RetentionSettings {
   chartsDays: number;
 }
 
+/** What one cleanup removed: the records counted by kind, the report folders and the chart files. */
 export interface CleanupResult extends Omit<PruneResult, 'backtestDirs'> {
   backtestFolders: number;
   charts: number;
