@@ -198,24 +198,33 @@ export class DiscordBot {
       return;
     }
     const work = this.core.confirm(this.actor(i), m[1]!, m[2] === 'y');
+    // A refusal (someone else's button) or an error (a token expired, used or tampered with) is answered to
+    // the presser alone; only the requester's own confirmation or cancellation changes the shared card.
+    const privately = (r: CommandResult) => r.kind === 'refused' || r.kind === 'error';
+    const title = (r: CommandResult) => (r.kind === 'refused' ? 'Not allowed' : 'Confirmation');
     const quick = await settledWithin(work, REPLY_WITHIN_MS);
-    // Someone else pressing the requester's button gets a private refusal; the button message stays as it is.
-    if (quick && quick.kind === 'refused') {
-      await i.reply({ embeds: [embedOf('Not allowed', quick)], flags: MessageFlags.Ephemeral });
+    if (quick && privately(quick)) {
+      await i.reply({ embeds: [embedOf(title(quick), quick)], flags: MessageFlags.Ephemeral });
       return;
     }
     if (quick) {
       await i.update({ embeds: [embedOf('Confirmation', quick)], components: [] });
       return;
     }
-    await i.deferUpdate();
-    await i.editReply({ embeds: [embedOf('Confirmation', await work)], components: [] });
+    // Slow work: the presser is told privately; the card is then edited only for a confirmation that ran.
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    const r = await work;
+    await i.editReply({ embeds: [embedOf(title(r), r)] });
+    if (!privately(r)) await i.message.edit({ embeds: [embedOf('Confirmation', r)], components: [] });
   }
 
+  /** Suggestions come through the core, which answers only users whose role may run the command and
+   * audits the call. */
   private async onAutocomplete(i: AutocompleteInteraction): Promise<void> {
     const focused = i.options.getFocused(true);
     const source = this.byName.get(i.commandName)?.options?.find((o) => o.name === focused.name)?.autocomplete;
-    const found = source ? await this.suggest(source, String(focused.value).toUpperCase()) : [];
+    const typed = String(focused.value).toUpperCase();
+    const found = await this.core.suggestions(this.actor(i), i.commandName, typed, async () => (source ? this.suggest(source, typed) : []));
     await i.respond(found.slice(0, 25).map((s) => ({ name: s, value: s })));
   }
 

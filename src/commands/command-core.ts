@@ -141,14 +141,37 @@ export class CommandCore {
     }
   }
 
-  private async record(actor: Actor, command: string, args: string[], role: Role | null, outcome: 'ok' | 'refused' | 'error' | 'confirm_requested' | 'confirmed', result: CommandResult, started: number): Promise<void> {
+  /**
+   * Suggestions while a user types an option of `name` (Discord's autocomplete), from `list`: only for a user
+   * whose role may run that command; anyone else (a stranger in the guild, another guild) gets none. Audited
+   * like a command, as `autocomplete:<command>` with what was typed.
+   */
+  async suggestions(actor: Actor, name: string, typed: string, list: () => Promise<string[]>): Promise<string[]> {
+    const started = performance.now();
+    const cmd = this.commands.get(name.toLowerCase());
+    const role = this.auth.roleOf(actor);
+    const command = `autocomplete:${cmd?.name ?? name}`;
+    if (!cmd || (!cmd.public && (!role || ROLE_RANK[role] < ROLE_RANK[cmd.minRole]))) {
+      const reason = !cmd ? `Unknown command /${name}.` : !role ? `You are not authorised to use this bot (user id ${actor.userId}).` : `/${cmd.name} needs the ${cmd.minRole} role; you are ${role}.`;
+      await this.record(actor, command, [typed], role, 'refused', { kind: 'refused', reason }, started);
+      return [];
+    }
+    const found = await list();
+    await this.record(actor, command, [typed], role, 'ok', { kind: 'suggestions', count: found.length }, started);
+    return found;
+  }
+
+  private async record(
+    actor: Actor, command: string, args: string[], role: Role | null, outcome: 'ok' | 'refused' | 'error' | 'confirm_requested' | 'confirmed',
+    result: CommandResult | { kind: 'suggestions'; count: number }, started: number,
+  ): Promise<void> {
     // Metric labels only name known commands: an invented one (anyone can type `/zz123`) would add series
     // without bound. The audit log keeps what was typed.
-    const known = command === 'confirm' || this.commands.has(command.replace(/^confirm:/, ''));
+    const known = command === 'confirm' || this.commands.has(command.replace(/^(confirm|autocomplete):/, ''));
     const label = known ? command : 'unknown';
     commandsTotal.inc({ command: label, transport: actor.transport, outcome });
     commandDuration.observe({ command: label }, (performance.now() - started) / 1000);
-    const detail = result.kind === 'refused' ? result.reason : result.kind === 'error' ? result.message : result.kind;
+    const detail = result.kind === 'refused' ? result.reason : result.kind === 'error' ? result.message : result.kind === 'suggestions' ? `${result.count} suggestion(s)` : result.kind;
     const entry = { at: this.clock.now(), transport: actor.transport, userId: actor.userId, chatId: actor.chatId, command, args: args.join(' '), role, outcome, detail };
     try {
       await this.audit.record(entry);

@@ -106,13 +106,36 @@ describe('Discord transport (discord.js against a fake Discord)', () => {
     expect(cancelled.embeds[0]!.description).toBe('/close cancelled.');
     expect(cancelled.components).toEqual([]);
     expect(await app.repos.trading.positions()).toHaveLength(1);
+
+    // The used-up button, pressed again by anyone, and a forged one are answered privately: the admin's
+    // card is never edited by someone else's press.
+    for (const [who, id] of [[VIEWER, confirm], [ADMIN, confirm], [STRANGER, 'cf:deadbeefcafe:y']] as const) {
+      n = discord.outputs.length;
+      discord.press(who, CHANNEL, id);
+      const r = await discord.waitFor((o) => o.kind === 'reply' || o.kind === 'update', 10_000, n);
+      expect(r.kind, `${who.username} pressing ${id}`).toBe('reply');
+      expect(r.flags & EPHEMERAL).toBe(EPHEMERAL);
+      expect(r.embeds[0]!.description).toContain('expired or was already used');
+    }
+    expect(await app.repos.trading.positions()).toHaveLength(1);
   });
 
-  it('suggests held symbols while the user types', async () => {
-    const n = discord.outputs.length;
+  it('suggests held symbols while the user types, only to users whose role may run the command, and audits each', async () => {
+    let n = discord.outputs.length;
     discord.autocomplete(ADMIN, CHANNEL, 'close', 'symbol', 'a');
     const r = await discord.waitFor((o) => o.kind === 'autocomplete', 10_000, n);
     expect(r.choices).toEqual([{ name: 'AAPL', value: 'AAPL' }]);
+    // A stranger in the guild, and a viewer (/close needs admin), learn nothing about the positions.
+    for (const who of [STRANGER, VIEWER]) {
+      n = discord.outputs.length;
+      discord.autocomplete(who, CHANNEL, 'close', 'symbol', 'a');
+      const none = await discord.waitFor((o) => o.kind === 'autocomplete', 10_000, n);
+      expect(none.choices, who.username).toEqual([]);
+    }
+    const audit = (await app.repos.audit.recent(10)).filter((e) => e.command === 'autocomplete:close');
+    expect(audit.map((e) => [e.userId, e.outcome, e.args]).slice(0, 3).sort()).toEqual([
+      [ADMIN.id, 'ok', 'A'], [VIEWER.id, 'refused', 'A'], [STRANGER.id, 'refused', 'A'],
+    ]);
   });
 
   it('/weekly answers with the report and its chart attached to the embed', async () => {
