@@ -25,31 +25,41 @@ interface DashboardSpec {
 
 const DS = { type: 'prometheus', uid: 'prometheus' };
 
+/** Panels shown on the overview and again on their own dashboard. */
+const EQUITY: PanelSpec = { title: 'Equity', expr: 'tiller_portfolio_equity', unit: 'currencyUSD' };
+const OPEN_POSITIONS: PanelSpec = { title: 'Open positions', expr: 'tiller_open_positions', type: 'stat' };
+const TRADING_STATE: PanelSpec = { title: 'Trading state', expr: 'tiller_trading_state == 1', type: 'state-timeline', legend: '{{state}}' };
+const JOB_RUNS: PanelSpec = { title: 'Job runs per hour', expr: 'sum by (job, outcome) (increase(tiller_job_runs_total[1h]))', legend: '{{job}} {{outcome}}' };
+const JOB_DURATION: PanelSpec = { title: 'Job duration p95', expr: 'histogram_quantile(0.95, sum by (job, le) (rate(tiller_job_duration_seconds_bucket[1h])))', unit: 's', legend: '{{job}}' };
+const COMMANDS: PanelSpec = { title: 'Commands per minute', expr: 'sum by (command, outcome) (rate(tiller_commands_total[5m])) * 60', legend: '{{command}} {{outcome}}' };
+const SHADOW_RETURN: PanelSpec = { title: 'Shadow portfolios: total return', expr: 'tiller_shadow_return_ratio', unit: 'percentunit', legend: '{{strategy}} {{profile}}' };
+const SHADOW_DRAWDOWN: PanelSpec = { title: 'Shadow portfolios: max drawdown', expr: 'tiller_shadow_max_drawdown_ratio', unit: 'percentunit', legend: '{{strategy}} {{profile}}' };
+
 export const DASHBOARDS: DashboardSpec[] = [
   {
     uid: 'tiller-overview', title: 'Tiller overview', panels: [
-      { title: 'Equity', expr: 'tiller_portfolio_equity', unit: 'currencyUSD' },
+      EQUITY,
       { title: 'Cash', expr: 'tiller_portfolio_cash', unit: 'currencyUSD' },
-      { title: 'Open positions', expr: 'tiller_open_positions', type: 'stat' },
-      { title: 'Trading state', expr: 'tiller_trading_state == 1', type: 'state-timeline', legend: '{{state}}' },
-      { title: 'Job runs per hour', expr: 'sum by (job, outcome) (increase(tiller_job_runs_total[1h]))', legend: '{{job}} {{outcome}}' },
-      { title: 'Job duration p95', expr: 'histogram_quantile(0.95, sum by (job, le) (rate(tiller_job_duration_seconds_bucket[1h])))', unit: 's', legend: '{{job}}' },
+      OPEN_POSITIONS,
+      TRADING_STATE,
+      JOB_RUNS,
+      JOB_DURATION,
       { title: 'Orders per hour', expr: 'sum by (side, reason, result) (increase(tiller_orders_total[1h]))', legend: '{{side}} {{reason}} {{result}}' },
       { title: 'Circuit breaker trips', expr: 'sum by (breaker) (increase(tiller_breaker_trips_total[1d]))', legend: '{{breaker}}' },
-      { title: 'Commands per minute', expr: 'sum by (command, outcome) (rate(tiller_commands_total[5m])) * 60', legend: '{{command}} {{outcome}}' },
+      COMMANDS,
       { title: 'Command latency p99', expr: 'histogram_quantile(0.99, sum by (le) (rate(tiller_command_duration_seconds_bucket[5m])))', unit: 's' },
       { title: 'Alerts delivered per hour', expr: 'sum by (transport, result) (increase(tiller_alerts_delivered_total[1h]))', legend: '{{transport}} {{result}}' },
       { title: 'Last successful job run', expr: 'time() - tiller_job_last_success_timestamp_seconds', type: 'stat', unit: 's', legend: '{{job}}' },
-      { title: 'Shadow portfolios: total return', expr: 'tiller_shadow_return_ratio', unit: 'percentunit', legend: '{{strategy}} {{profile}}' },
-      { title: 'Shadow portfolios: max drawdown', expr: 'tiller_shadow_max_drawdown_ratio', unit: 'percentunit', legend: '{{strategy}} {{profile}}' },
+      SHADOW_RETURN,
+      SHADOW_DRAWDOWN,
     ],
   },
   {
     uid: 'tiller-trading', title: 'Tiller trading and P&L', panels: [
-      { title: 'Equity', expr: 'tiller_portfolio_equity', unit: 'currencyUSD' },
+      EQUITY,
       { title: 'Cash and exposure', expr: 'label_replace(tiller_portfolio_cash, "what", "cash", "", "") or label_replace(tiller_portfolio_exposure, "what", "exposure", "", "")', unit: 'currencyUSD', legend: '{{what}}' },
       { title: 'Unrealised P&L', expr: 'tiller_portfolio_unrealized_pnl', unit: 'currencyUSD' },
-      { title: 'Open positions', expr: 'tiller_open_positions', type: 'stat' },
+      OPEN_POSITIONS,
       { title: 'Fills per day', expr: 'sum by (side) (increase(tiller_fills_total[1d]))', legend: '{{side}}' },
       { title: 'Positions closed per day, by reason', expr: 'sum by (reason) (increase(tiller_position_exits_total[1d]))', legend: '{{reason}}' },
       { title: 'Orders per hour, by result', expr: 'sum by (result) (increase(tiller_orders_total[1h]))', legend: '{{result}}' },
@@ -58,7 +68,7 @@ export const DASHBOARDS: DashboardSpec[] = [
   },
   {
     uid: 'tiller-risk', title: 'Tiller risk and breakers', panels: [
-      { title: 'Trading state', expr: 'tiller_trading_state == 1', type: 'state-timeline', legend: '{{state}}' },
+      TRADING_STATE,
       { title: 'Drawdown from peak', expr: 'tiller_portfolio_drawdown_ratio', unit: 'percentunit' },
       { title: 'Breaker stage (0 clear, 1 soft, 2 hard)', expr: 'tiller_breaker_stage', legend: '{{breaker}}' },
       { title: 'Breaker trips per day', expr: 'sum by (breaker, stage) (increase(tiller_breaker_trips_total[1d]))', legend: '{{breaker}} {{stage}}' },
@@ -68,9 +78,9 @@ export const DASHBOARDS: DashboardSpec[] = [
   },
   {
     uid: 'tiller-models', title: 'Tiller models', panels: [
-      { title: 'Shadow portfolios: total return', expr: 'tiller_shadow_return_ratio', unit: 'percentunit', legend: '{{strategy}} {{profile}}' },
+      SHADOW_RETURN,
       { title: 'Shadow portfolios: Sharpe', expr: 'tiller_shadow_sharpe', legend: '{{strategy}} {{profile}}' },
-      { title: 'Shadow portfolios: max drawdown', expr: 'tiller_shadow_max_drawdown_ratio', unit: 'percentunit', legend: '{{strategy}} {{profile}}' },
+      SHADOW_DRAWDOWN,
       { title: 'Shadow portfolios: days live', expr: 'tiller_shadow_days_live', type: 'stat', legend: '{{strategy}} {{profile}}' },
       { title: 'Time since the last training run', expr: 'time() - tiller_job_last_success_timestamp_seconds{job="train"}', type: 'stat', unit: 's', description: 'Shown once a training run has succeeded.' },
       { title: 'Training progress', expr: 'tiller_training_progress_ratio', unit: 'percentunit', legend: '{{model}}', description: 'Shown once training runs in this process.' },
@@ -80,8 +90,8 @@ export const DASHBOARDS: DashboardSpec[] = [
   },
   {
     uid: 'tiller-pipeline', title: 'Tiller pipeline and jobs', panels: [
-      { title: 'Job runs per hour', expr: 'sum by (job, outcome) (increase(tiller_job_runs_total[1h]))', legend: '{{job}} {{outcome}}' },
-      { title: 'Job duration p95', expr: 'histogram_quantile(0.95, sum by (job, le) (rate(tiller_job_duration_seconds_bucket[1h])))', unit: 's', legend: '{{job}}' },
+      JOB_RUNS,
+      JOB_DURATION,
       { title: 'Time since each job last succeeded', expr: 'time() - tiller_job_last_success_timestamp_seconds', type: 'stat', unit: 's', legend: '{{job}}' },
       { title: 'Pipeline step duration p95', expr: 'histogram_quantile(0.95, sum by (step, le) (rate(tiller_pipeline_step_duration_seconds_bucket[1d])))', unit: 's', legend: '{{step}}' },
       { title: 'Rows stored per day, by step', expr: 'sum by (step) (increase(tiller_pipeline_rows_total[1d]))', legend: '{{step}}' },
@@ -92,7 +102,7 @@ export const DASHBOARDS: DashboardSpec[] = [
   },
   {
     uid: 'tiller-chat', title: 'Tiller chat and alerts', panels: [
-      { title: 'Commands per minute', expr: 'sum by (command, outcome) (rate(tiller_commands_total[5m])) * 60', legend: '{{command}} {{outcome}}' },
+      COMMANDS,
       { title: 'Command latency p95', expr: 'histogram_quantile(0.95, sum by (le) (rate(tiller_command_duration_seconds_bucket[5m])))', unit: 's' },
       { title: 'Alerts raised per hour, by type', expr: 'sum by (type) (increase(tiller_alerts_raised_total[1h]))', legend: '{{type}}' },
       { title: 'Alert deliveries per hour', expr: 'sum by (transport, result) (increase(tiller_alerts_delivered_total[1h]))', legend: '{{transport}} {{result}}' },

@@ -33,6 +33,9 @@ export interface BarColumns {
   volume: Float64Array;
 }
 
+/** The numeric fields of a bar, in column order. */
+export const BAR_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
 /** A raw row from a provider before validation: any field may be missing or non-numeric. */
 export interface RawCandle {
   symbol: string;

@@ -1,14 +1,12 @@
 /** Validation of raw provider rows: a row either becomes a Candle or is quarantined with a reason. Rows are
  * validated as columns (a full history has no object per bar); the row-object forms read them as columns. */
-import type { BarColumns, Candle, RawCandle, TradingDay } from '../domain/types.js';
+import { BAR_FIELDS, type BarColumns, type Candle, type RawCandle, type TradingDay } from '../domain/types.js';
 import { epochDayOf } from './market-time.js';
 
 export interface Rejected {
   raw: RawCandle;
   reason: string;
 }
-
-const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
 /** A real calendar day written YYYY-MM-DD, years 0001 to 9999. JavaScript's date parsing rolls 2017-11-31
  * over to December 1, PostgreSQL refuses it. */
@@ -27,7 +25,7 @@ export function rejectReasonAt(b: BarColumns, i: number): string | null {
   const volume = b.volume[i]!;
   // x - x is 0 only for a finite x (NaN and ±Infinity give NaN).
   if (!(open - open === 0 && high - high === 0 && low - low === 0 && close - close === 0 && volume - volume === 0)) {
-    return `empty or non-numeric field: ${FIELDS.filter((k) => !Number.isFinite(b[k][i]!)).join(', ')}`;
+    return `empty or non-numeric field: ${BAR_FIELDS.filter((k) => !Number.isFinite(b[k][i]!)).join(', ')}`;
   }
   if (open <= 0 || high <= 0 || low <= 0 || close <= 0) return 'non-positive price';
   if (volume < 0) return 'negative volume';
@@ -49,7 +47,7 @@ export function rawToColumns(rows: readonly RawCandle[]): BarColumns {
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     b.days[i] = r.day;
-    for (const k of FIELDS) b[k][i] = typeof r[k] === 'number' ? r[k] : Number.NaN;
+    for (const k of BAR_FIELDS) b[k][i] = typeof r[k] === 'number' ? r[k] : Number.NaN;
   }
   return b;
 }

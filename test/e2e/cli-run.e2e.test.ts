@@ -42,9 +42,8 @@ describe('tiller run on recorded data', () => {
     const fresh = await createTestDatabase();
     const proc = startTiller(['start'], { ...env, DATABASE_URL: fresh.url, PORT: String(await freePort()), LOG_LEVEL: 'info' });
     try {
-      const t0 = Date.now();
+      // Within the first minute: the wait's own bound (a timed assertion beside it could not fail on its own).
       await eventually(() => (proc.stderr().includes('first run done') ? true : undefined), 60_000, 'the first run to finish');
-      expect(Date.now() - t0).toBeLessThan(60_000);
       expect(proc.stderr()).toContain('first run on recorded data (csv, ending 2018-02-07)');
       const sql = new pg.Client({ connectionString: fresh.url });
       await sql.connect();

@@ -63,7 +63,10 @@ describe('metrics catalogue', () => {
     expect(grew('tiller_broker_requests_total{operation="submit",outcome="ok"}')).toBe(grew('tiller_fills_total{side="buy"}') + grew('tiller_fills_total{side="sell"}'));
     expect(after.get('tiller_broker_request_duration_seconds_count{operation="submit"}')).toBeGreaterThan(0);
     expect(after.get('tiller_portfolio_exposure')).toBeGreaterThan(0);
-    expect(after.get('tiller_portfolio_drawdown_ratio')).toBeGreaterThanOrEqual(0);
+    // The drawdown gauge is the last stored snapshot's; the week had a fall from its peak to show.
+    const snapshots = await app.repos.trading.snapshots('2017-01-03', '2017-01-10');
+    expect(snapshots.some((s) => s.drawdown > 0)).toBe(true);
+    expect(after.get('tiller_portfolio_drawdown_ratio')).toBe(snapshots.at(-1)!.drawdown);
     // Positions are open at the end of the week, valued at its last close.
     expect(after.get('tiller_open_positions')).toBeGreaterThan(0);
     expect(after.get('tiller_portfolio_unrealized_pnl')).not.toBe(0);
@@ -71,7 +74,7 @@ describe('metrics catalogue', () => {
     expect(grew('tiller_pipeline_quarantined_rows_total')).toBeGreaterThan(0); // the recorded files' dirt
     expect((after.get('tiller_picks{profile="conservative"}') ?? 0) + (after.get('tiller_picks{profile="aggressive"}') ?? 0)).toBeGreaterThan(0);
     expect(grew('tiller_alerts_raised_total{type="trade_opened"}')).toBeGreaterThan(0);
-    expect(after.get('tiller_alert_outbox_pending')).toBeGreaterThanOrEqual(0);
+    expect(after.get('tiller_alert_outbox_pending')).toBe(await app.repos.outbox.countPending());
     expect(after.get('tiller_database_up')).toBe(1);
     expect(after.has('tiller_redis_up')).toBe(false); // no Redis configured: nothing to report
     expect(after.get('tiller_build_info{version="0.1.0",role="start"}')).toBe(1);

@@ -1,4 +1,4 @@
-import type { BarColumns } from '../../domain/types.js';
+import { BAR_FIELDS, type BarColumns } from '../../domain/types.js';
 /** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF. Enough for provider files. Text
  * without any quote (every OHLCV file) takes a fast path of plain splits. */
 export function parseCsv(text: string): string[][] {
@@ -121,7 +121,7 @@ export function parseBarCsv(text: string): BarColumns {
 function headerIndex(cells: string[]): { date: number; fields: number[] } {
   const names = cells.map((h) => h.trim().toLowerCase());
   const date = names.indexOf('date');
-  const fields = ['open', 'high', 'low', 'close', 'volume'].map((k) => names.indexOf(k));
+  const fields = BAR_FIELDS.map((k) => names.indexOf(k));
   if (date === -1 || fields[3] === -1) throw new Error('header needs at least date and close columns');
   return { date, fields };
 }
