@@ -2,7 +2,7 @@
 /** The `tiller` executable: parses the subcommand and calls src/main.ts. */
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import type { ProgressFn } from './pipeline/pipeline.service.js';
+import type { PipelineResult, ProgressFn } from './pipeline/pipeline.service.js';
 import { stringify as toYaml } from 'yaml';
 import { loadConfig, redactConfig, type AppConfig } from './config.js';
 import { instantAt, tradingDayOf } from './market/market-time.js';
@@ -132,6 +132,10 @@ program
     const clock = day && day !== today ? new ManualClock(instantAt(day, cronTimeOfDay(config.schedule[job]), tz)) : undefined;
     const result = await withApp(clock, (app) => runJobNow(app, job, day), config);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const failed = (result as Partial<PipelineResult> | null)?.failedSymbols;
+    if (failed && failed.length > 0) {
+      process.stderr.write(`tiller: ${job} partial: ${failed.length} symbol(s) not stored, the others were (failedSymbols above; /pipeline)\n`);
+    }
   });
 program
   .command('replay')

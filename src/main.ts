@@ -29,6 +29,7 @@ import type { MarketMatrix } from './backtest/market-matrix.js';
 import type { FoldRunner } from '../models/walk-forward-eval.js';
 import type { SweepRunnerFactory } from './backtest/backtest-job.js';
 import { PaperBroker } from './adapters/brokers/paper.broker.js';
+import type { BarLimits } from './market/validation.js';
 import { CsvMarketData } from './adapters/market-data/csv.market-data.js';
 import { YahooMarketData } from './adapters/market-data/yahoo.market-data.js';
 import { AlpacaMarketData } from './adapters/market-data/alpaca.market-data.js';
@@ -128,6 +129,13 @@ export interface App {
   /** A training run's (family, fold) tasks queued as Agenda jobs that every worker shares (this process too). */
   distributedTraining(spec: TrainFoldSpec, matrix: MarketMatrix, onDone?: (done: number, total: number) => void): Promise<{ runner: FoldRunner & { readonly where: string }; close(): Promise<void> }>;
   close(): Promise<void>;
+}
+
+/** The plausibility bounds of a bar, from `pipeline.*`: the pipeline validates with them, the paper broker
+ * fills only within them. */
+function barLimitsOf(config: AppConfig): BarLimits {
+  const p = config.pipeline;
+  return { spikeMove: p.spikeMove, maxMove: p.maxDailyMove, minPrice: p.minPrice, maxPrice: p.maxPrice, maxVolume: p.maxVolume };
 }
 
 function createMarketData(config: AppConfig): MarketData {
@@ -238,7 +246,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const state = new TradingStateService(repos.state, alerts, clock);
   const calendar = new MarketCalendar(config.market);
   const prices = new PriceSource(market, repos.candles, config.market);
-  const broker = remoteBroker ?? new PaperBroker(prices, clock, config.trading.paper, repos.paperLedger, repos.trading, config.pipeline.maxDailyMove);
+  const broker = remoteBroker ?? new PaperBroker(prices, clock, config.trading.paper, repos.paperLedger, repos.trading, barLimitsOf(config));
   const crash = crashHook(config);
   const announcer = new FillAnnouncer(repos.trading, alerts);
   const executor = new OrderExecutor(repos.trading, broker, new FillBooking(repos, config.trading.exits), alerts, clock, crash);
@@ -266,9 +274,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const exportsTo = exportDir(config);
   const pipeline = new PipelineService(
     repos, market,
-    { ...config.marketData, ...config.pipeline, limits: { spikeMove: config.pipeline.spikeMove, maxMove: config.pipeline.maxDailyMove } },
-    exportsTo ? new CsvCandleExport(exportsTo) : null,
-    opts.progress ?? logProgress(log),
+    { ...config.marketData, ...config.pipeline, limits: barLimitsOf(config) },
+    { exporter: exportsTo ? new CsvCandleExport(exportsTo) : null, onProgress: opts.progress ?? logProgress(log), alerts },
   );
   const backtestService = new BacktestService(repos, config, calendar);
   const trainingFor = (c: AppConfig) => new ModelTrainingService({

@@ -27,6 +27,11 @@ export function renderAlert(ev: BotEvent, m: Markup, currency: string): string {
       return `⚙️ Trading ${m.bold(ev.to)} (was ${ev.from}) by ${e(ev.by)}: ${e(ev.reason)}`;
     case 'job_failed':
       return `❗ ${m.bold('Job failed')}: ${e(ev.job)}: ${e(ev.error)}`;
+    case 'pipeline_partial':
+      return [
+        `⚠️ ${m.bold('Pipeline partial')} for ${ev.day}: ${ev.failed} of ${ev.symbols} symbol(s) not stored; the others were. See /pipeline.`,
+        ...ev.examples.map((x) => `• ${e(x)}`),
+      ].join('\n');
     case 'model_promoted':
       return `🧠 ${m.bold('Model promoted')}: ${e(ev.kind)} v${ev.version} is now active: ${e(ev.reason)}`;
     case 'model_rejected':

@@ -78,6 +78,7 @@ export function renderResult(r: CommandResult, m: Markup): string {
       for (const run of r.runs) {
         const took = run.finishedAt ? ` in ${((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s` : '';
         lines.push('', `#${run.id} for ${run.asOf}: ${m.bold(run.status)}${took}${run.resumed ? `, resumed ${run.resumed}×` : ''}`);
+        if (run.status === 'partial' && run.error) lines.push(`  ${e(run.error)}`);
         for (const st of run.steps) {
           lines.push(`  ${st.step}: ${st.status}, ${st.rows.toLocaleString('en-US')} rows${st.seconds === null ? '' : `, ${st.seconds.toFixed(1)} s`}${st.attempt > 1 ? `, attempt ${st.attempt}` : ''}${st.error ? ` (${e(st.error)})` : ''}`);
         }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { TemporaryError } from '../../src/domain/errors.js';
 import type { DerivedMetrics, Fundamentals, TradingDay } from '../../src/domain/types.js';
-import type { PipelineRepository, PipelineRunInfo, QuarantinedRow, StepStatus } from '../../src/ports/repositories.port.js';
+import type { PipelineRepository, PipelineRunInfo, QuarantinedRow, RunStatus, StepStatus } from '../../src/ports/repositories.port.js';
 import type { Database } from '../schema.js';
 import { chunks, lastDayPerInstrument } from './market.repository.js';
 
@@ -49,7 +49,7 @@ export class PgPipelineRepository implements PipelineRepository {
     await this.db.updateTable('pipeline_steps').set({ status, rows, error: error ?? null, finished_at: new Date() }).where('id', '=', stepId).execute();
   }
 
-  async finishRun(runId: number, status: 'succeeded' | 'failed', error?: string): Promise<void> {
+  async finishRun(runId: number, status: Exclude<RunStatus, 'running'>, error?: string): Promise<void> {
     await this.db.updateTable('pipeline_runs').set({ status, error: error ?? null, finished_at: new Date() }).where('id', '=', runId).execute();
   }
 
@@ -89,7 +89,7 @@ export class PgPipelineRepository implements PipelineRepository {
     const runs = await this.db.selectFrom('pipeline_runs').selectAll().where('id', 'in', ids).orderBy('id', 'desc').execute();
     const steps = await this.db.selectFrom('pipeline_steps').selectAll().where('run_id', 'in', ids).orderBy('id').execute();
     return runs.map((r) => ({
-      id: r.id, asOf: r.as_of, status: r.status as StepStatus, startedAt: r.started_at, finishedAt: r.finished_at, resumed: r.resumed, error: r.error,
+      id: r.id, asOf: r.as_of, status: r.status as RunStatus, startedAt: r.started_at, finishedAt: r.finished_at, resumed: r.resumed, error: r.error,
       steps: steps.filter((s) => s.run_id === r.id).map((s) => ({
         step: s.step, status: s.status as StepStatus, rows: s.rows, attempt: s.attempt, error: s.error,
         seconds: s.finished_at ? (s.finished_at.getTime() - s.started_at.getTime()) / 1000 : null,

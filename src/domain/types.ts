@@ -243,6 +243,8 @@ export type BotEvent =
   | { type: 'reconciliation'; differences: string[]; action: string; at: string }
   | { type: 'state_changed'; from: TradingStatus; to: TradingStatus; by: string; reason: string; at: string }
   | { type: 'job_failed'; job: string; error: string; at: string }
+  /** A pipeline run stored every symbol but `failed` of `symbols`; `examples` name up to five with their reason. */
+  | { type: 'pipeline_partial'; day: TradingDay; failed: number; symbols: number; examples: string[]; runId: number }
   | { type: 'model_promoted'; kind: string; version: number; reason: string; at: string }
   | { type: 'model_rejected'; kind: string; version: number; reason: string; at: string }
   | {
@@ -257,4 +259,4 @@ export type BotEvent =
 export type BotEventType = BotEvent['type'];
 
 /** Every alert type, in the order /alerts lists them. */
-export const ALERT_TYPES = ['trade_opened', 'trade_closed', 'order_rejected', 'breaker_tripped', 'reconciliation', 'state_changed', 'job_failed', 'model_promoted', 'model_rejected', 'daily_report', 'weekly_report'] as const satisfies readonly BotEventType[];
+export const ALERT_TYPES = ['trade_opened', 'trade_closed', 'order_rejected', 'breaker_tripped', 'reconciliation', 'state_changed', 'job_failed', 'pipeline_partial', 'model_promoted', 'model_rejected', 'daily_report', 'weekly_report'] as const satisfies readonly BotEventType[];

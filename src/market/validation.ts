@@ -8,6 +8,14 @@ export interface Rejected {
   reason: string;
 }
 
+/** `s` cut to `max` characters with an ellipsis and its control characters shown as U+FFFD: a file's junk (a
+ * 5 MB cell, a NUL byte, which PostgreSQL text refuses) never breaks or grows the message or row it goes into. */
+export function clip(s: string, max: number): string {
+  const cut = s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+}
+
 /** A real calendar day written YYYY-MM-DD, years 0001 to 9999. JavaScript's date parsing rolls 2017-11-31
  * over to December 1, PostgreSQL refuses it. */
 export function isCalendarDay(day: string): boolean {
@@ -17,7 +25,7 @@ export function isCalendarDay(day: string): boolean {
 /** Why row i of `b` cannot be stored, or null when it is valid. */
 export function rejectReasonAt(b: BarColumns, i: number): string | null {
   const day = b.days[i]!;
-  if (!isCalendarDay(day)) return `invalid date "${day}" (not a calendar day)`;
+  if (!isCalendarDay(day)) return `invalid date "${clip(day, 40)}" (not a calendar day)`;
   const open = b.open[i]!;
   const high = b.high[i]!;
   const low = b.low[i]!;
@@ -55,7 +63,7 @@ export function rawToColumns(rows: readonly RawCandle[]): BarColumns {
 /** Row i of `b` as a raw row (NaN back to null), for a quarantine entry. */
 export function rawRowAt(symbol: string, b: BarColumns, i: number): RawCandle {
   const v = (x: number) => (Number.isNaN(x) ? null : x);
-  return { symbol, day: b.days[i]!, open: v(b.open[i]!), high: v(b.high[i]!), low: v(b.low[i]!), close: v(b.close[i]!), volume: v(b.volume[i]!) };
+  return { symbol, day: clip(b.days[i]!, 40), open: v(b.open[i]!), high: v(b.high[i]!), low: v(b.low[i]!), close: v(b.close[i]!), volume: v(b.volume[i]!) };
 }
 
 /** The rows `keep` of `b` (indices ascending) as compact columns. */
@@ -75,15 +83,33 @@ export function pickRows(b: BarColumns, keep: Int32Array): BarColumns {
   return out;
 }
 
-/** Thresholds for price moves between consecutive accepted closes. */
-export interface MoveLimits {
+/** What a market's bars may plausibly show (`pipeline.*` in config, per market): a price range, a volume
+ * ceiling, and limits on the move between consecutive accepted closes. Finite but absurd values (a price of
+ * 1e150, a volume of 1e300) are rejected here, so no sum or average of stored bars can overflow. */
+export interface BarLimits {
   /** A move larger than this that the next day undoes (back within half of it) is a spike: rejected. */
   spikeMove: number;
   /** A move larger than this is rejected as an extreme jump (data is split-adjusted, so no split explains it). */
   maxMove: number;
+  /** Prices (open, high, low, close) below this are rejected. */
+  minPrice: number;
+  /** Prices above this are rejected. */
+  maxPrice: number;
+  /** A day's volume above this is rejected. */
+  maxVolume: number;
 }
 
-export const DEFAULT_MOVE_LIMITS: MoveLimits = { spikeMove: 0.4, maxMove: 0.75 };
+export const DEFAULT_BAR_LIMITS: BarLimits = { spikeMove: 0.4, maxMove: 0.75, minPrice: 0.0001, maxPrice: 10_000_000, maxVolume: 100_000_000_000 };
+
+/** Why row i breaks the market's price or volume bounds, or null. Called on rows that passed {@link rejectReasonAt}. */
+function outOfBounds(b: BarColumns, i: number, limits: BarLimits): string | null {
+  for (const k of ['open', 'high', 'low', 'close'] as const) {
+    const x = b[k][i]!;
+    if (x < limits.minPrice || x > limits.maxPrice) return `implausible ${k} ${x}: outside the market's price range [${limits.minPrice}, ${limits.maxPrice}]`;
+  }
+  if (b.volume[i]! > limits.maxVolume) return `implausible volume ${b.volume[i]}: above the market's ${limits.maxVolume}`;
+  return null;
+}
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
@@ -92,7 +118,7 @@ const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
  * days strictly ascending, one per day), `rejected` the others with reasons, in row order. `prevClose` is the
  * last stored close before these rows, if any, so moves are checked across runs too.
  */
-export function validateBars(b: BarColumns, prevClose: number | null = null, limits: MoveLimits = DEFAULT_MOVE_LIMITS): { keep: Int32Array; rejected: Array<{ row: number; reason: string }> } {
+export function validateBars(b: BarColumns, prevClose: number | null = null, limits: BarLimits = DEFAULT_BAR_LIMITS): { keep: Int32Array; rejected: Array<{ row: number; reason: string }> } {
   const n = b.days.length;
   const keep = new Int32Array(n);
   let kept = 0;
@@ -100,7 +126,7 @@ export function validateBars(b: BarColumns, prevClose: number | null = null, lim
   let lastDay = '';
   let lastClose = prevClose;
   const plain = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) plain[i] = rejectReasonAt(b, i);
+  for (let i = 0; i < n; i++) plain[i] = rejectReasonAt(b, i) ?? outOfBounds(b, i, limits);
   for (let i = 0; i < n; i++) {
     const reason = plain[i];
     const day = b.days[i]!;
@@ -144,7 +170,7 @@ export function validateBars(b: BarColumns, prevClose: number | null = null, lim
  * Split rows into valid candles (oldest first, one per day) and rejected rows with reasons, by
  * {@link validateBars}. `prevClose` is the last stored close before these rows, if any.
  */
-export function validateCandles(rows: RawCandle[], prevClose: number | null = null, limits: MoveLimits = DEFAULT_MOVE_LIMITS): { valid: Candle[]; rejected: Rejected[] } {
+export function validateCandles(rows: RawCandle[], prevClose: number | null = null, limits: BarLimits = DEFAULT_BAR_LIMITS): { valid: Candle[]; rejected: Rejected[] } {
   const { keep, rejected } = validateBars(rawToColumns(rows), prevClose, limits);
   return { valid: Array.from(keep, (i) => rows[i] as Candle), rejected: rejected.map((r) => ({ raw: rows[r.row]!, reason: r.reason })) };
 }

@@ -7,12 +7,13 @@
  * state saved with them, so a new day never re-reads a warm-up window. Steps are tracked (status,
  * attempts, rows, error, timings), retried on temporary errors, metered, and one run at a time holds the
  * pipeline lock. Symbols are streamed in batches, so memory does not grow with the universe. */
-import { OperationalError, PipelineStepError } from '../domain/errors.js';
+import { isDatabaseUnavailable, isRetryable, OperationalError, PipelineStepError } from '../domain/errors.js';
+import type { AlertService } from '../alerts/alert.service.js';
 import type { BarColumns, DerivedMetrics, TradingDay } from '../domain/types.js';
 import { deriveMetrics } from '../market/derived-metrics.js';
 import { computeFeatures, sliceBars, type IndicatorSeries } from '../market/indicators.js';
 import { addDays } from '../market/market-time.js';
-import { findGaps, pickRows, rawRowAt, rawToColumns, validateBars, type MoveLimits } from '../market/validation.js';
+import { clip, findGaps, pickRows, rawRowAt, rawToColumns, validateBars, type BarLimits } from '../market/validation.js';
 import type { CandleExport } from '../ports/candle-export.port.js';
 import type { MarketData } from '../ports/market-data.port.js';
 import type { CandleRepository, QuarantinedRow, Repositories } from '../ports/repositories.port.js';
@@ -34,7 +35,7 @@ export interface PipelineSettings {
   featureHistoryDays: number;
   maxAttempts: number;
   retryDelayMs: number;
-  limits: MoveLimits;
+  limits: BarLimits;
 }
 
 export interface PipelineResult {
@@ -50,6 +51,21 @@ export interface PipelineResult {
   metrics: number;
   coverage: number;
   exported: number;
+  /** Symbols this run could not fetch or read (a broken file, a provider refusing the symbol), each with the
+   * reason; the others were stored, and the run ends `partial`. */
+  failedSymbols: Array<{ symbol: string; reason: string }>;
+}
+
+/** What a pipeline may use besides its data: each optional. */
+export interface PipelineExtras {
+  /** Writes stored candles to files (the CSV export); none when absent. */
+  exporter?: CandleExport | null;
+  /** Progress of long steps. */
+  onProgress?: ProgressFn;
+  /** Retry settings of the steps, beyond `maxAttempts` and `retryDelayMs` of the settings. */
+  stepOptions?: Partial<StepOptions>;
+  /** Raises `pipeline_partial` when a run ends with symbols it could not store. */
+  alerts?: Pick<AlertService, 'raise'>;
 }
 
 /** Called with progress of long steps (done, total). */
@@ -86,15 +102,18 @@ export class PipelineService {
   /** Kernel states as this process saved them, by symbol (checked against the stored last indicator day). */
   private readonly states = new Map<string, { day: TradingDay; state: Float64Array }>();
 
+  private readonly exporter: CandleExport | null;
+  private readonly onProgress: ProgressFn;
+
   constructor(
     private readonly repos: Repositories,
     private readonly market: MarketData,
     private readonly settings: PipelineSettings,
-    private readonly exporter: CandleExport | null = null,
-    private readonly onProgress: ProgressFn = () => undefined,
-    private readonly stepOptions: Partial<StepOptions> = {},
+    private readonly extras: PipelineExtras = {},
   ) {
     this.recent = new RecentBars(repos.candles);
+    this.exporter = extras.exporter ?? null;
+    this.onProgress = extras.onProgress ?? (() => undefined);
   }
 
   /** Bring stored data up to `asOf` (the last completed trading day), resuming a failed run of that day. */
@@ -111,9 +130,9 @@ export class PipelineService {
     if (failed) await repo.resumeRun(runId);
     const result: PipelineResult = {
       runId, asOf, resumedAfter: PIPELINE_STEPS.filter((s) => done.has(s)),
-      symbols: 0, candles: 0, quarantined: 0, indicators: 0, fundamentals: 0, metrics: 0, coverage: 0, exported: 0,
+      symbols: 0, candles: 0, quarantined: 0, indicators: 0, fundamentals: 0, metrics: 0, coverage: 0, exported: 0, failedSymbols: [],
     };
-    const opts: StepOptions = { maxAttempts: this.settings.maxAttempts, retryDelayMs: this.settings.retryDelayMs, ...this.stepOptions };
+    const opts: StepOptions = { maxAttempts: this.settings.maxAttempts, retryDelayMs: this.settings.retryDelayMs, ...this.extras.stepOptions };
     // Each symbol's last stored bar, read once after the candles step for the steps after it (only the
     // candles step writes candles); a retried or resumed step reads it again.
     let lastBars: LastBars | null = null;
@@ -149,7 +168,9 @@ export class PipelineService {
         end();
         pipelineRowsTotal.inc({ step }, rows);
       }
-      await repo.finishRun(runId, 'succeeded');
+      const failed = result.failedSymbols;
+      if (failed.length === 0) await repo.finishRun(runId, 'succeeded');
+      else await this.endPartial(result);
       pipelineLastSuccess.set(Date.now() / 1000);
       countQuarantined();
       return result;
@@ -159,6 +180,19 @@ export class PipelineService {
       await repo.finishRun(runId, 'failed', `${current}: ${err instanceof Error ? err.message : String(err)}`);
       throw new PipelineStepError(current, err);
     }
+  }
+
+  /** A run that stored every symbol it could: recorded as `partial` with the failed symbols named, and
+   * alerted once per run. (A run resumed after its candles step knows only the failures of this process.) */
+  private async endPartial(result: PipelineResult): Promise<void> {
+    const failed = result.failedSymbols;
+    const named = failed.slice(0, 5).map((f) => `${f.symbol} (${f.reason})`).join('; ');
+    const summary = `${failed.length} of ${result.symbols} symbol(s) not stored: ${named}${failed.length > 5 ? `; and ${failed.length - 5} more` : ''}`;
+    await this.repos.pipeline.finishRun(result.runId, 'partial', summary);
+    await this.extras.alerts?.raise(
+      { type: 'pipeline_partial', day: result.asOf, failed: failed.length, symbols: result.symbols, examples: failed.slice(0, 5).map((f) => `${f.symbol}: ${f.reason}`), runId: result.runId },
+      `pipeline_partial:${result.runId}`,
+    );
   }
 
   /** The symbols of this run, from the stored instruments (so a resumed run sees the same list). */
@@ -179,6 +213,7 @@ export class PipelineService {
   }
 
   private async candles(runId: number, asOf: TradingDay, result: PipelineResult, newSymbolBars: Map<string, BarColumns>): Promise<number> {
+    result.failedSymbols = [];
     const symbols = await this.symbols();
     result.symbols = symbols.length;
     const last = await this.repos.candles.lastBars();
@@ -213,16 +248,28 @@ export class PipelineService {
       const from = fromOf(symbol);
       if (from <= asOf) {
         const prev = last.get(symbol);
-        const raw = this.market.getDailyColumns
-          ? await this.market.getDailyColumns(symbol, from, asOf)
-          : rawToColumns(await this.market.getDailyCandles(symbol, from, asOf));
+        let raw: BarColumns;
+        try {
+          raw = this.market.getDailyColumns
+            ? await this.market.getDailyColumns(symbol, from, asOf)
+            : rawToColumns(await this.market.getDailyCandles(symbol, from, asOf));
+        } catch (err) {
+          // A failure that may pass (network, rate limit, the database) retries the step; one symbol's broken
+          // file or a provider refusing it is that symbol's alone: named, quarantined, and the others go on.
+          if (isRetryable(err) || isDatabaseUnavailable(err)) throw err;
+          const reason = clip(err instanceof Error ? err.message : String(err), 300);
+          result.failedSymbols.push({ symbol, reason });
+          bad.push({ runId, symbol, day: asOf, reason: `symbol not stored: ${reason}`, kind: 'rejected', raw: { error: reason } });
+          this.onProgress('candles', ++done, symbols.length);
+          return;
+        }
         const { keep, rejected } = validateBars(raw, prev?.close ?? null, this.settings.limits);
         const valid = pickRows(raw, keep);
         if (valid.days.length > 0) {
           buffer.push({ symbol, bars: valid });
           buffered += valid.days.length;
         }
-        for (const r of rejected) bad.push({ runId, symbol, day: raw.days[r.row]!, reason: r.reason, kind: 'rejected', raw: rawRowAt(symbol, raw, r.row) });
+        for (const r of rejected) bad.push({ runId, symbol, day: clip(raw.days[r.row]!, 40), reason: r.reason, kind: 'rejected', raw: rawRowAt(symbol, raw, r.row) });
         const days = prev ? [prev.day, ...valid.days] : valid.days;
         for (const g of findGaps(days, calendar)) {
           bad.push({ runId, symbol, day: g.day, reason: `gap: ${g.missing} trading day(s) missing after ${g.after}`, kind: 'flagged', raw: { after: g.after, missing: g.missing } });

@@ -203,12 +203,14 @@ export interface QuarantinedRow {
 }
 
 export type StepStatus = 'running' | 'succeeded' | 'failed';
+/** A run's status: a step's, or `partial` (it ended storing every symbol it could; others failed, named). */
+export type RunStatus = StepStatus | 'partial';
 
 /** A pipeline run as stored, with its steps. */
 export interface PipelineRunInfo {
   id: number;
   asOf: TradingDay;
-  status: StepStatus;
+  status: RunStatus;
   startedAt: Date;
   finishedAt: Date | null;
   resumed: number;
@@ -229,7 +231,8 @@ export interface PipelineRepository {
   resumeRun(runId: number): Promise<void>;
   startStep(runId: number, step: string, attempt: number): Promise<number>;
   finishStep(stepId: number, status: Exclude<StepStatus, 'running'>, rows: number, error?: string): Promise<void>;
-  finishRun(runId: number, status: Exclude<StepStatus, 'running'>, error?: string): Promise<void>;
+  /** Record how a run ended; `error` says why it failed, or which symbols a partial run could not store. */
+  finishRun(runId: number, status: Exclude<RunStatus, 'running'>, error?: string): Promise<void>;
   quarantine(rows: QuarantinedRow[]): Promise<number>;
   /** Like quarantine, but a note already kept for the same symbol, reason and kind (on any day) is not added
    * again: for standing facts such as a provider's corrected fundamentals, seen on every run. */

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createRepositories } from '../../db/repositories/index.js';
 import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
-import { DEFAULT_MOVE_LIMITS } from '../../src/market/validation.js';
+import { DEFAULT_BAR_LIMITS } from '../../src/market/validation.js';
 import { PipelineService } from '../../src/pipeline/pipeline.service.js';
 import { openMigratedDatabase } from '../helpers/database.js';
 import { sp500Bars } from '../helpers/sp500-bars.js';
 import { SP500_DIR } from '../helpers/tiller-process.js';
 
 const UNIVERSE = ['AAPL', 'BHF', 'DHR', 'KO', 'MSFT', 'XOM'];
-const settings = { universe: UNIVERSE, historyDays: 3000, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
+const settings = { universe: UNIVERSE, historyDays: 3000, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_BAR_LIMITS };
 
 describe('incremental features', () => {
   let daily: Awaited<ReturnType<typeof openMigratedDatabase>>;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgCandleRepository } from '../../db/repositories/market.repository.js';
 import { PgPaperLedger } from '../../db/repositories/paper-ledger.repository.js';
 import { PaperBroker, type PaperAccount } from '../../src/adapters/brokers/paper.broker.js';
+import { DEFAULT_BAR_LIMITS } from '../../src/market/validation.js';
 import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
 import type { Order, Position } from '../../src/domain/types.js';
 import { instantAt } from '../../src/market/market-time.js';
@@ -146,15 +147,20 @@ describe('paper broker fills', () => {
     const candles = new PgCandleRepository(t.handle.db, t.handle.pool);
     await candles.insertNew([{ symbol: 'BAD', day: '2017-02-28', open: 99, high: 101, low: 98, close: 100, volume: 1_000_000 }]);
     const badPrices = new PriceSource(new CsvMarketData(dir, 'BAD'), candles, session);
-    const b = new PaperBroker(badPrices, clock, settings, new PgPaperLedger(t.handle.db), account, 0.75);
+    const b = new PaperBroker(badPrices, clock, settings, new PgPaperLedger(t.handle.db), account, { ...DEFAULT_BAR_LIMITS, maxMove: 0.75 });
     clock.set(instantAt('2017-03-01', '10:00', TZ));
     expect(await b.submit(order({ symbol: 'BAD' }))).toEqual({
       status: 'rejected', reason: 'implausible price 10000 for BAD: 9900 % from the last stored close 100 (2017-02-28), beyond the 75 % a day allows; not filled',
     });
     afterClose('2017-03-01');
     expect(await b.submit(order({ symbol: 'BAD', type: 'limit', limitPrice: 20_000 }))).toMatchObject({ status: 'rejected', reason: /^implausible price 10000 for BAD/ });
+    // Outside the market's price range (pipeline.maxPrice) it is refused whatever the move.
+    const capped = new PaperBroker(badPrices, clock, settings, new PgPaperLedger(t.handle.db), account, { ...DEFAULT_BAR_LIMITS, maxMove: 200, maxPrice: 5_000 });
+    expect(await capped.submit(order({ symbol: 'BAD', qty: 1, clientOrderId: 'capped-1' }))).toEqual({
+      status: 'rejected', reason: "implausible price 10050 for BAD: outside the market's price range [0.0001, 5000]; not filled",
+    });
     // Within the limit it fills as before.
-    const fine = new PaperBroker(badPrices, clock, settings, new PgPaperLedger(t.handle.db), account, 200);
+    const fine = new PaperBroker(badPrices, clock, settings, new PgPaperLedger(t.handle.db), account, { ...DEFAULT_BAR_LIMITS, maxMove: 200 });
     expect(await fine.submit(order({ symbol: 'BAD', qty: 1 }))).toMatchObject({ status: 'filled' });
   });
 });

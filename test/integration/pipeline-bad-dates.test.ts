@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../db/repositories/index.js';
 import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
-import { DEFAULT_MOVE_LIMITS } from '../../src/market/validation.js';
+import { DEFAULT_BAR_LIMITS } from '../../src/market/validation.js';
 import { PipelineService } from '../../src/pipeline/pipeline.service.js';
 import { openMigratedDatabase } from '../helpers/database.js';
 import { writeSeries, type Bar } from '../helpers/csv-series.js';
@@ -34,7 +34,7 @@ describe('pipeline and impossible dates', () => {
     bad.splice(at, 0, ['2017-11-31', 55, 56, 54, 55]);
     const dir = writeSeries({ AAA: bars(20), BBB: bad, CCC: bars(80) });
     const repos = createRepositories(t.handle.db, t.handle.pool);
-    const settings = { universe: ['AAA', 'BBB', 'CCC'], historyDays: 120, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
+    const settings = { universe: ['AAA', 'BBB', 'CCC'], historyDays: 120, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_BAR_LIMITS };
     const result = await new PipelineService(repos, new CsvMarketData(dir, 'AAA'), settings).run('2017-12-29', 'test');
     expect(result.symbols).toBe(3);
     const q = await t.handle.db.selectFrom('quarantine').select(['symbol', 'day', 'reason', 'kind']).where('kind', '=', 'rejected').execute();
@@ -44,11 +44,12 @@ describe('pipeline and impossible dates', () => {
     expect(stored.map((r) => [r.symbol, Number(r.n)])).toEqual([['AAA', n], ['BBB', n], ['CCC', n]]);
   });
 
-  it('stores no Infinity: a 20-day turnover that overflows (volume 1e308) is stored as NULL', async () => {
+  // The volume bound (pipeline.maxVolume) rejects such a bar first; lifted here to reach the last line of defence.
+  it('stores no Infinity: a 20-day turnover that overflows (volume 1e308, the volume bound lifted) is stored as NULL', async () => {
     const huge = bars(50).map(([d, o, h, l, c]): Bar => [d, o, h, l, c, 1e308]);
     const dir = writeSeries({ AAA: bars(20), HUGE: huge });
     const repos = createRepositories(t.handle.db, t.handle.pool);
-    const settings = { universe: ['AAA', 'HUGE'], historyDays: 120, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
+    const settings = { universe: ['AAA', 'HUGE'], historyDays: 120, featureHistoryDays: 0, maxAttempts: 1, retryDelayMs: 1, limits: { ...DEFAULT_BAR_LIMITS, maxVolume: Number.MAX_VALUE } };
     await new PipelineService(repos, new CsvMarketData(dir, 'AAA'), settings).run('2017-12-29', 'test');
     const m = await t.handle.db.selectFrom('instrument_metrics').select(['symbol', 'avg_turnover20']).where('day', '=', '2017-12-29').where('symbol', 'in', ['AAA', 'HUGE']).orderBy('symbol').execute();
     expect(m.map((r) => r.symbol)).toEqual(['AAA', 'HUGE']);

@@ -10,7 +10,7 @@ import { CsvCandleExport } from '../../src/adapters/export/csv-candle-export.js'
 import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
 import { TemporaryError } from '../../src/domain/errors.js';
 import type { BarColumns, Instrument } from '../../src/domain/types.js';
-import { DEFAULT_MOVE_LIMITS } from '../../src/market/validation.js';
+import { DEFAULT_BAR_LIMITS } from '../../src/market/validation.js';
 import { PipelineService } from '../../src/pipeline/pipeline.service.js';
 import type { Repositories } from '../../src/ports/repositories.port.js';
 import { openMigratedDatabase } from '../helpers/database.js';
@@ -44,9 +44,9 @@ function scanDirt() {
         rejected.push(`${symbol} ${r[0]} ${ohlc}`);
         return;
       }
-      if (prevClose !== null && Math.abs(close / prevClose - 1) > DEFAULT_MOVE_LIMITS.spikeMove) {
+      if (prevClose !== null && Math.abs(close / prevClose - 1) > DEFAULT_BAR_LIMITS.spikeMove) {
         const next = rows.slice(i + 1).find((x) => x.slice(1).every((c) => c !== ''));
-        if (next && Math.abs(Number(next[4]) / prevClose - 1) < DEFAULT_MOVE_LIMITS.spikeMove / 2) {
+        if (next && Math.abs(Number(next[4]) / prevClose - 1) < DEFAULT_BAR_LIMITS.spikeMove / 2) {
           rejected.push(`${symbol} ${r[0]} spike`);
           return;
         }
@@ -83,11 +83,11 @@ describe('data pipeline', () => {
   const dirt = scanDirt();
   const dirtySymbols = [...new Set([...dirt.rejected, ...dirt.flagged].map((x) => x.split(' ')[0]!))];
   const universe = [...new Set(['AAPL', ...dirtySymbols])].sort();
-  const settings = { universe, historyDays: 2000, featureHistoryDays: 0, maxAttempts: 3, retryDelayMs: 1, limits: DEFAULT_MOVE_LIMITS };
+  const settings = { universe, historyDays: 2000, featureHistoryDays: 0, maxAttempts: 3, retryDelayMs: 1, limits: DEFAULT_BAR_LIMITS };
   const exportDir = mkdtempSync(path.join(tmpdir(), 'tiller-export-'));
   let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
   let repos: Repositories;
-  const service = (md: CsvMarketData) => new PipelineService(repos, md, settings, new CsvCandleExport(exportDir));
+  const service = (md: CsvMarketData) => new PipelineService(repos, md, settings, { exporter: new CsvCandleExport(exportDir) });
 
   beforeAll(async () => {
     t = await openMigratedDatabase();

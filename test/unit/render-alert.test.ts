@@ -14,3 +14,10 @@ describe('trade alerts', () => {
       .toBe('✅ Closed AAPL (target): sold 65 at the fill price 160.12; cost per share 153.6754 with the entry fee; P&L after fees +417.92 USD (2017-06-20)');
   });
 });
+
+describe('pipeline alerts', () => {
+  it('a partial run names the count and each example symbol with its reason', () => {
+    expect(renderAlert({ type: 'pipeline_partial', day: '2017-12-29', failed: 2, symbols: 36, examples: ['A B: invalid symbol', 'EMPTY: header lacks column(s) date'], runId: 4 }, plainMarkup, 'USD'))
+      .toBe('⚠️ Pipeline partial for 2017-12-29: 2 of 36 symbol(s) not stored; the others were. See /pipeline.\n• A B: invalid symbol\n• EMPTY: header lacks column(s) date');
+  });
+});

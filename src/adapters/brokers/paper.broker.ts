@@ -12,7 +12,7 @@
  * Every order and its result are kept in a ledger (PostgreSQL), so a resend after a crash returns the
  * first result: the paper broker never fills one client order id twice. */
 import type { Order, Position } from '../../domain/types.js';
-import { DEFAULT_MOVE_LIMITS } from '../../market/validation.js';
+import { DEFAULT_BAR_LIMITS, type BarLimits } from '../../market/validation.js';
 import { paperFill, type PaperBrokerSettings } from '../../trading/paper-fill.js';
 import type { Broker, BrokerOrderResult, BrokerOrderState, BrokerPosition, OrderRef } from '../../ports/broker.port.js';
 import type { Clock } from '../../ports/clock.port.js';
@@ -41,8 +41,9 @@ export class PaperBroker implements Broker {
     private readonly s: PaperBrokerSettings,
     private readonly ledger: PaperLedger,
     private readonly account: PaperAccount,
-    /** The largest one-day move a fill price may show against the last stored close (`pipeline.maxDailyMove`). */
-    private readonly maxMove = DEFAULT_MOVE_LIMITS.maxMove,
+    /** The price range a fill price must lie in and the largest one-day move it may show against the last
+     * stored close (`pipeline.minPrice`, `maxPrice`, `maxDailyMove`). */
+    private readonly limits: Pick<BarLimits, 'maxMove' | 'minPrice' | 'maxPrice'> = DEFAULT_BAR_LIMITS,
   ) {}
 
   async submit(order: Order): Promise<BrokerOrderResult> {
@@ -114,15 +115,19 @@ export class PaperBroker implements Broker {
     return paperFill(order, { bar }, this.s, cash, now);
   }
 
-  /** Why prices this far from the last stored close (a bad print: 100× the day before) must not be filled,
-   * or null when they are plausible (or there is no stored close to compare with). */
+  /** Why these prices must not be filled (outside the market's price range, or this far from the last stored
+   * close: a bad print at 100× the day before), or null when they are plausible. */
   private async implausible(order: Order, prices: number[]): Promise<string | null> {
+    const { minPrice, maxPrice, maxMove } = this.limits;
+    for (const p of prices) {
+      if (!(p >= minPrice && p <= maxPrice)) return `implausible price ${p} for ${order.symbol}: outside the market's price range [${minPrice}, ${maxPrice}]; not filled`;
+    }
     const prev = await this.prices.lastCloseBefore(order.symbol, order.day);
     if (!prev || !(prev.close > 0)) return null;
     for (const p of prices) {
       const move = p / prev.close - 1;
-      if (Math.abs(move) > this.maxMove) {
-        return `implausible price ${p} for ${order.symbol}: ${(move * 100).toFixed(0)} % from the last stored close ${prev.close} (${prev.day}), beyond the ${(this.maxMove * 100).toFixed(0)} % a day allows; not filled`;
+      if (Math.abs(move) > maxMove) {
+        return `implausible price ${p} for ${order.symbol}: ${(move * 100).toFixed(0)} % from the last stored close ${prev.close} (${prev.day}), beyond the ${(maxMove * 100).toFixed(0)} % a day allows; not filled`;
       }
     }
     return null;

@@ -1,4 +1,5 @@
 import { BAR_FIELDS, type BarColumns } from '../../domain/types.js';
+import { clip } from '../../market/validation.js';
 /** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF. Enough for provider files. Text
  * without any quote (every OHLCV file) takes a fast path of plain splits. */
 export function parseCsv(text: string): string[][] {
@@ -77,11 +78,11 @@ export function cellNumber(text: string, a: number, b: number): number {
 /** Daily bars from CSV text with a header naming date, open, high, low, close and volume (any order, any
  * case, other columns ignored), as columns in file order (NaN: an empty or non-numeric cell; '' for a missing
  * date). Quote-free text (every OHLCV file) is scanned in place: a string per row for its day and none per
- * number. Throws when the header has no date or no close column. */
-export function parseBarCsv(text: string): BarColumns {
-  if (text.includes('"')) return barsFromRows(parseCsv(text));
+ * number. Throws when the header has no date or no close column, or with `requireAll` when it lacks any of them. */
+export function parseBarCsv(text: string, requireAll = false): BarColumns {
+  if (text.includes('"')) return barsFromRows(parseCsv(text), requireAll);
   const firstEnd = text.indexOf('\n');
-  const header = headerIndex((firstEnd < 0 ? text : text.slice(0, firstEnd)).replace(/\r$/, '').split(','));
+  const header = headerIndex((firstEnd < 0 ? text : text.slice(0, firstEnd)).replace(/\r$/, '').split(','), requireAll);
   let lines = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   const days: string[] = [];
@@ -118,17 +119,21 @@ export function parseBarCsv(text: string): BarColumns {
 }
 
 /** The date column and the open, high, low, close and volume columns (-1 where absent) of a header row. */
-function headerIndex(cells: string[]): { date: number; fields: number[] } {
+function headerIndex(cells: string[], requireAll: boolean): { date: number; fields: number[] } {
   const names = cells.map((h) => h.trim().toLowerCase());
   const date = names.indexOf('date');
   const fields = BAR_FIELDS.map((k) => names.indexOf(k));
+  if (requireAll) {
+    const missing = ['date', ...BAR_FIELDS].filter((k) => !names.includes(k));
+    if (missing.length > 0) throw new Error(`header lacks column(s) ${missing.join(', ')} (it has: ${clip(cells.join(','), 80) || 'nothing'})`);
+  }
   if (date === -1 || fields[3] === -1) throw new Error('header needs at least date and close columns');
   return { date, fields };
 }
 
 /** The same from already split rows (quoted CSV). */
-function barsFromRows(rows: string[][]): BarColumns {
-  const header = headerIndex(rows.shift() ?? []);
+function barsFromRows(rows: string[][], requireAll: boolean): BarColumns {
+  const header = headerIndex(rows.shift() ?? [], requireAll);
   const column = (k: number) => Float64Array.from(rows, (r) => (k < 0 ? Number.NaN : (numberOrNull(r[k]) ?? Number.NaN)));
   const [o, h, l, c, v] = header.fields.map(column);
   return { days: rows.map((r) => (r[header.date] ?? '').trim()), open: o!, high: h!, low: l!, close: c!, volume: v! };

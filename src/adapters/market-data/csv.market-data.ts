@@ -8,6 +8,7 @@ import { OperationalError, UserError } from '../../domain/errors.js';
 import type { BarColumns, Fundamentals, Instrument, RawCandle, TradingDay } from '../../domain/types.js';
 import type { MarketData } from '../../ports/market-data.port.js';
 import { numberOrNull, parseBarCsv, parseCsv } from './csv-parse.js';
+import { isCalendarDay } from '../../market/validation.js';
 
 /** A parsed file as columns (NaN: an empty or non-numeric cell), in file order. */
 interface ParsedFile extends BarColumns {
@@ -53,7 +54,8 @@ export class CsvMarketData implements MarketData {
   }
 
   /** The file's rows with from <= day <= to, in file order: views of the cached columns when the file is
-   * sorted (no copy), copies of the matching rows otherwise. */
+   * sorted (no copy), copies of the matching rows otherwise. A row whose date is not a calendar day has no
+   * place in a range: it is always returned, so validation rejects it with its reason instead of it vanishing. */
   async getDailyColumns(symbol: string, from: TradingDay, to: TradingDay): Promise<BarColumns> {
     const f = await this.load(symbol);
     if (f.sorted) {
@@ -66,7 +68,7 @@ export class CsvMarketData implements MarketData {
       };
     }
     const rows: number[] = [];
-    for (let i = 0; i < f.days.length; i++) if (f.days[i]! >= from && f.days[i]! <= to) rows.push(i);
+    for (let i = 0; i < f.days.length; i++) if ((f.days[i]! >= from && f.days[i]! <= to) || !isCalendarDay(f.days[i]!)) rows.push(i);
     const pick = (col: Float64Array) => Float64Array.from(rows, (i) => col[i]!);
     return { days: rows.map((i) => f.days[i]!), open: pick(f.open), high: pick(f.high), low: pick(f.low), close: pick(f.close), volume: pick(f.volume) };
   }
@@ -88,18 +90,18 @@ export class CsvMarketData implements MarketData {
       this.cache.set(symbol, cached);
       return cached;
     }
-    if (!/^[A-Za-z0-9.\-^=]+$/.test(symbol)) throw new UserError(`invalid symbol ${symbol}`);
+    if (!/^[A-Za-z0-9.\-^=]+$/.test(symbol)) throw new UserError(`invalid symbol "${symbol}" (file "${symbol}.csv"): a symbol is letters, digits and . - ^ =`);
     const file = path.join(this.barsDir, `${symbol}.csv`);
     if (!existsSync(file)) throw new UserError(`unknown symbol ${symbol}: no ${file}`);
     let bars: BarColumns;
     try {
-      bars = parseBarCsv(await readFile(file, 'utf8'));
+      bars = parseBarCsv(await readFile(file, 'utf8'), true);
     } catch (err) {
       throw new OperationalError(`${file}: ${(err as Error).message}`);
     }
     // Kept in file order: validation reports out-of-order and duplicate days, so nothing is sorted away here.
     const days = bars.days;
-    const parsed: ParsedFile = { ...bars, sorted: days.every((x, i) => i === 0 || days[i - 1]! < x) };
+    const parsed: ParsedFile = { ...bars, sorted: days.every((x, i) => (i === 0 || days[i - 1]! < x) && isCalendarDay(x)) };
     this.cache.set(symbol, parsed);
     while (this.cache.size > this.cacheSymbols) this.cache.delete(this.cache.keys().next().value!);
     return parsed;
