@@ -193,11 +193,7 @@ export class DiscordBot {
 
   private async onButton(i: ButtonInteraction): Promise<void> {
     const m = /^cf:([0-9a-f]+):([yn])$/.exec(i.customId);
-    if (!m) {
-      await i.reply({ content: 'Unknown button.', flags: MessageFlags.Ephemeral });
-      return;
-    }
-    const work = this.core.confirm(this.actor(i), m[1]!, m[2] === 'y');
+    const work = m ? this.core.confirm(this.actor(i), m[1]!, m[2] === 'y') : this.core.unknownButton(this.actor(i), i.customId);
     // A refusal (someone else's button) or an error (a token expired, used or tampered with) is answered to
     // the presser alone; only the requester's own confirmation or cancellation changes the shared card.
     const privately = (r: CommandResult) => r.kind === 'refused' || r.kind === 'error';

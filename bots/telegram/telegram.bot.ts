@@ -10,7 +10,7 @@ import type { BotEvent } from '../../src/domain/types.js';
 import type { DeliveryOptions } from '../../src/alerts/alert-dispatcher.js';
 import type { RateLimits } from '../../src/alerts/rate-gate.js';
 import type { Logger } from '../../src/logger.js';
-import { fitMessage, telegramHtml } from '../shared/markup.js';
+import { fitMessage, plainMarkup, telegramHtml } from '../shared/markup.js';
 import { parseCommand } from '../shared/parse-command.js';
 import { renderAlert } from '../shared/render-alert.js';
 import { renderResult } from '../shared/render-result.js';
@@ -22,6 +22,8 @@ export const TELEGRAM = 'telegram';
  * chat. Groups also have a limit of about 20 a minute; a burst beyond it is answered with 429 and
  * retry_after, which the dispatcher honours. */
 export const TELEGRAM_RATE_LIMITS: RateLimits = { perSecond: 30, perChatMs: 1_000 };
+/** The longest text Telegram shows in an answer to a button press (answerCallbackQuery). */
+const CALLBACK_ANSWER_LIMIT = 200;
 /** telegraf types its abort signal with a polyfill's type; Node's AbortSignal is what it uses at run time. */
 type CallSignal = NonNullable<Parameters<Telegraf['telegram']['callApi']>[2]>['signal'];
 
@@ -64,18 +66,18 @@ export class TelegramBot {
 
     this.bot.on('callback_query', async (ctx) => {
       const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : '';
+      const actor: Actor = { transport: TELEGRAM, userId: String(ctx.from.id), chatId: String(ctx.chat?.id ?? ctx.from.id), displayName: ctx.from.username ?? ctx.from.first_name };
       const m = /^cf:([0-9a-f]+):([yn])$/.exec(data);
-      if (!m) {
-        await ctx.answerCbQuery('Unknown button');
+      const result = m ? await this.core.confirm(actor, m[1]!, m[2] === 'y') : await this.core.unknownButton(actor, data);
+      // A refusal (someone else's button, a forged one) or an error (a confirmation expired or used) is shown
+      // to the presser alone, as an alert on the press; only the requester's own confirmation or
+      // cancellation replaces the shared button message.
+      if (result.kind === 'refused' || result.kind === 'error') {
+        await ctx.answerCbQuery(fitMessage(renderResult(result, plainMarkup), CALLBACK_ANSWER_LIMIT), { show_alert: true });
         return;
       }
-      const actor: Actor = { transport: TELEGRAM, userId: String(ctx.from.id), chatId: String(ctx.chat?.id ?? ctx.from.id), displayName: ctx.from.username ?? ctx.from.first_name };
-      const result = await this.core.confirm(actor, m[1]!, m[2] === 'y');
-      await ctx.answerCbQuery(result.kind === 'refused' ? 'Not allowed' : result.kind === 'error' ? 'Expired' : 'Done');
-      const text = fitMessage(renderResult(result, telegramHtml), 4_096);
-      // The requester's button message is replaced by the outcome; others get a separate refusal.
-      if (result.kind === 'refused') await ctx.reply(text, { parse_mode: 'HTML' });
-      else await ctx.editMessageText(text, { parse_mode: 'HTML' });
+      await ctx.answerCbQuery('Done');
+      await ctx.editMessageText(fitMessage(renderResult(result, telegramHtml), 4_096), { parse_mode: 'HTML' });
     });
   }
 

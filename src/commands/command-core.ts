@@ -2,6 +2,7 @@
  * runs it, audits every call (allowed or refused) and meters it. Transports only parse and render. */
 import { randomBytes } from 'node:crypto';
 import { isDatabaseUnavailable, NotFoundError, UserError } from '../domain/errors.js';
+import { clip } from '../domain/text.js';
 import type { Cache } from '../ports/cache.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { AuditRepository } from '../ports/repositories.port.js';
@@ -44,9 +45,12 @@ export class CommandCore {
     return this.auth.roleOf(actor);
   }
 
-  /** Handle `/name args...` from an actor. Never throws: errors become results. */
-  async handle(actor: Actor, name: string, args: string[]): Promise<CommandResult> {
+  /** Handle `/name args...` from an actor. Never throws: errors become results. Arguments reach commands
+   * without control characters (a NUL, which PostgreSQL text refuses, would fail a stored reason) and at most
+   * 1,000 characters each. */
+  async handle(actor: Actor, name: string, rawArgs: string[]): Promise<CommandResult> {
     const started = performance.now();
+    const args = rawArgs.map((a) => clip(a, 1_000));
     const cmd = this.commands.get(name.toLowerCase());
     const role = this.auth.roleOf(actor);
     let result: CommandResult | null;
@@ -88,6 +92,14 @@ export class CommandCore {
       if (err instanceof UserError) return { kind: 'error', message: err.message };
       throw err;
     }
+  }
+
+  /** A button press whose data is not one Tiller made (forged, mangled, or from another bot): refused and
+   * audited as `button` with what was sent (cut to 64 characters, Telegram's own limit for button data). */
+  async unknownButton(actor: Actor, data: string): Promise<CommandResult> {
+    const result: CommandResult = { kind: 'refused', reason: 'This button is not one Tiller made; nothing was done.' };
+    await this.record(actor, 'button', [clip(data, 64)], this.auth.roleOf(actor), 'refused', result, performance.now());
+    return result;
   }
 
   /** A confirmation button was pressed (or `/confirm TOKEN` typed). Only the requester may confirm. */
@@ -172,7 +184,11 @@ export class CommandCore {
     commandsTotal.inc({ command: label, transport: actor.transport, outcome });
     commandDuration.observe({ command: label }, (performance.now() - started) / 1000);
     const detail = result.kind === 'refused' ? result.reason : result.kind === 'error' ? result.message : result.kind === 'suggestions' ? `${result.count} suggestion(s)` : result.kind;
-    const entry = { at: this.clock.now(), transport: actor.transport, userId: actor.userId, chatId: actor.chatId, command, args: args.join(' '), role, outcome, detail };
+    // What a user typed is stored as text PostgreSQL accepts (no NUL) and of bounded length.
+    const entry = {
+      at: this.clock.now(), transport: actor.transport, userId: clip(actor.userId, 64), chatId: clip(actor.chatId, 64), command: clip(command, 100),
+      args: clip(args.join(' '), 4_096), role, outcome, detail: clip(detail, 4_096),
+    };
     try {
       await this.audit.record(entry);
     } catch (err) {

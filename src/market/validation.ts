@@ -2,18 +2,11 @@
  * validated as columns (a full history has no object per bar); the row-object forms read them as columns. */
 import { BAR_FIELDS, type BarColumns, type Candle, type RawCandle, type TradingDay } from '../domain/types.js';
 import { epochDayOf } from './market-time.js';
+import { clip } from '../domain/text.js';
 
 export interface Rejected {
   raw: RawCandle;
   reason: string;
-}
-
-/** `s` cut to `max` characters with an ellipsis and its control characters shown as U+FFFD: a file's junk (a
- * 5 MB cell, a NUL byte, which PostgreSQL text refuses) never breaks or grows the message or row it goes into. */
-export function clip(s: string, max: number): string {
-  const cut = s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-  // eslint-disable-next-line no-control-regex
-  return cut.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
 }
 
 /** A real calendar day written YYYY-MM-DD, years 0001 to 9999. JavaScript's date parsing rolls 2017-11-31

@@ -9,11 +9,12 @@
  * pipeline lock. Symbols are streamed in batches, so memory does not grow with the universe. */
 import { isDatabaseUnavailable, isRetryable, OperationalError, PipelineStepError } from '../domain/errors.js';
 import type { AlertService } from '../alerts/alert.service.js';
+import { clip } from '../domain/text.js';
 import type { BarColumns, DerivedMetrics, TradingDay } from '../domain/types.js';
 import { deriveMetrics } from '../market/derived-metrics.js';
 import { computeFeatures, sliceBars, type IndicatorSeries } from '../market/indicators.js';
 import { addDays } from '../market/market-time.js';
-import { clip, findGaps, pickRows, rawRowAt, rawToColumns, validateBars, type BarLimits } from '../market/validation.js';
+import { findGaps, pickRows, rawRowAt, rawToColumns, validateBars, type BarLimits } from '../market/validation.js';
 import type { CandleExport } from '../ports/candle-export.port.js';
 import type { MarketData } from '../ports/market-data.port.js';
 import type { CandleRepository, QuarantinedRow, Repositories } from '../ports/repositories.port.js';

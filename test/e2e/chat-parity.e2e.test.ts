@@ -120,10 +120,19 @@ describe('the same conversation on Telegram and on Discord', () => {
       },
       async press(user, accept) {
         const before = tg.sent.length;
+        const answered = tg.answers.length;
         if (!lastTg?.replyMarkup?.inline_keyboard) throw new Error(`no buttons on ${JSON.stringify(lastTg)}`);
         const button = lastTg.replyMarkup.inline_keyboard.flat()[accept ? 0 : 1]!;
         tg.pressButton({ id: Number(user), username: `u${user}` }, lastTg!, button.callback_data!);
-        return tgAnswer(await tg.waitFor((m) => m.chatId === String(CHAT), 15_000, before));
+        // A refusal is an alert on the press, seen by the presser alone; an outcome replaces the button message.
+        for (let waited = 0; ; waited += 50) {
+          const alert = tg.answers.slice(answered).find((a) => a.showAlert);
+          if (alert) return { text: plain(alert.text), private: true, buttons: 0 };
+          const edited = tg.sent.slice(before).find((m) => m.chatId === String(CHAT));
+          if (edited) return tgAnswer(edited);
+          if (waited > 15_000) throw new Error(`no answer to the press by ${user}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
       },
     };
 
@@ -175,6 +184,7 @@ describe('the same conversation on Telegram and on Discord', () => {
         const pb = await discord.press(p.user, p.accept);
         expect(pb.text, `${step.text}: press by ${p.user}`).toBe(pa.text);
         expect(pb.private, `${step.text}: press by ${p.user}, private`).toBe(pa.text.startsWith('⛔'));
+        expect(pa.private, `${step.text}: press by ${p.user}, private on Telegram`).toBe(pa.text.startsWith('⛔'));
       }
     }
     const audits = await Promise.all(running.map(async (r) => (await r.app.db.db.selectFrom('audit_log').select(['user_id', 'command', 'args', 'role', 'outcome']).orderBy('id').execute())));

@@ -158,11 +158,13 @@ describe('replay and Telegram, end to end', () => {
     const confirm = buttons.find((b) => b.callback_data?.endsWith(':y'));
     expect(confirm?.callback_data).toMatch(/^cf:[0-9a-f]+:y$/);
 
-    // Someone else pressing the button is refused and nothing happens.
+    // Someone else pressing the button is refused, to them alone, and nothing happens.
     let n = tg.sent.length;
+    const answered = tg.answers.length;
     tg.pressButton(OPERATOR, ask, confirm!.callback_data!);
-    const notYours = await tg.waitFor((m) => m.text.includes('Only the user who asked'), 15_000, n);
-    expect(notYours.chatId).toBe(String(ADMIN.id));
+    const notYours = await tg.waitForAnswer((a) => a.text.includes('Only the user who asked'), 15_000, answered);
+    expect(notYours).toMatchObject({ userId: String(OPERATOR.id), showAlert: true });
+    expect(tg.sent.slice(n)).toEqual([]);
     expect((await sql.query('select 1 from positions')).rowCount).toBe(before.length);
 
     n = tg.sent.length;
@@ -178,10 +180,13 @@ describe('replay and Telegram, end to end', () => {
     expect(state).toEqual({ status: 'HALTED', changed_by: `telegram:${ADMIN.id} (${ADMIN.username})` });
     await eventually(() => (tg.sent.filter((m) => m.chatId === String(ALERT_CHAT) && m.text.includes('(halt)')).length === before.length ? true : undefined), 15_000, 'halt alerts');
 
-    // A second press of the same button does nothing: the confirmation was used up.
+    // A second press of the same button does nothing: the confirmation was used up (said to the presser alone;
+    // the halted card stays as it is).
     n = tg.sent.length;
+    const answeredBefore = tg.answers.length;
     tg.pressButton(ADMIN, ask, confirm!.callback_data!);
-    await tg.waitFor((m) => m.text.includes('expired or was already used'), 15_000, n);
+    await tg.waitForAnswer((a) => a.text.includes('expired or was already used') && a.showAlert, 15_000, answeredBefore);
+    expect(tg.sent.slice(n).filter((m) => m.chatId === String(ADMIN.id) && !m.text.includes('(halt)'))).toEqual([]);
 
     expect(await proc!.kill('SIGTERM')).toBe(0);
     proc = startTiller(['start'], env);

@@ -23,6 +23,15 @@ export interface SentMessage {
   at: number;
 }
 
+/** What the bot answered to a button press (answerCallbackQuery): shown to the presser alone. */
+export interface CallbackAnswer {
+  chatId: string;
+  userId: string;
+  text: string;
+  /** Shown as an alert the presser must dismiss, rather than a brief notice. */
+  showAlert: boolean;
+}
+
 type Update = Record<string, unknown> & { update_id: number };
 
 const BOT_USER = { id: 424242, is_bot: true, first_name: 'Tiller', username: 'tiller_test_bot' };
@@ -30,6 +39,10 @@ const BOT_USER = { id: 424242, is_bot: true, first_name: 'Tiller', username: 'ti
 export class FakeTelegram {
   readonly sent: SentMessage[] = [];
   readonly calls: Array<{ method: string; body: Record<string, unknown> }> = [];
+  /** Answers to button presses, in order. */
+  readonly answers: CallbackAnswer[] = [];
+  /** Who pressed, by callback query id. */
+  private readonly presses = new Map<string, { chatId: string; userId: string }>();
   private readonly updates: Update[] = [];
   private nextUpdateId = 1;
   private nextMessageId = 1000;
@@ -79,9 +92,11 @@ export class FakeTelegram {
   /** A user presses an inline button of a message the bot sent. */
   pressButton(from: TgUser, message: SentMessage, callbackData: string): void {
     const chatId = Number(message.chatId);
+    const id = String(this.nextUpdateId * 7919);
+    this.presses.set(id, { chatId: message.chatId, userId: String(from.id) });
     this.push({
       callback_query: {
-        id: String(this.nextUpdateId * 7919), chat_instance: '1', data: callbackData,
+        id, chat_instance: '1', data: callbackData,
         from: { id: from.id, is_bot: false, first_name: from.username ?? `user${from.id}`, username: from.username },
         message: {
           message_id: message.messageId, date: Math.floor(Date.now() / 1000), text: message.text, from: BOT_USER,
@@ -89,6 +104,17 @@ export class FakeTelegram {
         },
       },
     });
+  }
+
+  /** Wait until the bot has answered a button press matching `pred` (answers from index `after` on). */
+  async waitForAnswer(pred: (a: CallbackAnswer) => boolean, timeoutMs = 15_000, after = 0): Promise<CallbackAnswer> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.answers.slice(after).find(pred);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching answer to a button press within ${timeoutMs} ms; last: ${JSON.stringify(this.answers.slice(-3))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Wait until the bot has sent a message matching `pred` (checked against all sent so far too). */
@@ -167,8 +193,15 @@ export class FakeTelegram {
       case 'deleteWebhook':
         this.webhook = null;
         return this.reply(res, 200, { ok: true, result: true });
+      case 'answerCallbackQuery': {
+        const who = this.presses.get(String(body.callback_query_id));
+        if (!who) return this.reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
+        const text = String(body.text ?? '');
+        if (text.length > 200) return this.reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
+        this.answers.push({ ...who, text, showAlert: body.show_alert === true || body.show_alert === 'true' });
+        return this.reply(res, 200, { ok: true, result: true });
+      }
       case 'setMyCommands':
-      case 'answerCallbackQuery':
         return this.reply(res, 200, { ok: true, result: true });
       case 'getUpdates':
         return this.getUpdates(req, res, body);

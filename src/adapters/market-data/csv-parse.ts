@@ -1,5 +1,5 @@
 import { BAR_FIELDS, type BarColumns } from '../../domain/types.js';
-import { clip } from '../../market/validation.js';
+import { clip } from '../../domain/text.js';
 /** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF. Enough for provider files. Text
  * without any quote (every OHLCV file) takes a fast path of plain splits. */
 export function parseCsv(text: string): string[][] {
