@@ -61,7 +61,13 @@ export class RedisEventBus implements EventBus {
     if (!set) {
       set = new Set();
       this.handlers.set(topic, set);
-      await this.sub.subscribe(topic);
+      try {
+        await this.sub.subscribe(topic);
+      } catch (err) {
+        // Not subscribed: a later call must try again rather than find the topic known.
+        this.handlers.delete(topic);
+        throw err;
+      }
     }
     set.add(handler);
     return async () => {

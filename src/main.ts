@@ -30,6 +30,9 @@ import type { FoldRunner } from '../models/walk-forward-eval.js';
 import type { SweepRunnerFactory } from './backtest/backtest-job.js';
 import { PaperBroker } from './adapters/brokers/paper.broker.js';
 import type { BarLimits } from './market/validation.js';
+import { ServiceLink, type LinkChange } from './adapters/fallback/service-link.js';
+import { FallbackCache } from './adapters/fallback/fallback-cache.js';
+import { FallbackEventBus } from './adapters/fallback/fallback-event-bus.js';
 import { CsvMarketData } from './adapters/market-data/csv.market-data.js';
 import { YahooMarketData } from './adapters/market-data/yahoo.market-data.js';
 import { AlpacaMarketData } from './adapters/market-data/alpaca.market-data.js';
@@ -129,6 +132,15 @@ export interface App {
   /** A training run's (family, fold) tasks queued as Agenda jobs that every worker shares (this process too). */
   distributedTraining(spec: TrainFoldSpec, matrix: MarketMatrix, onDone?: (done: number, total: number) => void): Promise<{ runner: FoldRunner & { readonly where: string }; close(): Promise<void> }>;
   close(): Promise<void>;
+}
+
+/** The cache and event bus: in-process without Redis; with it, Redis with an in-process fallback that takes
+ * over while Redis is down (`onChange` hears when it goes and comes back). */
+function sharedCacheAndBus(redisUrl: string | undefined, onChange: (c: LinkChange) => void): { cache: Cache; bus: EventBus } {
+  if (!redisUrl) return { cache: new MemoryCache(), bus: new MemoryEventBus() };
+  const redisCache = new RedisCache(redisUrl);
+  const link = new ServiceLink('redis', () => redisCache.probe(), onChange);
+  return { cache: new FallbackCache(redisCache, new MemoryCache(), link), bus: new FallbackEventBus(new RedisEventBus(redisUrl), new MemoryEventBus(), link) };
 }
 
 /** The plausibility bounds of a bar, from `pipeline.*`: the pipeline validates with them, the paper broker
@@ -238,11 +250,20 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const applied = await migrateToLatest(db.db, db.pool);
   if (applied.length) log.info({ applied }, 'migrations applied');
 
-  const cache: Cache = config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache();
-  const bus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new MemoryEventBus();
+  // With Redis, each process falls back to its own cache and bus while Redis is down, and says so.
+  let announceLink: (c: LinkChange) => void = () => undefined;
+  const { cache, bus } = sharedCacheAndBus(config.redisUrl, (c) => announceLink(c));
   const repos = createRepositories(db.db, db.pool);
 
   const alerts = new AlertService(repos.outbox, bus, () => alertTargets(config), repos.subscriptions);
+  announceLink = (c) => {
+    if (c.up) log.info({ service: c.service, detail: c.detail }, `${c.service} is back: the shared cache and event bus are in use again`);
+    else log.warn({ service: c.service, err: c.detail }, `${c.service} is unavailable: this process carries on with an in-process cache and event bus`);
+    // One alert per change and minute, however many processes notice it.
+    const key = `service_status:${c.service}:${c.up ? 'up' : 'down'}:${c.at.toISOString().slice(0, 16)}`;
+    alerts.raise({ type: 'service_status', service: c.service, up: c.up, detail: c.detail, at: c.at.toISOString() }, key)
+      .catch((err: unknown) => log.error({ err }, 'service status alert not stored'));
+  };
   const state = new TradingStateService(repos.state, alerts, clock);
   const calendar = new MarketCalendar(config.market);
   const prices = new PriceSource(market, repos.candles, config.market);

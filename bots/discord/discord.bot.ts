@@ -226,7 +226,7 @@ export class DiscordBot {
 
   /** Alert sender for the dispatcher: an embed in the channel; `silent` suppresses the notification. */
   async sendAlert(channelId: string, event: BotEvent, opts: DeliveryOptions = { silent: false }): Promise<void> {
-    const embed = new EmbedBuilder().setDescription(renderAlert(event, discordMarkdown, this.currency)).setColor(event.type === 'breaker_tripped' || event.type === 'job_failed' ? COLORS.bad : COLORS.ok);
+    const embed = new EmbedBuilder().setDescription(renderAlert(event, discordMarkdown, this.currency)).setColor(event.type === 'breaker_tripped' || event.type === 'job_failed' || (event.type === 'service_status' && !event.up) ? COLORS.bad : COLORS.ok);
     const chart = chartOfEvent(event, this.currency);
     if (chart) embed.setImage(`attachment://${CHART_FILE}`);
     const body = {

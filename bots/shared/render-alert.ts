@@ -32,6 +32,10 @@ export function renderAlert(ev: BotEvent, m: Markup, currency: string): string {
         `⚠️ ${m.bold('Pipeline partial')} for ${ev.day}: ${ev.failed} of ${ev.symbols} symbol(s) not stored; the others were. See /pipeline.`,
         ...ev.examples.map((x) => `• ${e(x)}`),
       ].join('\n');
+    case 'service_status':
+      return ev.up
+        ? `🔺 ${m.bold(`${e(ev.service)} is back`)} (${e(ev.detail)}): the shared cache and event bus are in use again.`
+        : `🔻 ${m.bold(`${e(ev.service)} is unavailable`)}: each Tiller process carries on with its own cache and event bus (a confirmation works only in the process that asked for it) until it is back. ${e(ev.detail)}`;
     case 'model_promoted':
       return `🧠 ${m.bold('Model promoted')}: ${e(ev.kind)} v${ev.version} is now active: ${e(ev.reason)}`;
     case 'model_rejected':

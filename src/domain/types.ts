@@ -245,6 +245,8 @@ export type BotEvent =
   | { type: 'job_failed'; job: string; error: string; at: string }
   /** A pipeline run stored every symbol but `failed` of `symbols`; `examples` name up to five with their reason. */
   | { type: 'pipeline_partial'; day: TradingDay; failed: number; symbols: number; examples: string[]; runId: number }
+  /** A shared service (Redis) went down (`up` false: each process carries on with its own cache and bus) or came back. */
+  | { type: 'service_status'; service: string; up: boolean; detail: string; at: string }
   | { type: 'model_promoted'; kind: string; version: number; reason: string; at: string }
   | { type: 'model_rejected'; kind: string; version: number; reason: string; at: string }
   | {
@@ -259,4 +261,4 @@ export type BotEvent =
 export type BotEventType = BotEvent['type'];
 
 /** Every alert type, in the order /alerts lists them. */
-export const ALERT_TYPES = ['trade_opened', 'trade_closed', 'order_rejected', 'breaker_tripped', 'reconciliation', 'state_changed', 'job_failed', 'pipeline_partial', 'model_promoted', 'model_rejected', 'daily_report', 'weekly_report'] as const satisfies readonly BotEventType[];
+export const ALERT_TYPES = ['trade_opened', 'trade_closed', 'order_rejected', 'breaker_tripped', 'reconciliation', 'state_changed', 'job_failed', 'pipeline_partial', 'service_status', 'model_promoted', 'model_rejected', 'daily_report', 'weekly_report'] as const satisfies readonly BotEventType[];
