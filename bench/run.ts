@@ -158,11 +158,14 @@ async function benchPipeline(): Promise<void> {
 
 async function benchChatLoad(): Promise<void> {
   const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
-  const figures = await chatLoad([10, 30], seconds);
-  console.log(`chat load through Telegram (fake Bot API, telegraf long polling), 100 viewer chats, /status /positions /picks in turn, 505-symbol database, ${seconds} s per rate`);
+  const chats = Number(process.env.BENCH_LOAD_CHATS ?? 1_000);
+  const rates = (process.env.BENCH_LOAD_RATES ?? '30,500').split(',').map(Number);
+  const figures = await chatLoad(rates, seconds, chats);
+  console.log(`chat load through Telegram (fake Bot API and its users in a process of their own, telegraf long polling), ${chats} viewer chats, /status /positions /picks in turn, 505-symbol database, ${seconds} s per rate`);
   for (const f of figures) {
     console.log(`  ${f.rate} commands/s: ${f.sent} sent, ${f.answered} answered, ${f.errors} errors; reply p50 ${ms(f.replyP50)}, p99 ${ms(f.replyP99)}`);
     console.log(`    alerts (one every 2 s, to 5 chats): ${f.alertsReceived}/${f.alertsRaised} received; event → fake server p50 ${ms(f.alertP50)}, p99 ${ms(f.alertP99)}`);
+    console.log(`    RSS sampled each second: ${f.rssStartMb.toFixed(0)} MB at the start, peak ${f.rssPeakMb.toFixed(0)} MB, ${f.rssEndMb.toFixed(0)} MB at the end`);
   }
 }
 

@@ -34,8 +34,13 @@ export function fitMessage(text: string, limit: number): string {
   return head + note(text.length - head.length);
 }
 
+/** Number formats made once: toLocaleString builds a new formatter on every call (the largest cost of
+ * rendering a reply under load). */
+const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const PRICE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+
 export function money(x: number, currency: string): string {
-  return `${x < 0 ? '-' : ''}${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
+  return `${x < 0 ? '-' : ''}${MONEY.format(Math.abs(x))} ${currency}`;
 }
 
 export function signedMoney(x: number, currency: string): string {
@@ -43,5 +48,5 @@ export function signedMoney(x: number, currency: string): string {
 }
 
 export function price(x: number): string {
-  return x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+  return PRICE.format(x);
 }

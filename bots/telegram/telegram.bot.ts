@@ -10,6 +10,7 @@ import type { BotEvent } from '../../src/domain/types.js';
 import type { DeliveryOptions } from '../../src/alerts/alert-dispatcher.js';
 import type { RateLimits } from '../../src/alerts/rate-gate.js';
 import type { Logger } from '../../src/logger.js';
+import { Admission } from '../shared/admission.js';
 import { fitMessage, plainMarkup, telegramHtml } from '../shared/markup.js';
 import { parseCommand } from '../shared/parse-command.js';
 import { renderAlert } from '../shared/render-alert.js';
@@ -22,6 +23,8 @@ export const TELEGRAM = 'telegram';
  * chat. Groups also have a limit of about 20 a minute; a burst beyond it is answered with 429 and
  * retry_after, which the dispatcher honours. */
 export const TELEGRAM_RATE_LIMITS: RateLimits = { perSecond: 30, perChatMs: 1_000 };
+/** Updates handled at once; more wait for a slot (bounded memory under a flood of messages). */
+const UPDATES_IN_FLIGHT = 256;
 /** The longest text Telegram shows in an answer to a button press (answerCallbackQuery). */
 const CALLBACK_ANSWER_LIMIT = 200;
 /** telegraf types its abort signal with a polyfill's type; Node's AbortSignal is what it uses at run time. */
@@ -38,6 +41,7 @@ function replyMarkup(r: CommandResult) {
 export class TelegramBot {
   readonly bot: Telegraf;
   private launched: Promise<void> | null = null;
+  private readonly admission = new Admission(UPDATES_IN_FLIGHT, (err) => this.log.error({ err }, 'telegram update failed'));
 
   /** @param sendTimeoutMs timeout of one alert delivery; a timed-out delivery is retried by the dispatcher. */
   constructor(
@@ -49,7 +53,10 @@ export class TelegramBot {
   ) {
     // webhookReply off: replies are API calls of their own, never folded into the webhook's HTTP answer.
     this.bot = new Telegraf(cfg.token, { telegram: { ...(cfg.apiRoot ? { apiRoot: cfg.apiRoot } : {}), webhookReply: false }, handlerTimeout: 60_000 });
-    this.bot.catch((err) => this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'telegram update failed'));
+    this.bot.catch((err) => this.log.error({ err }, 'telegram update failed'));
+    // Each update is handled on its own, at most UPDATES_IN_FLIGHT at once, so the next batch is fetched while
+    // replies are still being written.
+    this.bot.use((_ctx, next) => this.admission.start(next));
 
     this.bot.on('text', async (ctx) => {
       const parsed = parseCommand(ctx.message.text);
@@ -135,9 +142,11 @@ export class TelegramBot {
   }
 
   async stop(): Promise<void> {
-    if (!this.launched) return;
-    this.bot.stop('shutdown');
-    await this.launched.catch(() => undefined);
-    this.launched = null;
+    if (this.launched) {
+      this.bot.stop('shutdown');
+      await this.launched.catch(() => undefined);
+      this.launched = null;
+    }
+    await this.admission.drain();
   }
 }

@@ -46,6 +46,17 @@ export class PgInstrumentRepository implements InstrumentRepository {
     return rows.map((r) => ({ symbol: r.symbol, name: r.name, sector: r.sector, marketCap: r.market_cap }));
   }
 
+  async sectorsOf(symbols: readonly string[]): Promise<Map<string, string | null>> {
+    if (symbols.length === 0) return new Map();
+    const rows = await this.db.selectFrom('instruments').select(['symbol', 'sector']).where('symbol', 'in', [...symbols]).execute();
+    return new Map(rows.map((r) => [r.symbol, r.sector]));
+  }
+
+  async sectorNames(): Promise<string[]> {
+    const rows = await this.db.selectFrom('instruments').select('sector').distinct().where('sector', 'is not', null).orderBy('sector').execute();
+    return rows.map((r) => r.sector!);
+  }
+
   async fundamentalsHistory(): Promise<Array<PointFundamentals & { symbol: string }>> {
     const rows = await this.db.selectFrom('fundamentals').select(['symbol', 'as_of', 'pe', 'roe', 'debt_to_equity', 'market_cap']).execute();
     return rows.map((r) => ({ symbol: r.symbol, asOf: r.as_of, pe: r.pe, roe: r.roe, debtToEquity: r.debt_to_equity, marketCap: r.market_cap }));

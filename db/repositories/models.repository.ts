@@ -49,6 +49,23 @@ export class PgModelRegistry implements ModelRegistry {
     return r ? record(r) : null;
   }
 
+  async heads(kinds: readonly string[]): Promise<Map<string, { latest: ModelRecord; active: ModelRecord | null }>> {
+    const out = new Map<string, { latest: ModelRecord; active: ModelRecord | null }>();
+    if (kinds.length === 0) return out;
+    const rows = await this.db.selectFrom('models').selectAll()
+      .where((eb) => eb.or([
+        eb('id', 'in', eb.selectFrom('models').select((e) => e.fn.max('id').as('id')).where('kind', 'in', [...kinds]).groupBy('kind')),
+        eb.and([eb('kind', 'in', [...kinds]), eb('status', '=', 'active')]),
+      ]))
+      .orderBy('id', 'desc').execute();
+    for (const r of rows.map(record)) {
+      const h = out.get(r.kind);
+      if (!h) out.set(r.kind, { latest: r, active: r.status === 'active' ? r : null });
+      else if (r.status === 'active') h.active = r;
+    }
+    return out;
+  }
+
   async list(kind?: string): Promise<ModelRecord[]> {
     let q = this.db.selectFrom('models').selectAll();
     if (kind) q = q.where('kind', '=', kind);

@@ -23,6 +23,8 @@ export interface CommandCoreLogger {
 
 export class CommandCore {
   private readonly commands = new Map<string, CommandDefinition>();
+  /** Runs of shared commands in progress, by command and arguments (CommandDefinition.shared). */
+  private readonly inFlight = new Map<string, Promise<CommandResult>>();
 
   constructor(
     definitions: CommandDefinition[],
@@ -139,6 +141,16 @@ export class CommandCore {
   }
 
   private async run(cmd: CommandDefinition, actor: Actor, role: Role | null, args: string[]): Promise<CommandResult> {
+    if (!cmd.shared) return this.runOnce(cmd, actor, role, args);
+    const key = `${cmd.name}\u0000${args.join('\u0000')}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const started = this.runOnce(cmd, actor, role, args).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  private async runOnce(cmd: CommandDefinition, actor: Actor, role: Role | null, args: string[]): Promise<CommandResult> {
     try {
       return await cmd.run({ actor, role, args });
     } catch (err) {

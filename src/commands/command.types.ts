@@ -165,6 +165,9 @@ export interface CommandDefinition {
   options?: readonly CommandOption[];
   /** Anyone may run it, even without a role (only /whoami: it tells a stranger the id to ask for). */
   public?: boolean;
+  /** It only reads, and its answer depends on its arguments alone, never on who asks: identical calls that
+   * arrive while one is running share that run (a thousand chats asking /status at once cost one). */
+  shared?: boolean;
   /** Checks the arguments before a confirmation is asked for; throws UserError when they are bad. */
   validate?(args: string[]): Promise<void> | void;
   run(input: CommandInput): Promise<CommandResult>;

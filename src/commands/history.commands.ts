@@ -18,7 +18,7 @@ function countArg(args: string[], def: number, max: number, usage: string): numb
 
 export function ordersCommand(s: CommandServices): CommandDefinition {
   return {
-    name: 'orders', description: 'The latest orders with their status', usage: '/orders [N]', minRole: 'viewer', dangerous: false,
+    name: 'orders', description: 'The latest orders with their status', usage: '/orders [N]', minRole: 'viewer', dangerous: false, shared: true,
     options: [{ name: 'n', description: 'How many (default 15)', type: 'integer', required: false }],
     async run({ args }) {
       return { kind: 'orders', orders: await s.repos.trading.recentOrders(countArg(args, 15, 100, '/orders [N]')) };
@@ -28,7 +28,7 @@ export function ordersCommand(s: CommandServices): CommandDefinition {
 
 export function tradesCommand(s: CommandServices): CommandDefinition {
   return {
-    name: 'trades', description: 'The latest closed trades with their P&L, exit reason and pick', usage: '/trades [N]', minRole: 'viewer', dangerous: false,
+    name: 'trades', description: 'The latest closed trades with their P&L, exit reason and pick', usage: '/trades [N]', minRole: 'viewer', dangerous: false, shared: true,
     options: [{ name: 'n', description: 'How many (default 15)', type: 'integer', required: false }],
     async run({ args }) {
       const n = countArg(args, 15, 100, '/trades [N]');
@@ -41,7 +41,7 @@ export function tradesCommand(s: CommandServices): CommandDefinition {
 export function performanceCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'performance', description: 'P&L, win rate, profit factor, Sharpe and max drawdown for the day, week and month; the best shadow portfolios',
-    usage: '/performance', minRole: 'viewer', dangerous: false,
+    usage: '/performance', minRole: 'viewer', dangerous: false, shared: true,
     async run(): Promise<PerformanceResult> {
       const asOf = await reportDay(s);
       const today = asOf.day;

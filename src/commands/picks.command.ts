@@ -55,9 +55,22 @@ export function parsePicksArgs(args: string[], sectors: readonly string[]): Pick
   return out;
 }
 
+/** True when a word is no profile, strategy, limit or day: it may name a sector, so the sector list is read
+ * (most calls have no such word, and skip reading it). */
+function mayNameSector(args: string[]): boolean {
+  return args.some((a) => {
+    try {
+      parsePicksArgs([a], []);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
 export function picksCommand(s: CommandServices): CommandDefinition {
   return {
-    name: 'picks', description: 'The latest picks (or a day\'s): the traded strategy\'s, or another\'s; one profile, sector or the first N', usage: USAGE, minRole: 'viewer', dangerous: false,
+    name: 'picks', description: 'The latest picks (or a day\'s): the traded strategy\'s, or another\'s; one profile, sector or the first N', usage: USAGE, minRole: 'viewer', dangerous: false, shared: true,
     options: [
       { name: 'profile', description: 'One risk profile only', type: 'string', required: false, choices: PROFILES },
       { name: 'strategy', description: 'Another strategy\'s picks (default: the traded one)', type: 'string', required: false, choices: PICK_STRATEGIES },
@@ -66,10 +79,7 @@ export function picksCommand(s: CommandServices): CommandDefinition {
       { name: 'day', description: 'A past day\'s picks (YYYY-MM-DD; default the latest)', type: 'string', required: false },
     ],
     async run({ args }) {
-      const instruments = await s.repos.instruments.list();
-      const sectorOf = new Map(instruments.map((i) => [i.symbol, i.sector]));
-      const sectors = [...new Set(instruments.map((i) => i.sector).filter((x): x is string => !!x))].sort();
-      const f = parsePicksArgs(args, sectors);
+      const f = parsePicksArgs(args, mayNameSector(args) ? await s.repos.instruments.sectorNames() : []);
       const latest = await s.repos.picks.latestDay();
       const day = f.day ?? latest;
       if (f.day && (await s.repos.picks.strategiesOn(f.day)).length === 0) {
@@ -77,6 +87,7 @@ export function picksCommand(s: CommandServices): CommandDefinition {
       }
       const all = day ? await s.repos.picks.query(day, { profile: f.profile, strategy: f.strategy }) : [];
       const strategies = day ? await s.repos.picks.strategiesOn(day) : [];
+      const sectorOf = await s.repos.instruments.sectorsOf([...new Set(all.map((p) => p.symbol))]);
       const byProfile = { conservative: [] as Array<Pick & { sector: string | null }>, aggressive: [] as Array<Pick & { sector: string | null }> };
       for (const p of all) {
         if (f.sector && sectorOf.get(p.symbol) !== f.sector) continue;

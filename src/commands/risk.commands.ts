@@ -13,7 +13,7 @@ export function actorName(a: Actor): string {
 
 export function riskCommand(s: CommandServices): CommandDefinition {
   return {
-    name: 'risk', description: 'Risk limits in force and each circuit breaker\'s current reading', usage: '/risk', minRole: 'viewer', dangerous: false,
+    name: 'risk', description: 'Risk limits in force and each circuit breaker\'s current reading', usage: '/risk', minRole: 'viewer', dangerous: false, shared: true,
     async run() {
       const now = s.clock.now();
       const day = tradingDayOf(now, s.config.market.timezone);

@@ -8,7 +8,7 @@ import type { CommandDefinition, StatusResult } from './command.types.js';
 
 export function statusCommand(s: CommandServices): CommandDefinition {
   return {
-    name: 'status', description: 'Trading state, equity, cash, today\'s P&L and data freshness', usage: '/status', minRole: 'viewer', dangerous: false,
+    name: 'status', description: 'Trading state, equity, cash, today\'s P&L and data freshness', usage: '/status', minRole: 'viewer', dangerous: false, shared: true,
     async run() {
       const asOf = await reportDay(s);
       const tradingDay = asOf.day;

@@ -2,16 +2,37 @@
 import { DateTime } from 'luxon';
 import type { TradingDay } from '../domain/types.js';
 
+/** Per time zone, the local day last asked for and the UTC span it covers [from, to): every price lookup asks
+ * for "today", and time-zone arithmetic was the largest cost of a chat command under load. */
+const lastDay = new Map<string, { from: number; to: number; day: TradingDay }>();
+
 /** The market's local date of an instant. */
 export function tradingDayOf(at: Date, timezone: string): TradingDay {
-  return DateTime.fromJSDate(at, { zone: timezone }).toISODate() ?? '';
+  const t = at.getTime();
+  const seen = lastDay.get(timezone);
+  if (seen && t >= seen.from && t < seen.to) return seen.day;
+  const dt = DateTime.fromMillis(t, { zone: timezone });
+  const day = dt.toISODate();
+  if (!day) return '';
+  // The span from local midnight to the next (23 or 25 hours on a DST day).
+  lastDay.set(timezone, { from: dt.startOf('day').toMillis(), to: dt.endOf('day').toMillis() + 1, day });
+  return day;
 }
+
+/** Instants already computed, by day, time and zone; bounded (cleared when full). */
+const instants = new Map<string, number>();
+const INSTANTS_KEPT = 10_000;
 
 /** The UTC instant of `HH:MM` local time on `day` in the market's time zone. */
 export function instantAt(day: TradingDay, hhmm: string, timezone: string): Date {
+  const key = `${day}|${hhmm}|${timezone}`;
+  const known = instants.get(key);
+  if (known !== undefined) return new Date(known);
   const [h, m] = hhmm.split(':').map(Number);
   const dt = DateTime.fromISO(day, { zone: timezone }).set({ hour: h ?? 0, minute: m ?? 0, second: 0, millisecond: 0 });
   if (!dt.isValid) throw new Error(`invalid day or time: ${day} ${hhmm} ${timezone}`);
+  if (instants.size >= INSTANTS_KEPT) instants.clear();
+  instants.set(key, dt.toMillis());
   return dt.toJSDate();
 }
 

@@ -82,7 +82,7 @@ async function ensembleMembers(record: ModelRecord, registry: Pick<ModelRegistry
  * `trading.strategy` (scored from the signal day before `from` to `to`), with notes: what `gated` chose,
  * and the days a model had trained on (in sample). Null scores: the rule trades. */
 export function backtestStrategyScores(
-  config: Pick<AppConfig, 'trading' | 'picks' | 'models'>, d: { scorer: ModelScorer; registry: Pick<ModelRegistry, 'list' | 'active'> },
+  config: Pick<AppConfig, 'trading' | 'picks' | 'models'>, d: { scorer: ModelScorer; registry: Pick<ModelRegistry, 'list' | 'active' | 'heads'> },
 ) {
   return async (name: string, m: MarketMatrix, from: TradingDay, to: TradingDay): Promise<{ scores: { model: string; values: Float64Array } | null; notes: string[] }> => {
     const t = await resolveStrategy({ ...config, trading: { ...config.trading, strategy: name as StrategyName } }, d.registry);

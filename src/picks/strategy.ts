@@ -70,12 +70,12 @@ const overallIc = (r: ModelRecord): number => {
 
 /** Resolve `trading.strategy` against the registry. Throws an OperationalError when a chosen model kind has
  * never been trained. */
-export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | 'models'>, registry: Pick<ModelRegistry, 'active' | 'list'>): Promise<TradedStrategy> {
+export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | 'models'>, registry: Pick<ModelRegistry, 'active' | 'list' | 'heads'>): Promise<TradedStrategy> {
   const configured = c.trading.strategy;
   const rule = tradedRule(c);
   // A rule has no artefact: its latest evaluation is what counts.
   const ruleSide = async (kind: string, source: StrategySource): Promise<TradedStrategy> => {
-    const latest = (await registry.list(kind))[0];
+    const latest = (await registry.heads([kind])).get(kind)?.latest;
     return {
       configured, source, name: sourceName(source),
       gate: !latest ? 'not evaluated' : latest.status === 'active' ? 'passed' : 'failed', reason: latest?.reason ?? null, evaluatedAt: latest?.createdAt ?? null,
@@ -100,17 +100,18 @@ export async function resolveStrategy(c: Pick<AppConfig, 'trading' | 'picks' | '
   // gated: the best candidate that passed. A model trades its active version (what later versions did does
   // not change that artefact); the rule has no artefact, so only its latest evaluation counts.
   const kinds = modelKinds(c.models);
-  const rules = await Promise.all([rule.kind, ...SIGNAL_RULES.map(signalRuleKind)].map(async (k) => (await registry.list(k))[0]));
+  const ruleKinds = [rule.kind, ...SIGNAL_RULES.map(signalRuleKind)];
+  const heads = await registry.heads([...ruleKinds, ...kinds]);
   const active = [
-    ...rules.filter((r): r is ModelRecord => r?.status === 'active'),
-    ...(await Promise.all(kinds.map((k) => registry.active(k)))).filter((r): r is ModelRecord => r !== null),
+    ...ruleKinds.map((k) => heads.get(k)?.latest).filter((r): r is ModelRecord => r?.status === 'active'),
+    ...kinds.map((k) => heads.get(k)?.active ?? null).filter((r): r is ModelRecord => r !== null),
   ];
   const best = active.reduce<ModelRecord | null>((b, r) => (b === null || overallIc(r) > overallIc(b) ? r : b), null);
   if (best?.kind === rule.kind) return momentumRule();
   const signal = SIGNAL_RULES.find((n) => best?.kind === signalRuleKind(n));
   if (signal) return signalRule(signal);
   if (best) return ofModel(best);
-  const evaluated = (await registry.list()).length > 0;
+  const evaluated = heads.size > 0;
   return {
     configured, source: { kind: 'baseline' }, name: BASELINE, gate: 'baseline', evaluatedAt: null,
     reason: evaluated

@@ -12,6 +12,10 @@ import type {
 export interface InstrumentRepository {
   upsertMany(instruments: Instrument[]): Promise<number>;
   list(): Promise<Instrument[]>;
+  /** The sector of each of `symbols` that is stored (null where it has none). */
+  sectorsOf(symbols: readonly string[]): Promise<Map<string, string | null>>;
+  /** Every sector some stored instrument has, sorted. */
+  sectorNames(): Promise<string[]>;
   /** Every stored fundamentals row the screening reads, each with the day it was first stored. */
   fundamentalsHistory(): Promise<Array<PointFundamentals & { symbol: string }>>;
 }
@@ -189,6 +193,8 @@ export interface ModelRegistry {
   active(kind: string): Promise<ModelRecord | null>;
   /** Every model of a kind (or all), newest first. */
   list(kind?: string): Promise<ModelRecord[]>;
+  /** For each of `kinds`, its newest model and its active one (one query; what /status and the picks need). */
+  heads(kinds: readonly string[]): Promise<Map<string, { latest: ModelRecord; active: ModelRecord | null }>>;
 }
 
 /** A bad row kept with the reason it was refused. */

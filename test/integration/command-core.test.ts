@@ -24,6 +24,10 @@ describe('command core', () => {
   const clock = new ManualClock(new Date('2026-01-05T10:00:00Z'));
   const runs: string[] = [];
   const errors: unknown[] = [];
+  /** Runs of the shared /tally, and the gates that hold them until released. */
+  let tallies = 0;
+  const gates: Array<() => void> = [];
+  const release = () => gates.splice(0).forEach((open) => open());
 
   beforeAll(async () => {
     t = await openMigratedDatabase();
@@ -31,6 +35,14 @@ describe('command core', () => {
     const defs: CommandDefinition[] = [
       { name: 'peek', description: 'read', usage: '/peek', minRole: 'viewer', dangerous: false, run: async ({ args }) => ({ kind: 'cancelled', command: `peek ${args.join(' ')}` }) },
       { name: 'nudge', description: 'operate', usage: '/nudge', minRole: 'operator', dangerous: false, run: async () => { throw new UserError('Symbol ZZZ is unknown.'); } },
+      {
+        name: 'tally', description: 'shared read', usage: '/tally', minRole: 'viewer', dangerous: false, shared: true,
+        run: async ({ args }) => {
+          const n = ++tallies;
+          await new Promise<void>((r) => gates.push(r));
+          return { kind: 'cancelled', command: `tally ${args.join(' ')} run ${n}` };
+        },
+      },
       { name: 'boom', description: 'breaks', usage: '/boom', minRole: 'viewer', dangerous: false, run: async () => { throw new Error('db password=hunter2 leaked?'); } },
       { name: 'halt', description: 'Halts everything.', usage: '/halt', minRole: 'admin', dangerous: true, run: async ({ actor }) => { runs.push(actor.userId); return { kind: 'cancelled', command: 'halt ran' }; } },
     ];
@@ -47,6 +59,25 @@ describe('command core', () => {
     expect(audit.map((a) => [a.userId, a.command, a.args, a.role, a.outcome])).toEqual([
       ['99', 'peek', '', null, 'refused'], ['3', 'nudge', '', 'viewer', 'refused'], ['3', 'peek', 'a b', 'viewer', 'ok'],
     ]);
+  });
+
+  it('identical calls of a shared command that arrive while it runs share that run; each is still checked and audited', async () => {
+    const before = (await repos.audit.recent(100)).length;
+    const calls = [core.handle(viewer, 'tally', ['x']), core.handle(operator, 'tally', ['x']), core.handle(admin, 'tally', ['x']), core.handle(stranger, 'tally', ['x'])];
+    await new Promise((r) => setTimeout(r, 50));
+    expect(tallies).toBe(1);
+    const other = core.handle(viewer, 'tally', ['y']); // other arguments: a run of its own
+    await new Promise((r) => setTimeout(r, 50));
+    expect(tallies).toBe(2);
+    release();
+    const results = await Promise.all([...calls, other]);
+    expect(results.map((r) => (r.kind === 'cancelled' ? r.command : r.kind))).toEqual(['tally x run 1', 'tally x run 1', 'tally x run 1', 'refused', 'tally y run 2']);
+    expect((await repos.audit.recent(100)).length - before).toBe(5);
+    // Once it has ended, the next call runs afresh.
+    const again = core.handle(viewer, 'tally', ['x']);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    expect(await again).toEqual({ kind: 'cancelled', command: 'tally x run 3' });
   });
 
   it('turns a UserError into its message and any other error into a generic reply without details', async () => {
