@@ -22,6 +22,7 @@ import * as shadowPortfolios from './migrations/012-shadow-portfolios.migration.
 import * as screening from './migrations/013-screening-pick-details.migration.js';
 import * as featureStateStorage from './migrations/014-feature-state-storage.migration.js';
 import * as jobRunWorker from './migrations/015-job-run-worker.migration.js';
+import * as alertClaims from './migrations/016-alert-claims.migration.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '013-screening-pick-details': screening,
   '014-feature-state-storage': featureStateStorage,
   '015-job-run-worker': jobRunWorker,
+  '016-alert-claims': alertClaims,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

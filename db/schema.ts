@@ -78,7 +78,7 @@ export interface PaperOrdersTable { client_order_id: string; result: JSONColumnT
 export interface AlertOutboxTable { id: Generated<number>; dedupe_key: string; type: string; payload: JSONColumnType<Record<string, unknown>>; created_at: Timestamp }
 export interface AlertDeliveriesTable {
   id: Generated<number>; outbox_id: number; transport: string; chat_id: string; status: string; attempts: number;
-  last_error: string | null; next_attempt_at: Timestamp; delivered_at: Timestamp | null; silent: Generated<boolean>;
+  last_error: string | null; next_attempt_at: Timestamp; delivered_at: Timestamp | null; silent: Generated<boolean>; claimed_at: Timestamp | null;
 }
 export interface AlertSubscriptionsTable { transport: string; chat_id: string; type: string; mode: string; changed_by: string; changed_at: Timestamp }
 export interface JobRunsTable {

@@ -2,7 +2,7 @@
  * machine allows. For each trading day of the provider's calendar, the clock is set to each job's
  * scheduled time (from config) and the same job handlers as live run in that order. */
 import type { AppConfig } from '../src/config.js';
-import { UserError } from '../src/domain/errors.js';
+import { isDatabaseUnavailable, OperationalError, PipelineStepError, UserError } from '../src/domain/errors.js';
 import { cronRunsOnWeekday, cronTimeOfDay } from '../src/market/schedule-time.js';
 import type { TradingDay } from '../src/domain/types.js';
 import { instantAt } from '../src/market/market-time.js';
@@ -49,6 +49,11 @@ export async function replay(
       try {
         await runJob(deps, job, day, handlers[job], 'replay');
       } catch (err) {
+        // Without its database a replay would mark day after day done with nothing run: it stops instead,
+        // naming the day to start again from (every job is safe to run again).
+        if (isDatabaseUnavailable(err) || (err instanceof PipelineStepError && isDatabaseUnavailable(err.cause))) {
+          throw new OperationalError(`the database became unavailable during ${job} on ${day}; run the replay again from ${day}`, { cause: err });
+        }
         failures.push({ day, job, error: err instanceof Error ? err.message : String(err) });
       }
     }

@@ -33,6 +33,7 @@ import type { BarLimits } from './market/validation.js';
 import { ServiceLink, type LinkChange } from './adapters/fallback/service-link.js';
 import { FallbackCache } from './adapters/fallback/fallback-cache.js';
 import { FallbackEventBus } from './adapters/fallback/fallback-event-bus.js';
+import { FileSentJournal } from './alerts/sent-journal.js';
 import { CsvMarketData } from './adapters/market-data/csv.market-data.js';
 import { YahooMarketData } from './adapters/market-data/yahoo.market-data.js';
 import { AlpacaMarketData } from './adapters/market-data/alpaca.market-data.js';
@@ -376,7 +377,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   );
   initMetricLabels({ jobs: JOB_NAMES, breakers: BREAKER_NAMES, transports: alertTargets(config).map((t) => t.transport) });
   setShadowSource(() => repos.shadows.list());
-  const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log);
+  const dispatcher = new AlertDispatcher(repos.outbox, bus, { pollMs: config.chat.alertPollMs, maxAttempts: config.chat.alertMaxAttempts }, log,
+    new FileSentJournal(path.join(config.varDir, 'alerts-sent.log')));
 
   return {
     config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, shadows, state, limits, volatility,

@@ -21,21 +21,31 @@ export class PgOutboxRepository implements OutboxRepository {
     });
   }
 
-  async due(now: Date, limit: number, transport?: string): Promise<PendingDelivery[]> {
-    // The oldest pending delivery of each chat, if it is due: later alerts of a chat wait for earlier ones.
+  async due(now: Date, limit: number, transport?: string, staleAfterMs = 30_000): Promise<PendingDelivery[]> {
+    const stale = new Date(now.getTime() - staleAfterMs);
+    // The oldest undelivered delivery of each chat (later alerts of a chat wait for earlier ones), if it is due
+    // and not claimed (or its claim is stale), claimed in the same statement: the row lock makes a second
+    // process skip it.
     const rows = await sql<{ id: number; transport: string; chat_id: string; attempts: number; silent: boolean; payload: BotEvent }>`
-      select d.id, d.transport, d.chat_id, d.attempts, d.silent, o.payload
-      from (select distinct on (transport, chat_id) id, transport, chat_id, attempts, silent, outbox_id, next_attempt_at
-            from alert_deliveries where status = 'pending' ${transport === undefined ? sql`` : sql`and transport = ${transport}`}
-            order by transport, chat_id, id) d
-      join alert_outbox o on o.id = d.outbox_id
-      where d.next_attempt_at <= ${now}
-      order by d.id limit ${limit}`.execute(this.db);
+      with first as (
+        select distinct on (transport, chat_id) id, status, claimed_at, next_attempt_at
+        from alert_deliveries where status in ('pending', 'sending') ${transport === undefined ? sql`` : sql`and transport = ${transport}`}
+        order by transport, chat_id, id),
+      ready as (
+        select d.id from alert_deliveries d join first f on f.id = d.id
+        where f.next_attempt_at <= ${now} and (f.status = 'pending' or f.claimed_at < ${stale})
+        order by d.id limit ${limit}
+        for update of d skip locked),
+      claimed as (
+        update alert_deliveries d set status = 'sending', claimed_at = ${now}
+        from ready r where d.id = r.id
+        returning d.id, d.transport, d.chat_id, d.attempts, d.silent, d.outbox_id)
+      select c.id, c.transport, c.chat_id, c.attempts, c.silent, o.payload from claimed c join alert_outbox o on o.id = c.outbox_id order by c.id`.execute(this.db);
     return rows.rows.map((r) => ({ id: r.id, transport: r.transport, chatId: r.chat_id, attempts: r.attempts, silent: r.silent, event: r.payload }));
   }
 
   async markDelivered(id: number, at: Date): Promise<void> {
-    await this.db.updateTable('alert_deliveries').set((eb) => ({ status: 'delivered', delivered_at: at, attempts: eb('attempts', '+', 1) })).where('id', '=', id).execute();
+    await this.db.updateTable('alert_deliveries').set((eb) => ({ status: 'delivered', delivered_at: at, attempts: eb('attempts', '+', 1) })).where('id', '=', id).where('status', '<>', 'delivered').execute();
   }
 
   async markFailed(id: number, error: string, nextAttemptAt: Date | null): Promise<void> {
@@ -45,7 +55,7 @@ export class PgOutboxRepository implements OutboxRepository {
   }
 
   async countPending(): Promise<number> {
-    const r = await this.db.selectFrom('alert_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const r = await this.db.selectFrom('alert_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

@@ -6,7 +6,8 @@
 import { RateLimitedError } from '../domain/errors.js';
 import type { BotEvent } from '../domain/types.js';
 import { ALERTS_TOPIC, type EventBus } from '../ports/event-bus.port.js';
-import type { OutboxRepository } from '../ports/repositories.port.js';
+import type { OutboxRepository, PendingDelivery } from '../ports/repositories.port.js';
+import type { SentJournal } from './sent-journal.js';
 import { alertsDeliveredTotal, chatRateLimitedTotal } from '../../monitoring/metrics.js';
 import { RateGate, type RateLimits } from './rate-gate.js';
 
@@ -27,6 +28,9 @@ class Lane {
   private running: Promise<void> | null = null;
   private again = false;
   private readonly gate: RateGate;
+  /** Deliveries sent whose `delivered` mark did not reach the database (it was down): marked first on the next
+   * pass, never sent again (their claim keeps them from being sent by anyone while it is fresh). */
+  private readonly unmarked = new Map<number, Date>();
 
   constructor(
     private readonly transport: string,
@@ -35,6 +39,7 @@ class Lane {
     private readonly outbox: OutboxRepository,
     private readonly maxAttempts: number,
     private readonly log: DispatcherLogger,
+    private readonly journal: SentJournal | null,
   ) {
     this.gate = new RateGate(limits);
   }
@@ -64,29 +69,51 @@ class Lane {
     return this.running ?? Promise.resolve();
   }
 
+  /** No pass running and every send recorded: nothing noted in the journal is still needed by this lane. */
+  quiet(): boolean {
+    return this.running === null && this.unmarked.size === 0;
+  }
+
   /** One pass over this transport's due deliveries (one per chat); returns how many were delivered. */
   private async pass(): Promise<number> {
+    for (const [id, at] of this.unmarked) {
+      await this.outbox.markDelivered(id, at);
+      this.unmarked.delete(id);
+    }
     const due = await this.outbox.due(new Date(), 50, this.transport);
     let delivered = 0;
     await Promise.all(due.map(async (d) => {
       try {
         await this.gate.wait(d.chatId);
         await this.send(d.chatId, d.event, { silent: d.silent });
-        await this.outbox.markDelivered(d.id, new Date());
-        alertsDeliveredTotal.inc({ transport: d.transport, result: 'delivered' });
-        delivered++;
       } catch (err) {
-        const attempt = d.attempts + 1;
-        const retryAfterSeconds = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
-        if (retryAfterSeconds !== undefined) chatRateLimitedTotal.inc({ transport: d.transport });
-        const backoff = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.min(60_000, 500 * 2 ** (attempt - 1));
-        const next = attempt >= this.maxAttempts ? null : new Date(new Date().getTime() + backoff);
-        await this.outbox.markFailed(d.id, err instanceof Error ? err.message : String(err), next);
-        alertsDeliveredTotal.inc({ transport: d.transport, result: next ? 'retry' : 'failed' });
-        this.log.warn({ transport: d.transport, chatId: d.chatId, attempt, err: err instanceof Error ? err.message : String(err) }, 'alert delivery failed');
+        await this.failed(d, err);
+        return;
+      }
+      const at = new Date();
+      this.journal?.sent(d.id, at);
+      alertsDeliveredTotal.inc({ transport: d.transport, result: 'delivered' });
+      delivered++;
+      try {
+        await this.outbox.markDelivered(d.id, at);
+      } catch (err) {
+        this.unmarked.set(d.id, at);
+        this.log.warn({ err, transport: d.transport, chatId: d.chatId }, 'alert sent; its delivery is recorded once the database answers');
       }
     }));
     return delivered;
+  }
+
+  /** A send failed: retried after a backoff (or retry-after), or given up after the last attempt. */
+  private async failed(d: PendingDelivery, err: unknown): Promise<void> {
+    const attempt = d.attempts + 1;
+    const retryAfterSeconds = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
+    if (retryAfterSeconds !== undefined) chatRateLimitedTotal.inc({ transport: d.transport });
+    const backoff = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.min(60_000, 500 * 2 ** (attempt - 1));
+    const next = attempt >= this.maxAttempts ? null : new Date(new Date().getTime() + backoff);
+    await this.outbox.markFailed(d.id, err instanceof Error ? err.message : String(err), next);
+    alertsDeliveredTotal.inc({ transport: d.transport, result: next ? 'retry' : 'failed' });
+    this.log.warn({ transport: d.transport, chatId: d.chatId, attempt, err: err instanceof Error ? err.message : String(err) }, 'alert delivery failed');
   }
 }
 
@@ -100,14 +127,26 @@ export class AlertDispatcher {
     private readonly bus: EventBus,
     private readonly opts: { pollMs: number; maxAttempts: number },
     private readonly log: DispatcherLogger,
+    /** Where sends are noted before they are recorded (none: a send not recorded may be sent again). */
+    private readonly journal: SentJournal | null = null,
   ) {}
 
   /** Deliver `transport`'s alerts with `send`, spaced to the platform's `limits` (none by default). */
   register(transport: string, send: AlertSender, limits: RateLimits = { perSecond: 0, perChatMs: 0 }): void {
-    this.lanes.set(transport, new Lane(transport, send, limits, this.outbox, this.opts.maxAttempts, this.log));
+    this.lanes.set(transport, new Lane(transport, send, limits, this.outbox, this.opts.maxAttempts, this.log, this.journal));
   }
 
+  /** Record the sends an earlier run of this process noted but did not record (it died, or the database
+   * dropped), so they are never sent again; then start delivering. */
   async start(): Promise<void> {
+    const noted = this.journal?.entries() ?? [];
+    try {
+      for (const n of noted) await this.outbox.markDelivered(n.id, n.at);
+      if (noted.length > 0) this.log.warn({ recorded: noted.length }, 'alerts sent before the last stop are now recorded as delivered');
+      this.journal?.clear();
+    } catch (err) {
+      this.log.warn({ err }, 'alerts sent before the last stop could not be recorded yet; they are not sent again while their claim is fresh');
+    }
     this.unsubscribe = await this.bus.subscribe(ALERTS_TOPIC, () => void this.kick());
     this.timer = setInterval(() => void this.kick(), this.opts.pollMs);
     void this.kick();
@@ -116,6 +155,8 @@ export class AlertDispatcher {
   /** Run a delivery pass of every lane now; resolves when all have finished. */
   async kick(): Promise<void> {
     await Promise.all([...this.lanes.values()].map((l) => l.kick()));
+    // Checked at one instant: with every lane quiet, all noted sends are recorded, so the journal stays small.
+    if (this.journal && [...this.lanes.values()].every((l) => l.quiet())) this.journal.clear();
   }
 
   /** Deliver until nothing is due or `timeoutMs` passes; returns the number still pending. */

@@ -476,8 +476,10 @@ export interface JobRunRepository {
 export interface OutboxRepository {
   /** Store an event for the given targets; false when the dedupe key exists (nothing stored). */
   enqueue(event: BotEvent, dedupeKey: string, targets: readonly DeliveryTarget[]): Promise<boolean>;
-  /** Deliveries due now, oldest first, at most one per chat to keep order; only `transport`'s when given. */
-  due(now: Date, limit: number, transport?: string): Promise<PendingDelivery[]>;
+  /** Claim the deliveries due now, oldest first, at most one per chat to keep order (a chat whose oldest is
+   * claimed by someone else waits); only `transport`'s when given. Claimed rows are this caller's alone to send
+   * until marked, or until their claim is older than `staleAfterMs` (the claimer died): then they are due again. */
+  due(now: Date, limit: number, transport?: string, staleAfterMs?: number): Promise<PendingDelivery[]>;
   markDelivered(id: number, at: Date): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: Date | null): Promise<void>;
   countPending(): Promise<number>;

@@ -11,7 +11,11 @@ export class TcpProxy {
 
   /** Listen (on `port`, or a free one the first time); returns the port. */
   async start(): Promise<number> {
-    this.server = net.createServer((client) => {
+    const server = net.createServer((client) => {
+      if (this.server !== server) {
+        client.destroy(); // accepted as the proxy was cut
+        return;
+      }
       const upstream = net.connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -22,20 +26,40 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
-    this.port = (this.server.address() as net.AddressInfo).port;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    }).catch((err: unknown) => {
+      this.server = null;
+      throw err;
+    });
+    this.port = (server.address() as net.AddressInfo).port;
     return this.port;
   }
 
-  /** Drop every open connection and stop accepting: connecting is refused until restore(). */
+  /** Drop every open connection and stop accepting: connecting is refused until restore(). Not waiting for
+   * close()'s callback: a connection accepted in the same instant would keep it waiting for ever. */
   async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    const server = this.server;
     this.server = null;
+    server?.close();
+    for (const s of this.sockets) s.destroy();
   }
 
-  /** Accept again (a no-op while already accepting). */
+  /** Accept again (a no-op while already accepting). The port of the server just closed may take a moment to
+   * be free again: tried for up to 5 s. */
   async restore(): Promise<void> {
-    if (!this.server) await this.start();
+    for (let tries = 0; !this.server; tries++) {
+      try {
+        await this.start();
+      } catch (err) {
+        if (tries >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 }
