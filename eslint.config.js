@@ -1,6 +1,7 @@
 // Lint rules, including the dependency direction from DESIGN.md:
 // src/ (the core) never imports transports, the scheduler or database drivers; only the entry points
-// src/main.ts and src/cli.ts wire them. monitoring/metrics.ts imports no application code.
+// src/main.ts and src/cli.ts wire them; db/ never imports bots/ or jobs/; bots/ never import db/ or jobs/.
+// monitoring/metrics.ts imports no application code.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -28,6 +29,14 @@ export default tseslint.config(
         ],
       }],
     },
+  },
+  {
+    files: ['db/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/bots/**', '**/jobs/**'], message: 'db/ stores; it never depends on bots/ or jobs/.' }] }] },
+  },
+  {
+    files: ['bots/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/**', '**/jobs/**'], message: 'bots/ are thin transports over the command core: no db/ or jobs/.' }] }] },
   },
   {
     files: ['monitoring/metrics.ts'],

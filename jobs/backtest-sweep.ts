@@ -136,7 +136,7 @@ export class SweepQueue {
 
   constructor(pool: pg.Pool, private readonly worker: SweepWorker, opts: { processEveryMs?: number; lockLifetimeMs?: number; log: Logger; training?: TrainFoldWorker }) {
     const backend = new PostgresBackend({ pool, ensureSchema: false });
-    backend.notificationChannel?.on('error', (err: unknown) => opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep queue notification channel error'));
+    backend.notificationChannel?.on('error', (err: unknown) => opts.log.warn({ err }, 'sweep queue notification channel error'));
     this.agenda = new Agenda({ backend, name: worker.name, processEvery: opts.processEveryMs ?? 200, maxConcurrency: 1 });
     // One task at a time per process: a task is CPU-bound, and the process's other work must still run.
     // Agenda takes the next job at its next poll, so the poll is short (200 ms, one small query). A task

@@ -35,7 +35,7 @@ async function withRetries(deps: JobRunnerDeps, name: JobName, day: TradingDay, 
         throw err;
       }
       const delay = (deps.retry?.delayMs ?? 0) * 2 ** (attempt - 1);
-      deps.log.warn({ job: name, day, attempt, retryInMs: delay, err: (err as Error).message }, 'job failed with a temporary error; retrying');
+      deps.log.warn({ job: name, day, attempt, retryInMs: delay, err }, 'job failed with a temporary error; retrying');
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -31,7 +31,7 @@ export class Scheduler {
     // The LISTEN connection reports a lost connection as an 'error' event, and nothing in Agenda listens: at
     // shutdown (PostgreSQL stopping first, or terminating the connection) that would crash the process. The
     // channel reconnects by itself; the event is only logged.
-    backend.notificationChannel?.on('error', (err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler notification channel error'));
+    backend.notificationChannel?.on('error', (err: unknown) => deps.log.warn({ err }, 'scheduler notification channel error'));
     this.agenda = new Agenda({
       backend,
       name: `tiller-${process.pid}`,

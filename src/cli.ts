@@ -83,7 +83,7 @@ async function serve(mode: 'start' | 'bot' | 'worker'): Promise<void> {
       await app?.close();
     } catch (err) {
       code = 1;
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+      log.error({ err }, 'shutdown failed');
     } finally {
       process.exit(code);
     }

@@ -593,7 +593,7 @@ async function firstRunOnRecordedData(app: App): Promise<void> {
     await runJob(app.jobDeps, 'picks', day, app.handlers.picks, 'first-run');
     log.info({ day, seconds: Math.round((Date.now() - t0) / 1000) }, `first run done: picks for ${day} (from the ${end} close) are ready: /picks`);
   } catch (err) {
-    log.warn({ err: err instanceof Error ? err.message : String(err) }, `first run on recorded data failed; run it yourself: npm run tiller -- run pipeline, then npm run tiller -- run picks`);
+    log.warn({ err }, `first run on recorded data failed; run it yourself: npm run tiller -- run pipeline, then npm run tiller -- run picks`);
   }
 }
 

@@ -106,7 +106,7 @@ export class DiscordBot {
   private newClient(): Client {
     const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: this.restOptions });
     client.on(Events.InteractionCreate, (i) => void this.onInteraction(i).catch((err: unknown) => {
-      this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'discord interaction failed');
+      this.log.error({ err }, 'discord interaction failed');
     }));
     client.on(Events.Error, (err) => this.log.error({ err: err.message }, 'discord client error'));
     return client;
@@ -139,7 +139,7 @@ export class DiscordBot {
     try {
       await this.start();
     } catch (err) {
-      this.log.error({ err: err instanceof Error ? err.message : String(err), retryMs }, 'discord unavailable at start; retrying in the background');
+      this.log.error({ err, retryMs }, 'discord unavailable at start; retrying in the background');
       await this.client.destroy().catch(() => undefined);
       this.client = this.newClient();
       this.retry = setTimeout(() => void this.startOrRetry(retryMs), retryMs);

@@ -112,7 +112,7 @@ export class TelegramBot {
     await new Promise<void>((resolve, reject) => {
       this.launched = this.bot.launch({ allowedUpdates: ['message', 'callback_query'] }, () => resolve());
       this.launched.catch((err: unknown) => {
-        this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'telegram polling stopped');
+        this.log.error({ err }, 'telegram polling stopped');
         reject(err instanceof Error ? err : new Error(String(err)));
       });
     });

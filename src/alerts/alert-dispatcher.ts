@@ -113,7 +113,7 @@ class Lane {
     const next = attempt >= this.maxAttempts ? null : new Date(new Date().getTime() + backoff);
     await this.outbox.markFailed(d.id, err instanceof Error ? err.message : String(err), next);
     alertsDeliveredTotal.inc({ transport: d.transport, result: next ? 'retry' : 'failed' });
-    this.log.warn({ transport: d.transport, chatId: d.chatId, attempt, err: err instanceof Error ? err.message : String(err) }, 'alert delivery failed');
+    this.log.warn({ transport: d.transport, chatId: d.chatId, attempt, err }, 'alert delivery failed');
   }
 }
 

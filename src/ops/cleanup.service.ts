@@ -65,7 +65,7 @@ export class CleanupService {
           removed++;
         }
       } catch (err) {
-        this.deps.log.warn({ file, err: err instanceof Error ? err.message : String(err) }, 'cleanup could not remove a file');
+        this.deps.log.warn({ file, err }, 'cleanup could not remove a file');
       }
     }
     return removed;
