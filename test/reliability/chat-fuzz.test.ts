@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, startProcess, type App, type RunningProcess } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
+import { seededRandom } from '../../src/backtest/monte-carlo.js';
 import type { Actor, CommandResult } from '../../src/commands/command.types.js';
 import { EPHEMERAL, FakeDiscord, type DiscordOutput } from '../fakes/discord-api.js';
 import { FakeTelegram, type SentMessage } from '../fakes/telegram-bot-api.js';
@@ -25,17 +26,6 @@ const ADMIN = '1';
 const VIEWER = '3';
 const TG_CHAT = -600;
 const DC_CHANNEL = '600';
-
-/** A small seeded generator (mulberry32): the same cases on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JUNK = [
   '', '-1', '0', '1e309', 'NaN', 'Infinity', '-Infinity', '0x10', '9'.repeat(400), '<b>bold</b>', '</code>', '&amp;', '`', '**', '||spoiler||',
@@ -105,7 +95,7 @@ describe('hostile users, arguments and buttons on the core and both transports',
   const auditCount = async (where: string) => Number((await app.db.pool.query<{ n: string }>(`select count(*) as n from audit_log where ${where}`)).rows[0]!.n);
 
   it('strangers and a viewer change nothing; every refusal is audited and private; nothing leaks', async () => {
-    const next = rng(20261202);
+    const next = seededRandom(20261202);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const junkArgs = () => Array.from({ length: Math.floor(next() * 4) }, () => pick(JUNK).replace(/\s/g, '') || 'x');
     const hostile = () => (next() < 0.3 ? VIEWER : String(100 + Math.floor(next() * 1e6)));
@@ -214,7 +204,7 @@ describe('hostile users, arguments and buttons on the core and both transports',
   }, 300_000);
 
   it('the admin\'s junk arguments are clear errors, never internal ones, and the process still answers', async () => {
-    const next = rng(7);
+    const next = seededRandom(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const admin: Actor = { transport: 'telegram', userId: ADMIN, chatId: '-600' };
     for (let i = 0; i < 600; i++) {

@@ -12,6 +12,7 @@ import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { seededRandom } from '../../src/backtest/monte-carlo.js';
 import { FakeAlpacaTrading } from '../fakes/alpaca-trading-api.js';
 import { FakeTelegram } from '../fakes/telegram-bot-api.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -27,17 +28,8 @@ const UNIVERSE = ['AAPL', 'ABT', 'ADBE', 'AMZN', 'BA', 'CAT', 'CSCO', 'CVX', 'DI
 const ALERT_CHAT = '-900';
 const STARTING_CASH = 100_000;
 
-/** mulberry32: the same faults for the same seed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(SEED);
+/** The same faults for the same seed. */
+const random = seededRandom(SEED);
 
 /** Each symbol's opening price by day, from the recorded files: what the fake Alpaca fills market orders at. */
 const opens = new Map<string, Map<string, number>>();
