@@ -44,7 +44,9 @@ export class Scheduler {
         const asked = (job.attrs.data ?? {}) as Partial<QueuedRun>;
         const day = asked.day ?? tradingDayOf(this.deps.clock.now(), this.opts.timezone);
         await runJob(this.deps, name, day, this.handlers[name], asked.trigger ?? 'schedule');
-      }, { concurrency: 1 });
+      // One lock per job name at a time: a worker that locked a queue of runs it could not start before their
+      // locks expired let another worker run them too (twice, seen with 300 queued runs on a loaded machine).
+      }, { concurrency: 1, lockLimit: 1 });
     }
   }
 
