@@ -55,19 +55,6 @@ export function parsePicksArgs(args: string[], sectors: readonly string[]): Pick
   return out;
 }
 
-/** True when a word is no profile, strategy, limit or day: it may name a sector, so the sector list is read
- * (most calls have no such word, and skip reading it). */
-function mayNameSector(args: string[]): boolean {
-  return args.some((a) => {
-    try {
-      parsePicksArgs([a], []);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-}
-
 export function picksCommand(s: CommandServices): CommandDefinition {
   return {
     name: 'picks', description: 'The latest picks (or a day\'s): the traded strategy\'s, or another\'s; one profile, sector or the first N', usage: USAGE, minRole: 'viewer', dangerous: false, shared: true,
@@ -79,7 +66,14 @@ export function picksCommand(s: CommandServices): CommandDefinition {
       { name: 'day', description: 'A past day\'s picks (YYYY-MM-DD; default the latest)', type: 'string', required: false },
     ],
     async run({ args }) {
-      const f = parsePicksArgs(args, mayNameSector(args) ? await s.repos.instruments.sectorNames() : []);
+      // Without sectors the words parse unless one is no profile, strategy, limit or day: only then is the
+      // sector list read (most calls have no such word), and the words parsed again with it.
+      let f: PicksFilter;
+      try {
+        f = parsePicksArgs(args, []);
+      } catch {
+        f = parsePicksArgs(args, await s.repos.instruments.sectorNames());
+      }
       const latest = await s.repos.picks.latestDay();
       const day = f.day ?? latest;
       if (f.day && (await s.repos.picks.strategiesOn(f.day)).length === 0) {
