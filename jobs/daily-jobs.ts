@@ -11,8 +11,13 @@ import type { TradeCycle } from '../src/trading/trade-cycle.js';
 import type { CleanupService } from '../src/ops/cleanup.service.js';
 import { picksGauge } from '../monitoring/metrics.js';
 
-export const JOB_NAMES = ['pipeline', 'picks', 'trade', 'monitor', 'report', 'train', 'cleanup'] as const;
+export const JOB_NAMES = ['symbols', 'pipeline', 'picks', 'trade', 'monitor', 'snapshot', 'report', 'weekly', 'train', 'cleanup'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
+
+/** One value per job, e.g. a handler each. */
+export function forEveryJob<T>(f: (name: JobName) => T): Record<JobName, T> {
+  return Object.fromEntries(JOB_NAMES.map((n) => [n, f(n)])) as Record<JobName, T>;
+}
 
 export function isJobName(s: string): s is JobName {
   return (JOB_NAMES as readonly string[]).includes(s);
@@ -47,6 +52,9 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
   const onTradingDays = (h: JobHandler): JobHandler => async (day, trigger) =>
     s.calendar.isTradingDay(day) ? h(day, trigger) : ({ skipped: `${day} is not a trading day` } satisfies SkippedDay);
   return {
+    // The symbol master (names, sectors, listings) does not depend on the market being open: any day its
+    // schedule names (weekly by default). The pipeline reads the stored master while it is fresh.
+    symbols: () => s.pipeline.refreshSymbols(),
     pipeline: onTradingDays((day, trigger) => s.pipeline.run(s.calendar.previousTradingDay(day), trigger)),
     picks: onTradingDays(async (day) => {
       const r = await s.picks.run(day);
@@ -62,11 +70,12 @@ export function jobHandlers(s: JobServices): Record<JobName, JobHandler> {
       await s.reconciler.beforeTrading(day);
       return s.monitor.run(day);
     }),
-    // After the day's report, every strategy's shadow portfolio is brought up to the last stored bar.
-    report: onTradingDays(async (day) => {
-      const report = await s.report.run(day);
-      return { ...report, ...(await s.shadows.afterDay()) };
-    }),
+    // The performance snapshot after the close: every strategy's shadow portfolio brought up to the last
+    // stored bar (the account's own end-of-day snapshot is the monitor's).
+    snapshot: onTradingDays(() => s.shadows.afterDay()),
+    report: onTradingDays((day) => s.report.run(day)),
+    // Fires every trading day after the daily report; reports only on the week's last trading day.
+    weekly: onTradingDays(async (day) => (await s.report.weekly(day)) ?? ({ skipped: `${day} is not the last trading day of its week` } satisfies SkippedDay)),
     // Training reads the stored history only, so it runs on any day its schedule names (a weekend by default).
     train: () => s.train(),
     // Housekeeping does not depend on the market: any day its schedule names.

@@ -87,6 +87,7 @@ const fileSchema = z.object({
     universe: z.array(z.string().min(1)),
     providerSymbols: z.array(z.string().min(1)),
     historyDays: z.number().int().positive(),
+    symbolsMaxAgeDays: z.number().int().min(1),
     featureHistoryDays: z.number().int().nonnegative(),
     calendarSymbol: z.string().min(1),
     // The adapter can fetch intraday timeframes, but the pipeline stores one bar per day so far.
@@ -192,12 +193,16 @@ const fileSchema = z.object({
     distribute: z.boolean(),
     promotion: z.object({ minIcGain: z.number(), minTopNGain: z.number() }),
   }),
+  /** One cron entry per job (jobs/daily-jobs.ts), in the market's time zone. */
   schedule: z.object({
+    symbols: cronSchema,
     pipeline: cronSchema,
     picks: cronSchema,
     trade: cronSchema,
     monitor: cronSchema,
+    snapshot: cronSchema,
     report: cronSchema,
+    weekly: cronSchema,
     train: cronSchema,
     cleanup: cronSchema,
   }),

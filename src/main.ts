@@ -52,7 +52,7 @@ import { ConfigError } from './domain/errors.js';
 import { BREAKER_NAMES, type TradingDay } from './domain/types.js';
 import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
-import { MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
+import { holidayListGap, MarketCalendar, tradingDaysPerYear } from './market/calendar.js';
 import { PriceSource } from './market/price-source.js';
 import { CleanupService } from './ops/cleanup.service.js';
 import { withTimeout } from './adapters/with-timeout.js';
@@ -545,6 +545,8 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
     scheduler = new Scheduler(app.db.pool, app.handlers, app.jobDeps, schedulerOptions(config));
     await scheduler.start();
     log.info({ schedule: config.schedule, timezone: config.market.timezone }, 'scheduler started');
+    const gap = holidayListGap(config.market, tradingDayOf(app.clock.now(), config.market.timezone));
+    if (gap) log.warn({ market: config.market.name }, gap);
     stops.push(() => scheduler?.stop());
     const sweeps = await startTaskQueue({ pool: app.db.pool, repos: app.repos, config, log });
     stops.push(() => sweeps.stop());

@@ -41,6 +41,11 @@ export class PgInstrumentRepository implements InstrumentRepository {
     return instruments.length;
   }
 
+  async refreshedAt(): Promise<Date | null> {
+    const r = await this.db.selectFrom('instruments').select((eb) => eb.fn.max('updated_at').as('at')).executeTakeFirst();
+    return r?.at ? new Date(r.at) : null;
+  }
+
   async list(): Promise<Instrument[]> {
     const rows = await this.db.selectFrom('instruments').selectAll().orderBy('symbol').execute();
     return rows.map((r) => ({ symbol: r.symbol, name: r.name, sector: r.sector, marketCap: r.market_cap }));

@@ -14,6 +14,17 @@ export function tradingDaysPerYear(kind: CalendarConfig['kind']): number {
   return kind === 'crypto' ? 365 : 252;
 }
 
+/** A warning when an equities calendar lists no holiday in `day`'s year (or, in December, in the next one, which
+ * exchanges publish then): the schedule would treat that year's holidays as trading days. Null when covered. */
+export function holidayListGap(cfg: CalendarConfig, day: TradingDay): string | null {
+  if (cfg.kind !== 'equities') return null;
+  const year = Number(day.slice(0, 4));
+  const years = day.slice(5, 7) === '12' ? [year, year + 1] : [year];
+  const missing = years.filter((y) => !cfg.holidays.some((h) => h.startsWith(`${y}-`)));
+  return missing.length === 0 ? null
+    : `market.holidays lists no day in ${missing.join(' or ')}: every weekday of ${missing.length > 1 ? 'those years' : 'that year'} counts as a trading day until the exchange's holidays are added to the market's config`;
+}
+
 export class MarketCalendar {
   private readonly holidays: Set<string>;
 

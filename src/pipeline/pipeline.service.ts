@@ -31,6 +31,9 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 export interface PipelineSettings {
   universe: readonly string[];
+  /** The universe step uses the stored symbol master (the `symbols` job's) while it was refreshed less than this
+   * many days ago and holds every symbol of `universe`; absent: it lists the provider's symbols every run. */
+  symbolsMaxAgeDays?: number;
   historyDays: number;
   /** Trading days of features stored per symbol by a full pass (0 = all); the daily path appends each day. */
   featureHistoryDays: number;
@@ -44,6 +47,8 @@ export interface PipelineResult {
   asOf: TradingDay;
   /** Steps skipped because a failed earlier run of the same day had already finished them. */
   resumedAfter: PipelineStep[];
+  /** Where the universe step took the symbols from: the provider's list, or the stored (fresh) symbol master. */
+  symbolMaster?: 'refreshed' | 'stored';
   symbols: number;
   candles: number;
   quarantined: number;
@@ -203,14 +208,44 @@ export class PipelineService {
   }
 
   private async universe(result: PipelineResult): Promise<number> {
+    const maxAgeDays = this.settings.symbolsMaxAgeDays;
+    if (maxAgeDays !== undefined) {
+      const refreshedAt = await this.repos.instruments.refreshedAt();
+      if (refreshedAt && Date.now() - refreshedAt.getTime() < maxAgeDays * 86_400_000) {
+        const stored = new Set((await this.repos.instruments.list()).map((i) => i.symbol));
+        if (this.settings.universe.every((s) => stored.has(s))) {
+          result.symbols = this.settings.universe.length > 0 ? this.settings.universe.length : stored.size;
+          result.symbolMaster = 'stored';
+          return 0;
+        }
+      }
+    }
+    result.symbolMaster = 'refreshed';
+    const stored = await this.storeSymbolMaster();
+    result.symbols = stored.chosen;
+    return stored.chosen;
+  }
+
+  /** The `symbols` job: list the provider's symbols (names, sectors, market caps) and store them, under the
+   * pipeline's lock so a run in progress keeps the list it started with. */
+  refreshSymbols(): Promise<{ listed: number; stored: number; added: string[] }> {
+    return this.repos.pipeline.withRunLock(async () => {
+      const before = new Set((await this.repos.instruments.list()).map((i) => i.symbol));
+      const r = await this.storeSymbolMaster();
+      const added = r.symbols.filter((s) => !before.has(s));
+      return { listed: r.listed, stored: r.chosen, added: added.length > 20 ? [...added.slice(0, 20), `… ${added.length - 20} more`] : added };
+    });
+  }
+
+  private async storeSymbolMaster(): Promise<{ listed: number; chosen: number; symbols: string[] }> {
     const all = await this.market.listInstruments();
     const wanted = this.settings.universe.length > 0 ? new Set(this.settings.universe) : null;
     const chosen = wanted ? all.filter((i) => wanted.has(i.symbol)) : all;
     for (const s of wanted ?? []) {
       if (!chosen.some((i) => i.symbol === s)) chosen.push({ symbol: s, name: s, sector: null, marketCap: null });
     }
-    result.symbols = chosen.length;
-    return this.repos.instruments.upsertMany(chosen);
+    await this.repos.instruments.upsertMany(chosen);
+    return { listed: all.length, chosen: chosen.length, symbols: chosen.map((i) => i.symbol) };
   }
 
   private async candles(runId: number, asOf: TradingDay, result: PipelineResult, newSymbolBars: Map<string, BarColumns>): Promise<number> {

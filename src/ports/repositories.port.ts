@@ -12,6 +12,8 @@ import type {
 export interface InstrumentRepository {
   upsertMany(instruments: Instrument[]): Promise<number>;
   list(): Promise<Instrument[]>;
+  /** When the symbol master was last stored (the latest `upsertMany`), or null when nothing is stored. */
+  refreshedAt(): Promise<Date | null>;
   /** The sector of each of `symbols` that is stored (null where it has none). */
   sectorsOf(symbols: readonly string[]): Promise<Map<string, string | null>>;
   /** Every sector some stored instrument has, sorted. */

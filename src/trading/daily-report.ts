@@ -1,5 +1,6 @@
-/** The reports after the close, pushed to chats: the daily report every trading day, and the weekly report on
- * the last trading day of a calendar week; each carries the equity and drawdown curve for its chart. */
+/** The reports after the close, pushed to chats: the daily report every trading day (the `report` job), and the
+ * weekly report on the last trading day of a calendar week (the `weekly` job); each carries the equity and
+ * drawdown curve for its chart. */
 import { roundMoney } from '../domain/money.js';
 import type { BotEvent, TradingDay } from '../domain/types.js';
 import { tradingDaysPerYear } from '../market/calendar.js';
@@ -38,31 +39,40 @@ export class DailyReport {
     const realized = trades.reduce((s, x) => s + x.pnl, 0);
     const snap = await this.d.portfolio.snapshot(day, this.d.clock.now(), realized);
     const prev = (await t.snapshotBefore(day))?.equity ?? this.d.startingCash;
-    const inputs = {
-      trading: t, startingCash: this.d.startingCash, periodsPerYear: tradingDaysPerYear(this.d.marketKind),
-      now: { equity: snap.equity, cash: snap.cash },
-      benchmark: (from: TradingDay, to: TradingDay) => this.benchmark.between(from, to),
-    };
-    const daily = await periodReport('day', day, inputs);
+    const daily = await periodReport('day', day, this.inputs(snap));
     const event: Extract<BotEvent, { type: 'daily_report' }> = {
       type: 'daily_report', day, equity: snap.equity, cash: snap.cash, dayPnl: roundMoney(snap.equity - prev),
       openPositions: daily.openPositions, tradesClosed: trades.length, realizedPnl: roundMoney(realized), curve: daily.curve,
       startingCash: daily.startingCash,
     };
     await this.d.alerts.raise(event, `daily_report:${day}`);
-    if (this.lastOfWeek(day)) {
-      const w = await periodReport('week', day, inputs);
-      const p = w.performance;
-      await this.d.alerts.raise({
-        type: 'weekly_report', from: p.from, to: day, equity: w.equity, cash: w.cash, pnl: p.pnl, returnPct: p.returnPct, openPositions: w.openPositions,
-        tradesClosed: p.trades, winRate: p.winRate, realizedPnl: p.realizedPnl, maxDrawdown: p.maxDrawdown, curve: w.curve, startingCash: w.startingCash,
-      }, `weekly_report:${day}`);
-    }
     return event;
   }
 
-  /** True when the next trading day falls in another calendar week. */
-  private lastOfWeek(day: TradingDay): boolean {
-    return weekStart(this.d.calendar.nextTradingDay(day)) !== weekStart(day);
+  /** The weekly report, raised on the last trading day of a calendar week (the next trading day falls in
+   * another week, so a Friday holiday moves it to Thursday); null on any other day. Once per week: its key is
+   * the week's last day. */
+  async weekly(day: TradingDay): Promise<Extract<BotEvent, { type: 'weekly_report' }> | null> {
+    if (weekStart(this.d.calendar.nextTradingDay(day)) === weekStart(day)) return null;
+    const t = this.d.repos.trading;
+    await t.ensureAccount(this.d.startingCash);
+    const realized = (await t.closedTrades(day, day)).reduce((s, x) => s + x.pnl, 0);
+    const snap = await this.d.portfolio.snapshot(day, this.d.clock.now(), realized);
+    const w = await periodReport('week', day, this.inputs(snap));
+    const p = w.performance;
+    const event: Extract<BotEvent, { type: 'weekly_report' }> = {
+      type: 'weekly_report', from: p.from, to: day, equity: w.equity, cash: w.cash, pnl: p.pnl, returnPct: p.returnPct, openPositions: w.openPositions,
+      tradesClosed: p.trades, winRate: p.winRate, realizedPnl: p.realizedPnl, maxDrawdown: p.maxDrawdown, curve: w.curve, startingCash: w.startingCash,
+    };
+    await this.d.alerts.raise(event, `weekly_report:${day}`);
+    return event;
+  }
+
+  private inputs(snap: { equity: number; cash: number }) {
+    return {
+      trading: this.d.repos.trading, startingCash: this.d.startingCash, periodsPerYear: tradingDaysPerYear(this.d.marketKind),
+      now: { equity: snap.equity, cash: snap.cash },
+      benchmark: (from: TradingDay, to: TradingDay) => this.benchmark.between(from, to),
+    };
   }
 }

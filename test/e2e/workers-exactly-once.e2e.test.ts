@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_NAMES } from '../../jobs/daily-jobs.js';
 import { Scheduler } from '../../jobs/scheduler.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -35,7 +36,7 @@ describe('jobs shared by several workers', () => {
     writeFileSync(file, [
       'marketData:', '  historyDays: 2000',
       'jobs:', `  lockLifetimeMs: ${LOCK_MS}`, '  pollMs: 200',
-      'schedule:', ...['pipeline', 'picks', 'trade', 'monitor', 'report', 'train', 'cleanup'].map((j) => `  ${j}: "${NEVER}"`), '',
+      'schedule:', ...JOB_NAMES.map((j) => `  ${j}: "${NEVER}"`), '',
     ].join('\n'));
     const env = { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: dir, TILLER_CONFIG: file, LOG_LEVEL: 'info' };
     workers.push(...await startWorkers(3, env));

@@ -81,7 +81,8 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
     }
     expect(jobs.timezone).toBe('America/New_York');
     expect(jobs.jobs.map((j) => [j.name, j.schedule])).toEqual([
-      ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'], ['report', '30 16 * * 1-5'], ['train', '0 6 * * 6'], ['cleanup', '30 4 * * 0'],
+      ['symbols', '0 7 * * 1'], ['pipeline', '0 8 * * 1-5'], ['picks', '30 8 * * 1-5'], ['trade', '30 9 * * 1-5'], ['monitor', '5 16 * * 1-5'],
+      ['snapshot', '15 16 * * 1-5'], ['report', '30 16 * * 1-5'], ['weekly', '45 16 * * 1-5'], ['train', '0 6 * * 6'], ['cleanup', '30 4 * * 0'],
     ]);
     expect(jobs.jobs.find((j) => j.name === 'report')!.last).toMatchObject({ day: '2017-03-01', trigger: 'chat:telegram:2', outcome: 'success', error: null });
     // The run names the process that ran it (this one: the scheduler started here), and /jobs shows it.
@@ -90,16 +91,19 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
     expect(jobs.jobs.find((j) => j.name === 'pipeline')!.last).toBeNull();
   });
 
-  it('the report job raises the daily report with its chart curve, and on the week\'s last trading day the weekly report', async () => {
+  it('the report job raises the daily report with its chart curve, and the weekly job on the week\'s last trading day the weekly report', async () => {
     const clock = app.clock as ManualClock;
     for (const [day, equity] of [['2017-02-27', 100_000], ['2017-02-28', 101_000], ['2017-03-01', 99_990], ['2017-03-02', 100_400]] as const) {
       await app.repos.trading.upsertSnapshot({ day, cash: equity, equity, exposure: 0, realizedPnl: 0, unrealizedPnl: 0, drawdown: Math.max(0, 1 - equity / 101_000) });
     }
     clock.set(new Date('2017-03-02T21:35:00Z')); // Thursday: not the week's last trading day
-    // Outside a replay the report job brings the shadow portfolios up to date (none here: no picks yet).
-    expect(await app.handlers.report('2017-03-02', 'test')).toMatchObject({ type: 'daily_report', shadows: 0 });
+    expect(await app.handlers.report('2017-03-02', 'test')).toMatchObject({ type: 'daily_report', day: '2017-03-02' });
+    expect(await app.handlers.weekly('2017-03-02', 'test')).toEqual({ skipped: '2017-03-02 is not the last trading day of its week' });
+    // Outside a replay the snapshot job brings the shadow portfolios up to date (none here: no picks yet).
+    expect(await app.handlers.snapshot('2017-03-02', 'test')).toEqual({ shadows: 0 });
     clock.set(new Date('2017-03-03T21:35:00Z')); // Friday
     await app.handlers.report('2017-03-03', 'test');
+    await app.handlers.weekly('2017-03-03', 'test');
     const events = await app.db.db.selectFrom('alert_outbox').select(['type', 'dedupe_key', 'payload']).where('type', 'in', ['daily_report', 'weekly_report']).where('dedupe_key', 'not like', '%2017-03-01').orderBy('id').execute();
     expect(events.map((e) => e.dedupe_key)).toEqual(['daily_report:2017-03-02', 'daily_report:2017-03-03', 'weekly_report:2017-03-03']);
     const weekly = events[2]!.payload as { from: string; to: string; curve: Array<{ day: string; equity: number; drawdown: number }>; maxDrawdown: number };

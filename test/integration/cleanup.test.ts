@@ -7,7 +7,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../db/repositories/index.js';
+import { forEveryJob } from '../../jobs/daily-jobs.js';
 import { Scheduler } from '../../jobs/scheduler.js';
+import { loadConfig } from '../../src/config.js';
 import { runJob } from '../../jobs/job-runner.js';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { AlertService } from '../../src/alerts/alert.service.js';
@@ -58,8 +60,8 @@ describe('cleanup job', () => {
     await sql`update alert_deliveries set next_attempt_at = now() - interval '40 days' where id = ${idOf('old-pending')}`.execute(db);
     // Agenda: the schedule's entries, and three runs queued for now: finished 10 days ago, yesterday, not yet.
     const handler = async () => undefined;
-    const handlers = { pipeline: handler, picks: handler, trade: handler, monitor: handler, report: handler, train: handler, cleanup: handler };
-    const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5', train: '0 6 * * 6', cleanup: '30 4 * * 0' };
+    const handlers = forEveryJob(() => handler);
+    const schedule = loadConfig({ env: {}, dotenvDir: null }).schedule;
     const deps = { alerts, log, clock: systemClock, runs: repos.jobRuns, worker: 'test:1' };
     const scheduler = new Scheduler(t.handle.pool, handlers, deps, { schedule, timezone: 'America/New_York', processEveryMs: 60_000 });
     await scheduler.start(); // writes the repeating entries

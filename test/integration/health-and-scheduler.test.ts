@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpServer } from '../../bots/http/http.server.js';
 import { RedisCache } from '../../db/redis.js';
 import { createRepositories } from '../../db/repositories/index.js';
-import type { JobHandler, JobName } from '../../jobs/daily-jobs.js';
+import { forEveryJob, type JobHandler, type JobName } from '../../jobs/daily-jobs.js';
 import { Scheduler } from '../../jobs/scheduler.js';
 import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { AlertService } from '../../src/alerts/alert.service.js';
+import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { openMigratedDatabase } from '../helpers/database.js';
@@ -45,8 +46,8 @@ describe('health and scheduler', () => {
     const clock = new ManualClock(new Date('2017-03-01T14:30:00Z'));
     const calls: Array<[JobName, string]> = [];
     const handler = (name: JobName): JobHandler => async (day) => { calls.push([name, day]); };
-    const handlers = { pipeline: handler('pipeline'), picks: handler('picks'), trade: handler('trade'), monitor: handler('monitor'), report: handler('report'), train: handler('train'), cleanup: handler('cleanup') };
-    const schedule = { pipeline: '0 8 * * 1-5', picks: '30 8 * * 1-5', trade: '30 9 * * 1-5', monitor: '5 16 * * 1-5', report: '30 16 * * 1-5', train: '0 6 * * 6', cleanup: '30 4 * * 0' };
+    const handlers = forEveryJob(handler);
+    const schedule = loadConfig({ env: {}, dotenvDir: null }).schedule;
     const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns, worker: 'test:1' };
     const scheduler = new Scheduler(t.handle.pool, handlers, deps, { schedule, timezone: 'America/New_York', processEveryMs: 200 });
     await scheduler.start();
@@ -59,8 +60,11 @@ describe('health and scheduler', () => {
         { name: 'picks', repeat_interval: '30 8 * * 1-5', repeat_timezone: 'America/New_York' },
         { name: 'pipeline', repeat_interval: '0 8 * * 1-5', repeat_timezone: 'America/New_York' },
         { name: 'report', repeat_interval: '30 16 * * 1-5', repeat_timezone: 'America/New_York' },
+        { name: 'snapshot', repeat_interval: '15 16 * * 1-5', repeat_timezone: 'America/New_York' },
+        { name: 'symbols', repeat_interval: '0 7 * * 1', repeat_timezone: 'America/New_York' },
         { name: 'trade', repeat_interval: '30 9 * * 1-5', repeat_timezone: 'America/New_York' },
         { name: 'train', repeat_interval: '0 6 * * 6', repeat_timezone: 'America/New_York' },
+        { name: 'weekly', repeat_interval: '45 16 * * 1-5', repeat_timezone: 'America/New_York' },
       ]);
       expect(calls).toEqual([]);
       await scheduler.triggerNow('picks');
