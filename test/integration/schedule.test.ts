@@ -109,7 +109,7 @@ describe('the job handlers on the days the schedule fires', () => {
     expect(keys.map((k) => k.dedupe_key)).toEqual(['weekly_report:2026-04-02']);
   });
 
-  it('NSE: Holi and Diwali-Balipratipada (NSE/CMTR/71775) are skipped, the Monday between them is not a holiday', async () => {
+  it('NSE: Holi and Diwali-Balipratipada (NSE/CMTR/71775) and a municipal-election closure are skipped; an ordinary Monday is traded', async () => {
     const app = await open('nse');
     for (const day of ['2026-03-03', '2026-11-10', '2026-01-15']) {
       expect(await app.handlers.trade(day, 'schedule')).toEqual({ skipped: `${day} is not a trading day` });
