@@ -6,7 +6,9 @@ import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type pg from 'pg';
 import type { AppConfig } from '../src/config.js';
-import { tradingDayOf } from '../src/market/market-time.js';
+import { instantAt, tradingDayOf } from '../src/market/market-time.js';
+import { cronTimeOfDay } from '../src/market/schedule-time.js';
+import { isPinnable } from '../src/ports/clock.port.js';
 import { JOB_NAMES, type JobHandler, type JobName } from './daily-jobs.js';
 import { runJob, type JobRunnerDeps } from './job-runner.js';
 
@@ -21,6 +23,15 @@ export interface SchedulerOptions {
   timezone: string;
   processEveryMs?: number;
   lockLifetimeMs?: number;
+}
+
+/** When a daily entry ("M H * * days") runs on `day`, or null for an entry without a fixed time of day. */
+function scheduledInstant(cron: string, day: string, timezone: string): Date | null {
+  try {
+    return instantAt(day, cronTimeOfDay(cron), timezone);
+  } catch {
+    return null;
+  }
 }
 
 export class Scheduler {
@@ -42,8 +53,13 @@ export class Scheduler {
     for (const name of JOB_NAMES) {
       this.agenda.define(name, async (job: { attrs: { data?: unknown } }) => {
         const asked = (job.attrs.data ?? {}) as Partial<QueuedRun>;
-        const day = asked.day ?? tradingDayOf(this.deps.clock.now(), this.opts.timezone);
-        await runJob(this.deps, name, day, this.handlers[name], asked.trigger ?? 'schedule');
+        const today = tradingDayOf(this.deps.clock.now(), this.opts.timezone);
+        const day = asked.day ?? today;
+        const run = () => runJob(this.deps, name, day, this.handlers[name], asked.trigger ?? 'schedule');
+        // A run queued for a past day (a replay through the workers) runs at the job's scheduled time that day.
+        const at = day < today ? scheduledInstant(this.opts.schedule[name], day, this.opts.timezone) : null;
+        const clock = this.deps.clock;
+        await (at && isPinnable(clock) ? clock.runAt(at, run) : run());
       // One lock per job name at a time: a worker that locked a queue of runs it could not start before their
       // locks expired let another worker run them too (twice, seen with 300 queued runs on a loaded machine).
       }, { concurrency: 1, lockLimit: 1 });

@@ -9,7 +9,7 @@ import { instantAt, tradingDayOf } from './market/market-time.js';
 import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
-import { createApp, latestRunnableDay, recordedDataEnd, runJobNow, runReplay, startProcess, type App, type RunningProcess } from './main.js';
+import { createApp, latestRunnableDay, recordedDataEnd, runJobNow, runReplay, runReplayThroughWorkers, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { resolveStrategy } from './picks/strategy.js';
@@ -142,11 +142,12 @@ program
   .description('run the daily schedule over historical trading days on a simulated clock')
   .requiredOption('--from <date>', 'first day', day)
   .requiredOption('--to <date>', 'last day', day)
-  .action(async (opts: { from: string; to: string }) => {
-    const clock = new ManualClock(new Date(`${opts.from}T00:00:00Z`));
-    const summary = await withApp(clock, (app) => runReplay(app, opts.from, opts.to, (d, i, n) => {
-      process.stderr.write(`replay ${d} (${i}/${n})\n`);
-    }));
+  .option('--workers', 'queue each job of each day for the running workers (`tiller worker`, `start`) and wait for it, instead of running it here; the workers run it at its scheduled time that day')
+  .action(async (opts: { from: string; to: string; workers?: boolean }) => {
+    const progress = (d: string, i: number, n: number) => process.stderr.write(`replay ${d} (${i}/${n})\n`);
+    const summary = opts.workers
+      ? await withApp(undefined, (app) => runReplayThroughWorkers(app, opts.from, opts.to, progress))
+      : await withApp(new ManualClock(new Date(`${opts.from}T00:00:00Z`)), (app) => runReplay(app, opts.from, opts.to, progress));
     const rate = summary.days.length / Math.max(summary.seconds, 1e-9);
     process.stdout.write(`replayed ${summary.days.length} trading days in ${summary.seconds.toFixed(1)} s (${rate.toFixed(2)} days/s), ${summary.failures.length} job failure(s)\n`);
     for (const f of summary.failures) process.stdout.write(`  ${f.day} ${f.job}: ${f.error}\n`);

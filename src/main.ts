@@ -20,8 +20,8 @@ import { createRepositories } from '../db/repositories/index.js';
 import { JOB_NAMES, jobHandlers, type JobHandler, type JobName } from '../jobs/daily-jobs.js';
 import { buildInfo, initMetricLabels, setScrapeProbes, setShadowSource } from '../monitoring/metrics.js';
 import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
-import { replay, type ReplaySummary } from '../jobs/replay.js';
-import { Scheduler, type SchedulerOptions } from '../jobs/scheduler.js';
+import { replay, replayThroughWorkers, type ReplaySummary } from '../jobs/replay.js';
+import { Scheduler, type QueuedRun, type SchedulerOptions } from '../jobs/scheduler.js';
 import { SweepQueue, SweepWorker } from '../jobs/backtest-sweep.js';
 import { TrainFoldWorker } from '../jobs/train-folds.js';
 import type { TrainFoldSpec } from './training/fold-tasks.js';
@@ -65,7 +65,8 @@ import { PipelineService, type ProgressFn } from './pipeline/pipeline.service.js
 import { CsvCandleExport } from './adapters/export/csv-candle-export.js';
 import type { Broker } from './ports/broker.port.js';
 import type { Cache } from './ports/cache.port.js';
-import { ManualClock, systemClock, type Clock } from './ports/clock.port.js';
+import { ManualClock, type Clock } from './ports/clock.port.js';
+import { RunClock } from './adapters/clock/run-clock.js';
 import type { EventBus } from './ports/event-bus.port.js';
 import type { MarketData } from './ports/market-data.port.js';
 import type { Repositories } from './ports/repositories.port.js';
@@ -114,6 +115,8 @@ export interface App {
   core: CommandCore;
   dispatcher: AlertDispatcher;
   handlers: Record<JobName, JobHandler>;
+  /** Queue a job through Agenda for whichever started scheduler (`start`, a `worker`) takes it first. */
+  queueJob(name: JobName, run: QueuedRun): Promise<void>;
   /** Every (strategy, profile)'s shadow paper portfolio (the report job brings them up to date). */
   shadows: ShadowPortfolios;
   jobDeps: JobRunnerDeps;
@@ -240,7 +243,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const market = createMarketData(config); // before anything is opened: a bad provider setting fails clean
   const remoteBroker = createRemoteBroker(config);
   const log = opts.log ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? systemClock;
+  // Jobs queued for a past day pin this clock to their scheduled time while they run (jobs/scheduler.ts).
+  const clock = opts.clock ?? new RunClock();
   let embedded: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
   if (!url) {
@@ -335,14 +339,17 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
   const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns, retry: config.jobs.retry, worker: workerName() };
   // Jobs asked for now go through Agenda, so its locks apply: a worker (or `start`) runs them, once.
   let jobQueue: Scheduler | null = null;
+  const queueJob = async (name: JobName, run: QueuedRun) => {
+    jobQueue ??= new Scheduler(db.pool, handlers, jobDeps, schedulerOptions(config));
+    await jobQueue.triggerNow(name, run);
+  };
   const jobs: JobControl = {
     names: JOB_NAMES,
     schedule: config.schedule,
     async trigger(name, by) {
       const day = tradingDayOf(clock.now(), config.market.timezone);
-      jobQueue ??= new Scheduler(db.pool, handlers, jobDeps, schedulerOptions(config));
       // A failure is recorded and alerted by runJob where it runs; the chat only hears that it was queued.
-      await jobQueue.triggerNow(name as JobName, { day, trigger: by });
+      await queueJob(name as JobName, { day, trigger: by });
       return { day };
     },
   };
@@ -381,7 +388,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     new FileSentJournal(path.join(config.varDir, 'alerts-sent.log')));
 
   return {
-    config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, shadows, state, limits, volatility,
+    config, log, clock, db, repos, cache, bus, market, broker, reconciler, core, dispatcher, handlers, queueJob, shadows, state, limits, volatility,
     backtest: backtestService,
     backtestFor: (c) => new BacktestService(repos, c, calendar),
     trainingFor,
@@ -603,6 +610,15 @@ async function firstRunOnRecordedData(app: App): Promise<void> {
 export async function runJobNow(app: App, job: JobName, day?: TradingDay): Promise<unknown> {
   const d = day ?? tradingDayOf(app.clock.now(), app.config.market.timezone);
   return runJob(app.jobDeps, job, d, app.handlers[job], 'manual');
+}
+
+/** `tiller replay --workers`: the daily schedule over historical days, each job queued for the running workers
+ * and waited for; the workers run them (with their metrics and alerts). */
+export function runReplayThroughWorkers(app: App, from: TradingDay, to: TradingDay, onProgress?: (day: TradingDay, i: number, n: number) => void): Promise<ReplaySummary> {
+  return replayThroughWorkers(
+    { queue: (name, run) => app.queueJob(name, run), runs: app.repos.jobRuns, trigger: `replay:${workerName()}:${Date.now().toString(36)}`, startTimeoutMs: 120_000, pollMs: 100 },
+    app.market, app.config.schedule, { from, to, onProgress },
+  );
 }
 
 /** `tiller replay`: the daily schedule over historical days; alerts are delivered to the configured chats. */

@@ -21,6 +21,13 @@ export class PgJobRunRepository implements JobRunRepository {
     return new Map(rows.filter((r) => r.at !== null).map((r) => [r.job, new Date(r.at as unknown as string | Date)]));
   }
 
+  async outcomeOf(job: string, day: string, trigger: string): Promise<{ outcome: 'running' | 'success' | 'failure'; error: string | null } | null> {
+    const row = await this.db.selectFrom('job_runs').select(['outcome', 'error'])
+      .where('job', '=', job).where('day', '=', day).where('trigger', '=', trigger)
+      .orderBy(sql`outcome <> 'running'`, 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row ? { outcome: row.outcome as 'running' | 'success' | 'failure', error: row.error } : null;
+  }
+
   async latest(): Promise<JobRunInfo[]> {
     const rows = await sql<{ job: string; day: string; trigger: string; started_at: Date; finished_at: Date | null; outcome: string; error: string | null; worker: string | null }>`
       select distinct on (job) job, to_char(day, 'YYYY-MM-DD') as day, trigger, started_at, finished_at, outcome, error, worker

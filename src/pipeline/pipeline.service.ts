@@ -191,7 +191,8 @@ export class PipelineService {
   /** A run that stored every symbol it could: recorded as `partial` with the failed symbols named, and
    * alerted once per run. (A run resumed after its candles step knows only the failures of this process.) */
   private async endPartial(result: PipelineResult): Promise<void> {
-    const failed = result.failedSymbols;
+    // By symbol: the fetch lanes finish in any order, and the same failures should read the same way.
+    const failed = result.failedSymbols.sort((a, b) => a.symbol.localeCompare(b.symbol));
     const named = failed.slice(0, 5).map((f) => `${f.symbol} (${f.reason})`).join('; ');
     const summary = `${failed.length} of ${result.symbols} symbol(s) not stored: ${named}${failed.length > 5 ? `; and ${failed.length - 5} more` : ''}`;
     await this.repos.pipeline.finishRun(result.runId, 'partial', summary);

@@ -472,6 +472,10 @@ export interface JobRunRepository {
   finish(id: number, outcome: 'success' | 'failure', error: string | null, at: Date): Promise<void>;
   /** The latest run of each job that has run. */
   latest(): Promise<JobRunInfo[]>;
+  /** How the run of `job` for `day` asked by `trigger` went: its finished outcome when one has finished (a
+   * worker killed mid-run leaves a `running` record behind, and the worker that takes over records another),
+   * else `running` when one has started, else null. */
+  outcomeOf(job: string, day: TradingDay, trigger: string): Promise<{ outcome: 'running' | 'success' | 'failure'; error: string | null } | null>;
 }
 
 /** Alerts are written here first and delivered from here: at least once, deduplicated by key. */

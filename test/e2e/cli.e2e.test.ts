@@ -33,7 +33,7 @@ describe('tiller CLI', () => {
   it('says what is wrong with bad input, naming the key or the argument', () => {
     const job = spawnSync(process.execPath, [BIN, 'run', 'nosuchjob'], { encoding: 'utf8', env: childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR }) });
     expect(job.status).toBe(2);
-    expect(job.stderr).toContain('unknown job "nosuchjob"; jobs: pipeline, picks, trade, monitor, report, train, cleanup');
+    expect(job.stderr).toContain('unknown job "nosuchjob"; jobs: symbols, pipeline, picks, trade, monitor, snapshot, report, weekly, train, cleanup');
     const port = spawnSync(process.execPath, [BIN, 'migrate'], { encoding: 'utf8', env: childEnv({ PORT: 'http' }) });
     expect(port.status).toBe(2);
     expect(port.stderr).toMatch(/invalid environment: PORT: /);

@@ -63,7 +63,7 @@ describe('chat commands: whoami, alerts, jobs, run', () => {
 
   it('/run queues a job through Agenda for an operator (not a viewer); a worker runs it; /jobs shows its schedule and how it ended', async () => {
     expect(await app.core.handle(viewer, 'run', ['report'])).toEqual({ kind: 'refused', reason: '/run needs the operator role; you are viewer.' });
-    expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of pipeline, picks, trade, monitor, report, train, cleanup' });
+    expect(await app.core.handle(operator, 'run', ['reports'])).toEqual({ kind: 'error', message: '"reports" is not a job: use one of symbols, pipeline, picks, trade, monitor, snapshot, report, weekly, train, cleanup' });
     expect(await app.core.handle(operator, 'run', ['report'])).toEqual({ kind: 'job_started', job: 'report', day: '2017-03-01' });
     // Queued in Agenda's table: nothing runs it until a scheduler is started.
     const queued = await app.db.pool.query("select count(*)::int as n from agenda_jobs where name = 'report' and data->>'trigger' = 'chat:telegram:2'");

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../db/repositories/index.js';
-import { forEveryJob } from '../../jobs/daily-jobs.js';
+import { forEveryJob, JOB_NAMES } from '../../jobs/daily-jobs.js';
 import { Scheduler } from '../../jobs/scheduler.js';
 import { loadConfig } from '../../src/config.js';
 import { runJob } from '../../jobs/job-runner.js';
@@ -102,7 +102,7 @@ describe('cleanup job', () => {
     expect(await repos.outbox.countPending()).toBe(1);
     const agenda = await sql<{ name: string; trigger: string | null }>`select name, data->>'trigger' as trigger from agenda_jobs order by name, trigger`.execute(db);
     expect(agenda.rows.filter((r) => r.trigger !== null).map((r) => r.trigger).sort()).toEqual(['new', 'waiting']);
-    expect(agenda.rows.filter((r) => r.trigger === null)).toHaveLength(7); // the schedule's entries
+    expect(agenda.rows.filter((r) => r.trigger === null)).toHaveLength(JOB_NAMES.length); // the schedule's entries
     expect((await db.selectFrom('backtest_runs').select('id').execute()).map((r) => r.id)).toEqual(['bt-new']);
     expect([existsSync(runs[0]!.dir), existsSync(runs[1]!.dir), existsSync(runs[2]!.dir)]).toEqual([false, true, true]);
     expect([existsSync(path.join(varDir, 'charts', 'old.png')), existsSync(path.join(varDir, 'charts', 'new.png'))]).toEqual([false, true]);
