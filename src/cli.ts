@@ -9,7 +9,8 @@ import { instantAt, tradingDayOf } from './market/market-time.js';
 import { cronTimeOfDay } from '../jobs/replay.js';
 import { ConfigError, UserError } from './domain/errors.js';
 import { createLogger } from './logger.js';
-import { createApp, latestRunnableDay, recordedDataEnd, runJobNow, runReplay, runReplayThroughWorkers, startProcess, type App, type RunningProcess } from './main.js';
+import { latestRunnableDay, runJobNow, runReplayThroughWorkers } from '../jobs/job-control.js';
+import { createApp, recordedDataEnd, runReplay, startProcess, type App, type RunningProcess } from './main.js';
 import { ManualClock } from './ports/clock.port.js';
 import { runBacktestToFiles } from './backtest/backtest-job.js';
 import { resolveStrategy } from './picks/strategy.js';
@@ -123,7 +124,7 @@ program
       // Recorded data (the CSV provider) ends before today: its last day is the latest there is to run.
       const end = await recordedDataEnd(config);
       if (end && end < today) {
-        day = latestRunnableDay(config, job, end);
+        day = latestRunnableDay(config.market, job, end);
         const why = day === end ? '' : ` (the trading day after it, whose ${job} reads the ${end} bar)`;
         process.stderr.write(`tiller: the ${config.marketData.provider} market data ends ${end}; running ${job} for ${day}${why} (--day runs another day)\n`);
       }

@@ -1,7 +1,6 @@
 /** Composition root: the ONLY place that wires implementations together (database, cache, market data,
  * broker, services, command core, transports, scheduler). */
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -19,8 +18,9 @@ import { RedisCache, RedisEventBus } from '../db/redis.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { JOB_NAMES, jobHandlers, type JobHandler, type JobName } from '../jobs/daily-jobs.js';
 import { buildInfo, initMetricLabels, setScrapeProbes, setShadowSource } from '../monitoring/metrics.js';
-import { runJob, type JobRunnerDeps } from '../jobs/job-runner.js';
-import { replay, replayThroughWorkers, type ReplaySummary } from '../jobs/replay.js';
+import type { JobRunnerDeps } from '../jobs/job-runner.js';
+import { replay, type ReplaySummary } from '../jobs/replay.js';
+import { firstRunOnRecordedData, JobQueue, workerName } from '../jobs/job-control.js';
 import { Scheduler, type QueuedRun, type SchedulerOptions } from '../jobs/scheduler.js';
 import { SweepQueue, SweepWorker } from '../jobs/backtest-sweep.js';
 import { TrainFoldWorker } from '../jobs/train-folds.js';
@@ -47,8 +47,7 @@ import { Authorizer, type RoleLists } from './commands/auth.js';
 import { CommandCore } from './commands/command-core.js';
 import { buildCommands } from './commands/registry.js';
 import type { BacktestControl, JobControl } from './commands/command-services.js';
-import type { AppConfig } from './config.js';
-import { ConfigError } from './domain/errors.js';
+import { assertTradingMode, type AppConfig } from './config.js';
 import { BREAKER_NAMES, type TradingDay } from './domain/types.js';
 import { createLogger, type Logger } from './logger.js';
 import { tradingDayOf } from './market/market-time.js';
@@ -170,27 +169,6 @@ function createMarketData(config: AppConfig): MarketData {
     case 'yahoo':
       return new YahooMarketData({ timeoutMs: md.timeoutMs, apiRoot: md.yahooApiRoot, symbols, calendarSymbol: md.calendarSymbol }, policy);
   }
-}
-
-/**
- * Live trading needs three things: `trading.mode: live`, LIVE_TRADING=true, and a live broker with its
- * credentials. Without all of them start-up refuses, naming what is missing. Checked before anything opens.
- */
-export function assertTradingMode(config: AppConfig): void {
-  const t = config.trading;
-  if (t.mode !== 'live') {
-    if (t.broker === 'kite') throw new ConfigError('trading.broker: Kite has no paper endpoint; paper trade NSE with BROKER=paper, or trade live (trading.mode: live, LIVE_TRADING=true)');
-    return;
-  }
-  if (!t.liveSwitch) throw new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to place live orders');
-  const missing: Record<Exclude<typeof t.broker, 'paper'>, string | null> = {
-    alpaca: !t.alpaca.keyId || !t.alpaca.secretKey ? 'ALPACA_KEY_ID / ALPACA_SECRET_KEY' : null,
-    ccxt: !t.ccxt.apiKey || !t.ccxt.secret ? 'CCXT_API_KEY / CCXT_SECRET' : null,
-    kite: !t.kite.apiKey || !t.kite.accessToken ? 'KITE_API_KEY / KITE_ACCESS_TOKEN' : null,
-  };
-  if (t.broker === 'paper') throw new ConfigError('trading.broker: the paper broker cannot trade live; choose a live broker (alpaca, ccxt or kite)');
-  const keys = missing[t.broker];
-  if (keys) throw new ConfigError(`${keys}: live trading on ${t.broker} needs them; refusing to place live orders`);
 }
 
 /** A broker that is not the paper broker, built before anything opens so a bad setting fails clean. */
@@ -338,11 +316,8 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
 
   const jobDeps: JobRunnerDeps = { alerts, log, clock, runs: repos.jobRuns, retry: config.jobs.retry, worker: workerName() };
   // Jobs asked for now go through Agenda, so its locks apply: a worker (or `start`) runs them, once.
-  let jobQueue: Scheduler | null = null;
-  const queueJob = async (name: JobName, run: QueuedRun) => {
-    jobQueue ??= new Scheduler(db.pool, handlers, jobDeps, schedulerOptions(config));
-    await jobQueue.triggerNow(name, run);
-  };
+  const jobQueue = new JobQueue(() => new Scheduler(db.pool, handlers, jobDeps, schedulerOptions(config)));
+  const queueJob = (name: JobName, run: QueuedRun) => jobQueue.queue(name, run);
   const jobs: JobControl = {
     names: JOB_NAMES,
     schedule: config.schedule,
@@ -401,7 +376,7 @@ export async function createApp(config: AppConfig, opts: { clock?: Clock; log?: 
     },
     jobDeps,
     async close() {
-      await jobQueue?.stop(); // the queue's Agenda connection, before the pool closes
+      await jobQueue.stop(); // the queue's Agenda connection, before the pool closes
       await dispatcher.stop();
       await cache.close();
       await bus.close();
@@ -420,9 +395,6 @@ function schedulerOptions(config: AppConfig): SchedulerOptions {
 }
 
 /** This process's name in job run and shared task records: host and pid. */
-function workerName(): string {
-  return `${hostname()}:${process.pid}`;
-}
 
 /** This process's queue of shared tasks (walk-forward backtests and training folds), started; `primed`
  * hands it a matrix the process already holds. */
@@ -461,13 +433,21 @@ export function healthChecks(app: Pick<App, 'repos' | 'cache' | 'market' | 'brok
   ];
 }
 
-/** The Discord transport when configured; symbol autocomplete comes from the positions. */
-function discordBot(app: App): DiscordBot | null {
-  const cfg = app.config.discord;
-  if (!cfg) return null;
+/** The chat transports the config turns on, each built once and registered with the alert dispatcher (with its
+ * rate limits); the caller starts the ones that take commands. Discord's symbol autocomplete comes from the
+ * positions. */
+function chatTransports(app: App): { telegram: TelegramBot | null; discord: DiscordBot | null; consoleBot: ConsoleBot | null } {
+  const { config, core, log } = app;
+  const currency = config.market.currency;
+  const telegram = config.telegram ? new TelegramBot(config.telegram, core, currency, log) : null;
   const suggest: SymbolSuggester = async (_source, prefix) =>
     (await app.repos.trading.positions()).map((p) => p.symbol).filter((s) => s.startsWith(prefix)).sort();
-  return new DiscordBot(cfg, app.core, app.config.market.currency, suggest, app.log);
+  const discord = config.discord ? new DiscordBot(config.discord, core, currency, suggest, log) : null;
+  const consoleBot = config.consoleChat ? new ConsoleBot(core, currency, process.stdin, process.stdout, path.join(config.varDir, 'charts')) : null;
+  if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
+  if (discord) app.dispatcher.register(DISCORD, (chat, ev, opts) => discord.sendAlert(chat, ev, opts), DISCORD_RATE_LIMITS);
+  if (consoleBot) app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
+  return { telegram, discord, consoleBot };
 }
 
 /** A started process; stop() shuts it down gracefully. */
@@ -497,12 +477,7 @@ export async function startProcess(app: App, mode: 'start' | 'bot' | 'worker'): 
   });
 
   if (mode !== 'worker') {
-    const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, log) : null;
-    const consoleBot = config.consoleChat ? new ConsoleBot(app.core, config.market.currency, process.stdin, process.stdout, path.join(config.varDir, 'charts')) : null;
-    const discord = discordBot(app);
-    if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
-    if (discord) app.dispatcher.register(DISCORD, (chat, ev, opts) => discord.sendAlert(chat, ev, opts), DISCORD_RATE_LIMITS);
-    if (consoleBot) app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
+    const { telegram, discord, consoleBot } = chatTransports(app);
 
     const checks = healthChecks(app);
     if (telegram) checks.push({ name: 'telegram', check: async () => void (await telegram.bot.telegram.getMe()) });
@@ -579,60 +554,11 @@ export async function recordedDataEnd(config: AppConfig): Promise<TradingDay | n
   return md.lastDay ? md.lastDay() : null;
 }
 
-/** The latest day `job` can run for on data that ends on `end`: the pipeline and the picks of a day read the
- * bars up to the trading day before it, so the day after `end` uses its last bar; the trade cycle needs the
- * day's open and the monitor and report its close, so `end` itself (as does training). */
-export function latestRunnableDay(config: AppConfig, job: JobName, end: TradingDay): TradingDay {
-  return job === 'pipeline' || job === 'picks' ? new MarketCalendar(config.market).nextTradingDay(end) : end;
-}
-
-/** A first `start` on recorded data (an empty database, a provider whose data ends before today): store the
- * data and make the picks of its last bar in the background, saying so, so /picks has something to show in
- * the first minute instead of waiting for a schedule the data never reaches. */
-async function firstRunOnRecordedData(app: App): Promise<void> {
-  const { config, log } = app;
-  try {
-    if (!app.market.lastDay || (await app.repos.picks.latestDay()) !== null) return;
-    const end = await app.market.lastDay();
-    if (!end || end >= tradingDayOf(app.clock.now(), config.market.timezone)) return;
-    const day = latestRunnableDay(config, 'pipeline', end);
-    log.info({ day, dataEnds: end }, `first run on recorded data (${config.marketData.provider}, ending ${end}): storing it and making the picks of its last bar; /picks shows them when done`);
-    const t0 = Date.now();
-    await runJob(app.jobDeps, 'pipeline', day, app.handlers.pipeline, 'first-run');
-    await runJob(app.jobDeps, 'picks', day, app.handlers.picks, 'first-run');
-    log.info({ day, seconds: Math.round((Date.now() - t0) / 1000) }, `first run done: picks for ${day} (from the ${end} close) are ready: /picks`);
-  } catch (err) {
-    log.warn({ err }, `first run on recorded data failed; run it yourself: npm run tiller -- run pipeline, then npm run tiller -- run picks`);
-  }
-}
-
-/** `tiller run <job>`: run one job now for today's trading day (or `day`). */
-export async function runJobNow(app: App, job: JobName, day?: TradingDay): Promise<unknown> {
-  const d = day ?? tradingDayOf(app.clock.now(), app.config.market.timezone);
-  return runJob(app.jobDeps, job, d, app.handlers[job], 'manual');
-}
-
-/** `tiller replay --workers`: the daily schedule over historical days, each job queued for the running workers
- * and waited for; the workers run them (with their metrics and alerts). */
-export function runReplayThroughWorkers(app: App, from: TradingDay, to: TradingDay, onProgress?: (day: TradingDay, i: number, n: number) => void): Promise<ReplaySummary> {
-  return replayThroughWorkers(
-    { queue: (name, run) => app.queueJob(name, run), runs: app.repos.jobRuns, trigger: `replay:${workerName()}:${Date.now().toString(36)}`, startTimeoutMs: 120_000, pollMs: 100 },
-    app.market, app.config.schedule, { from, to, onProgress },
-  );
-}
-
 /** `tiller replay`: the daily schedule over historical days; alerts are delivered to the configured chats. */
 export async function runReplay(app: App, from: TradingDay, to: TradingDay, onProgress?: (day: TradingDay, i: number, n: number) => void): Promise<ReplaySummary> {
   if (!(app.clock instanceof ManualClock)) throw new Error('replay needs a ManualClock');
   const { config } = app;
-  const telegram = config.telegram ? new TelegramBot(config.telegram, app.core, config.market.currency, app.log) : null;
-  if (telegram) app.dispatcher.register(TELEGRAM, (chat, ev, opts) => telegram.sendAlert(chat, ev, opts), TELEGRAM_RATE_LIMITS);
-  const discord = discordBot(app); // sending alerts needs only Discord's REST API, no gateway login
-  if (discord) app.dispatcher.register(DISCORD, (chat, ev, opts) => discord.sendAlert(chat, ev, opts), DISCORD_RATE_LIMITS);
-  if (config.consoleChat) {
-    const consoleBot = new ConsoleBot(app.core, config.market.currency, process.stdin, process.stdout, path.join(config.varDir, 'charts'));
-    app.dispatcher.register(CONSOLE, (chat, ev) => consoleBot.sendAlert(chat, ev));
-  }
+  chatTransports(app); // their alerts only: sending needs no polling, and Discord's REST API no gateway login
   await app.dispatcher.start();
   // The shadow portfolios are recomputed whole, so once at the end gives what every replayed day would have.
   const clock = app.clock;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/domain/errors.js';
-import { assertTradingMode, createApp } from '../../src/main.js';
+import { assertTradingMode } from '../../src/config.js';
+import { createApp } from '../../src/main.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { childEnv, eventually, freePort, ROOT, SP500_DIR } from '../helpers/tiller-process.js';
 
