@@ -39,6 +39,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/**', '**/jobs/**'], message: 'bots/ are thin transports over the command core: no db/ or jobs/.' }] }] },
   },
   {
+    // A port carries no implementation: it imports domain/ only, and other modules' record shapes (sweep and
+    // training-fold specs, feature series) as types, which leave nothing behind at run time.
+    files: ['src/ports/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['../*', '!../domain', '!../domain/*'], allowTypeImports: true, message: 'ports import domain/ only (other modules with `import type`).' }],
+      }],
+    },
+  },
+  {
     files: ['monitoring/metrics.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!../node_modules'], message: 'metrics.ts imports no application code.' }] }] },
   },

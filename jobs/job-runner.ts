@@ -3,7 +3,7 @@
  * limit, a lock) is retried with a doubling delay up to `retry.attempts` in all; any other error (an
  * OperationalError, a bug) fails the job at once with the alert. */
 import type { AlertService } from '../src/alerts/alert.service.js';
-import { isRetryable } from '../src/domain/errors.js';
+import { withRetry } from '../src/domain/retry.js';
 import type { TradingDay } from '../src/domain/types.js';
 import type { Logger } from '../src/logger.js';
 import type { Clock } from '../src/ports/clock.port.js';
@@ -24,21 +24,15 @@ export interface JobRunnerDeps {
 }
 
 /** The handler run until it succeeds, fails for good, or has used its attempts on temporary errors. */
-async function withRetries(deps: JobRunnerDeps, name: JobName, day: TradingDay, run: () => Promise<unknown>): Promise<unknown> {
-  const attempts = Math.max(1, deps.retry?.attempts ?? 1);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (!isRetryable(err) || attempt >= attempts) {
-        if (attempt > 1 && err instanceof Error) err.message = `${err.message} (after ${attempt} attempts)`;
-        throw err;
-      }
-      const delay = (deps.retry?.delayMs ?? 0) * 2 ** (attempt - 1);
-      deps.log.warn({ job: name, day, attempt, retryInMs: delay, err }, 'job failed with a temporary error; retrying');
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+function withRetries(deps: JobRunnerDeps, name: JobName, day: TradingDay, run: () => Promise<unknown>): Promise<unknown> {
+  return withRetry({
+    attempts: deps.retry?.attempts ?? 1,
+    baseDelayMs: deps.retry?.delayMs ?? 0,
+    onFailure: (err, attempt, retryInMs) => {
+      if (retryInMs !== null) deps.log.warn({ job: name, day, attempt, retryInMs, err }, 'job failed with a temporary error; retrying');
+      else if (attempt > 1 && err instanceof Error) err.message = `${err.message} (after ${attempt} attempts)`;
+    },
+  }, run);
 }
 
 export async function runJob(deps: JobRunnerDeps, name: JobName, day: TradingDay, handler: JobHandler, trigger: string): Promise<unknown> {

@@ -1,6 +1,6 @@
 /** Runs one tracked pipeline step with retries: TemporaryError is retried with exponential backoff,
  * anything else fails the step at once. Every attempt is recorded (status, rows, error, timings). */
-import { isRetryable } from '../domain/errors.js';
+import { withRetry } from '../domain/retry.js';
 import type { PipelineRepository } from '../ports/repositories.port.js';
 
 export interface StepOptions {
@@ -10,13 +10,11 @@ export interface StepOptions {
   onAttemptFailed?: (step: string, attempt: number, err: unknown) => void;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export async function runStep(
+export function runStep(
   repo: PipelineRepository, runId: number, step: string, opts: StepOptions, body: () => Promise<number>,
 ): Promise<number> {
-  const sleep = opts.sleep ?? realSleep;
-  for (let attempt = 1; ; attempt++) {
+  const policy = { attempts: opts.maxAttempts, baseDelayMs: opts.retryDelayMs, sleep: opts.sleep, onFailure: (err: unknown, attempt: number) => opts.onAttemptFailed?.(step, attempt, err) };
+  return withRetry(policy, async (attempt) => {
     const stepId = await repo.startStep(runId, step, attempt);
     try {
       const rows = await body();
@@ -24,9 +22,7 @@ export async function runStep(
       return rows;
     } catch (err) {
       await repo.finishStep(stepId, 'failed', 0, err instanceof Error ? err.message : String(err));
-      opts.onAttemptFailed?.(step, attempt, err);
-      if (!isRetryable(err) || attempt >= opts.maxAttempts) throw err;
-      await sleep(opts.retryDelayMs * 2 ** (attempt - 1));
+      throw err;
     }
-  }
+  });
 }

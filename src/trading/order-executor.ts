@@ -3,6 +3,7 @@
  * broker treats as the same order. Broker calls that time out or hit a rate limit are retried the same way.
  * The fill and all it changes are booked in one transaction that is itself a no-op the second time. */
 import { OperationalError, RateLimitedError, TemporaryError } from '../domain/errors.js';
+import { withRetry } from '../domain/retry.js';
 import { FINAL_ORDER_STATUSES, type Fill, type Order, type OrderReason, type TradingDay } from '../domain/types.js';
 import type { Broker, BrokerOrderResult } from '../ports/broker.port.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -39,23 +40,23 @@ export type BrokerOperation = 'submit' | 'cancel' | 'order_state' | 'open_orders
 
 /** Retry a broker call on temporary failures (timeouts, 5xx, rate limits), honouring retry-after. Safe for
  * submit because a resend with the same client order id is the same order. Each attempt is metered. */
-export async function withBrokerRetry<T>(operation: BrokerOperation, fn: () => Promise<T>, attempts = 4, baseDelayMs = 250): Promise<T> {
-  for (let i = 1; ; i++) {
+export function withBrokerRetry<T>(operation: BrokerOperation, fn: () => Promise<T>, attempts = 4, baseDelayMs = 250): Promise<T> {
+  return withRetry({
+    attempts, baseDelayMs,
+    delayFor: (err) => (err instanceof RateLimitedError ? err.retryAfterSeconds * 1000 : null),
+    onFailure: (err) => {
+      brokerRequestsTotal.inc({ operation, outcome: err instanceof RateLimitedError ? 'rate_limited' : err instanceof TemporaryError ? 'temporary' : 'error' });
+    },
+  }, async () => {
     const end = brokerRequestDuration.startTimer({ operation });
     try {
       const out = await fn();
       brokerRequestsTotal.inc({ operation, outcome: 'ok' });
       return out;
-    } catch (err) {
-      const outcome = err instanceof RateLimitedError ? 'rate_limited' : err instanceof TemporaryError ? 'temporary' : 'error';
-      brokerRequestsTotal.inc({ operation, outcome });
-      if (!(err instanceof TemporaryError) || i >= attempts) throw err;
-      const wait = err instanceof RateLimitedError ? err.retryAfterSeconds * 1000 : baseDelayMs * 2 ** (i - 1);
-      await new Promise((r) => setTimeout(r, wait));
     } finally {
       end();
     }
-  }
+  });
 }
 
 export class OrderExecutor {

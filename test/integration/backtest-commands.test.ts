@@ -7,35 +7,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartOfResult } from '../../bots/shared/report-image.js';
 import { parseBacktestArgs } from '../../src/commands/backtest.commands.js';
 import type { Actor, CommandResult } from '../../src/commands/command.types.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SP500_DIR } from '../helpers/tiller-process.js';
+import type { App } from '../../src/main.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
 
 const viewer: Actor = { transport: 'telegram', userId: '3', chatId: '-10' };
 const operator: Actor = { transport: 'telegram', userId: '2', chatId: '-10' };
 const UNIVERSE = ['AAPL', 'AMZN', 'BA', 'CAT', 'CVX', 'DIS', 'GE', 'HD', 'IBM', 'JNJ', 'JPM', 'KO', 'MCD', 'MMM', 'MRK', 'MSFT', 'NKE', 'PFE', 'PG', 'UNH', 'V', 'WMT', 'XOM'];
 
 describe('chat: /backtest and /backtests', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   const varDir = path.join('/tmp', `tiller-bt-cmd-${process.pid}`);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const base = loadConfig({
-      env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_OPERATORS: '2', TELEGRAM_VIEWERS: '3', TILLER_VAR_DIR: varDir },
-      dotenvDir: null,
+    t = await openTestApp({
+      env: { TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_OPERATORS: '2', TELEGRAM_VIEWERS: '3', TILLER_VAR_DIR: varDir },
+      configure: (base) => ({ ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 } }),
+      clock: new ManualClock(new Date('2017-06-01T22:00:00Z')),
     });
-    const config = { ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 } };
-    app = await createApp(config, { clock: new ManualClock(new Date('2017-06-01T22:00:00Z')), log: createLogger('silent') });
+    app = t.app;
     await app.handlers.pipeline('2017-06-01', 'test');
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('reads its words in order, each optional, with clear errors', () => {

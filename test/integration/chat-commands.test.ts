@@ -4,13 +4,11 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderResult } from '../../bots/shared/render-result.js';
 import { plainMarkup } from '../../bots/shared/markup.js';
-import { loadConfig } from '../../src/config.js';
 import type { Actor, JobsResult } from '../../src/commands/command.types.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, startProcess, type App } from '../../src/main.js';
+import { startProcess, type App } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { eventually, SP500_DIR } from '../helpers/tiller-process.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/tiller-process.js';
 
 const viewer: Actor = { transport: 'telegram', userId: '3', chatId: '-10', displayName: 'vic' };
 const operator: Actor = { transport: 'telegram', userId: '2', chatId: '-10' };
@@ -18,23 +16,15 @@ const stranger: Actor = { transport: 'telegram', userId: '99', chatId: '-10' };
 
 describe('chat commands: whoami, alerts, jobs, run', () => {
   const clock = new ManualClock(new Date('2017-03-01T22:00:00Z'));
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = loadConfig({
-      env: {
-        DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TELEGRAM_BOT_TOKEN: '1:x',
-        TELEGRAM_OPERATORS: '2', TELEGRAM_VIEWERS: '3', TELEGRAM_ALERT_CHATS: '-10',
-      },
-      dotenvDir: null,
-    });
-    app = await createApp(config, { clock, log: createLogger('silent') });
+    t = await openTestApp({ clock, env: { TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_OPERATORS: '2', TELEGRAM_VIEWERS: '3', TELEGRAM_ALERT_CHATS: '-10' } });
+    app = t.app;
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('/whoami answers anyone, a stranger too, with the ids and the role', async () => {

@@ -1,13 +1,11 @@
 /** The weekly limit on new entries and the cap on open positions, in the real trade cycle on real
  * PostgreSQL, over a flat constructed series (so no breaker interferes). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import type { Pick } from '../../src/domain/types.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
 import { instantAt } from '../../src/market/market-time.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { App } from '../../src/main.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
 import { writeSeries } from '../helpers/csv-series.js';
 
 const DAYS = ['2017-02-28', '2017-03-01', '2017-03-02', '2017-03-03', '2017-03-06', '2017-03-07'];
@@ -17,7 +15,7 @@ const pick = (symbol: string, day: string, rank: number): Pick => ({
 });
 
 describe('entry limits', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   const clock = new ManualClock(new Date('2017-03-01T00:00:00Z'));
   const trade = async (day: string) => {
@@ -26,18 +24,18 @@ describe('entry limits', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     const dir = writeSeries(Object.fromEntries(SYMBOLS.map((s) => [s, DAYS.map((d) => [d, 20, 20.5, 19.5, 20] as [string, number, number, number, number])])));
-    const base = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: dir, CONSOLE_CHAT: 'on' }, dotenvDir: null });
-    const config = { ...base, marketData: { ...base.marketData, calendarSymbol: 'AAA' }, trading: { ...base.trading, maxOpenPositions: 3, caps: { ...base.trading.caps, maxEntriesPerWeek: 2 } } };
-    app = await createApp(config, { clock, log: createLogger('silent') });
+    t = await openTestApp({
+      dataDir: dir, env: { CONSOLE_CHAT: 'on' }, clock,
+      configure: (base) => ({ ...base, marketData: { ...base.marketData, calendarSymbol: 'AAA' }, trading: { ...base.trading, maxOpenPositions: 3, caps: { ...base.trading.caps, maxEntriesPerWeek: 2 } } }),
+    });
+    app = t.app;
     await app.repos.picks.replace('2017-03-01', 'conservative', ['AAA', 'BBB', 'CCC'].map((s, i) => pick(s, '2017-03-01', i + 1)));
     await app.repos.picks.replace('2017-03-02', 'conservative', [pick('DDD', '2017-03-02', 1)]);
     await app.repos.picks.replace('2017-03-06', 'conservative', [pick('DDD', '2017-03-06', 1), pick('EEE', '2017-03-06', 2)]);
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('stops at the weekly entry limit, counts the whole calendar week, and starts again on Monday', async () => {

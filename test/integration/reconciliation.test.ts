@@ -3,20 +3,18 @@
  * order Tiller did not place is reported, not touched; a position Tiller cannot explain pauses trading, and
  * all of it is logged and alerted. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import type { Order } from '../../src/domain/types.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
 import { instantAt } from '../../src/market/market-time.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { FakeAlpacaTrading } from '../fakes/alpaca-trading-api.js';
 import { writeSeries } from '../helpers/csv-series.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { App } from '../../src/main.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
 
 const TZ = 'America/New_York';
 
 describe('start-up reconciliation with the broker', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   const fake = new FakeAlpacaTrading('KEY', 'SECRET', (s) => ({ AAA: 50, BBB: 20, MSFT: 64 })[s] ?? null);
   const clock = new ManualClock(instantAt('2017-03-02', '09:00', TZ));
@@ -26,14 +24,10 @@ describe('start-up reconciliation with the broker', () => {
   });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     const url = await fake.start();
     const dir = writeSeries({ AAA: [['2017-03-01', 50, 50, 50, 50], ['2017-03-02', 50, 50, 50, 50]], BBB: [['2017-03-01', 20, 20, 20, 20], ['2017-03-02', 20, 20, 20, 20]] });
-    const config = loadConfig({
-      env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: dir, CONSOLE_CHAT: 'on', BROKER: 'alpaca', ALPACA_KEY_ID: 'KEY', ALPACA_SECRET_KEY: 'SECRET', ALPACA_TRADING_URL: url },
-      dotenvDir: null,
-    });
-    app = await createApp(config, { clock, log: createLogger('silent') });
+    t = await openTestApp({ dataDir: dir, clock, env: { CONSOLE_CHAT: 'on', BROKER: 'alpaca', ALPACA_KEY_ID: 'KEY', ALPACA_SECRET_KEY: 'SECRET', ALPACA_TRADING_URL: url } });
+    app = t.app;
     // Yesterday Tiller sent a limit buy of AAA; it filled at Alpaca after Tiller went down.
     await app.repos.trading.insertOrder(order({ clientOrderId: 'entry:AAA:2017-03-01' }));
     await app.broker.submit(order({ clientOrderId: 'entry:AAA:2017-03-01' }));
@@ -45,9 +39,8 @@ describe('start-up reconciliation with the broker', () => {
     await app.broker.submit(order({ clientOrderId: 'by-hand-2', symbol: 'MSFT', limitPrice: 60, qty: 5 }));
   });
   afterAll(async () => {
-    await app?.close();
+    await t?.close();
     await fake.stop();
-    await db?.drop();
   });
 
   it('books, cancels, reports and pauses by the documented rules', async () => {

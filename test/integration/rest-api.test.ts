@@ -212,7 +212,7 @@ describe('REST API', () => {
       expect(r.status, url).toBe(400);
       expect(String(r.body.error), url).toMatch(why);
     }
-    expect(await call('operator', 'POST', '/api/admin/jobs/sleep/run')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/"sleep" is not a job: use one of pipeline/) } });
+    expect(await call('operator', 'POST', '/api/admin/jobs/sleep/run')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/"sleep" is not a job: use one of symbols, pipeline, picks/) } });
     expect(await call('operator', 'POST', '/api/admin/pause', { reson: 'typo' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/body must NOT have additional properties/) } });
     expect(await call('operator', 'POST', '/api/admin/pause', { reason: 'x'.repeat(501) })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/reason must NOT have more than 500 characters/) } });
     expect(await call('viewer', 'GET', '/api/picks/2016-01-04')).toMatchObject({ status: 404, body: { error: `No picks for 2016-01-04 (the latest are of ${TRADE_DAY}).` } });

@@ -10,12 +10,12 @@ import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { AlertService } from '../../src/alerts/alert.service.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
+import type { App } from '../../src/main.js';
 import { holidayListGap } from '../../src/market/calendar.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { createRepositories } from '../../db/repositories/index.js';
-import { createTestDatabase, openMigratedDatabase, type TestDatabase } from '../helpers/database.js';
-import { SP500_DIR } from '../helpers/tiller-process.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { openMigratedDatabase } from '../helpers/database.js';
 
 const configOf = (market: string | null, extra: Record<string, string> = {}): AppConfig =>
   loadConfig({ env: { ...(market ? { TILLER_MARKET: market } : {}), ...extra }, dotenvDir: null });
@@ -81,19 +81,14 @@ describe('schedule per market', () => {
 });
 
 describe('the job handlers on the days the schedule fires', () => {
-  const apps: Array<{ app: App; db: TestDatabase }> = [];
+  const apps: TestApp[] = [];
   async function open(market: string | null): Promise<App> {
-    const db = await createTestDatabase();
-    const env = { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off' };
-    const app = await createApp(configOf(market, env), { clock: new ManualClock(new Date('2026-01-19T15:00:00Z')), log: createLogger('silent') });
-    apps.push({ app, db });
-    return app;
+    const t = await openTestApp({ env: market ? { TILLER_MARKET: market } : {}, clock: new ManualClock(new Date('2026-01-19T15:00:00Z')) });
+    apps.push(t);
+    return t.app;
   }
   afterAll(async () => {
-    for (const { app, db } of apps) {
-      await app.close();
-      await db.drop();
-    }
+    for (const t of apps) await t.close();
   });
 
   it('NYSE: a holiday and a weekend are skipped by every trading job; the weekly report goes out on the Thursday before Good Friday', async () => {

@@ -2,15 +2,13 @@
  * /risk, /set_risk, /orders, /trades, /performance, /close and /close_all, with roles, confirmation and
  * audit; and the monitor's exits (trailing stop, time exit) over a constructed series. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import type { Actor } from '../../src/commands/command.types.js';
 import type { Pick } from '../../src/domain/types.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
 import { instantAt } from '../../src/market/market-time.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { writeSeries, type Bar } from '../helpers/csv-series.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { App } from '../../src/main.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
 
 const TZ = 'America/New_York';
 const admin: Actor = { transport: 'telegram', userId: '1', chatId: '-100' };
@@ -21,7 +19,7 @@ const pick = (symbol: string, day: string, entry: number, stopLoss: number, targ
 });
 
 describe('trading commands and exits', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   const clock = new ManualClock(instantAt('2017-03-01', '08:00', TZ));
   const at = (day: string, time: string) => clock.set(instantAt(day, time, TZ));
@@ -33,7 +31,6 @@ describe('trading commands and exits', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // UP rises 10 % by 03-02 (trailing starts), then falls back through the trailing stop on 03-03.
     // FLAT never moves: the time exit (2 trading days, set below) closes it at the close of 03-03.
     // CLOSEME is closed by hand.
@@ -44,18 +41,17 @@ describe('trading commands and exits', () => {
       CLOSEME: [['2017-02-28', 20, 20, 20, 20], ...days.map((d): Bar => [d, 20, 20, 20, 20])],
     };
     const dir = writeSeries(series);
-    const base = loadConfig({
-      env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_ADMINS: '1', TELEGRAM_VIEWERS: '3' },
-      dotenvDir: null,
+    t = await openTestApp({
+      dataDir: dir, clock, env: { TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_ADMINS: '1', TELEGRAM_VIEWERS: '3' },
+      configure: (base) => ({ ...base, trading: { ...base.trading, exits: { ...base.trading.exits, maxHoldingDays: 2, sellSignal: false } } }),
     });
-    app = await createApp({ ...base, trading: { ...base.trading, exits: { ...base.trading.exits, maxHoldingDays: 2, sellSignal: false } } }, { clock, log: createLogger('silent') });
+    app = t.app;
     await app.repos.picks.replace('2017-03-01', 'conservative', [
       pick('UP', '2017-03-01', 100, 90, 150, 1), pick('FLAT', '2017-03-01', 50, 40, 80, 2), pick('CLOSEME', '2017-03-01', 20, 15, 30, 3),
     ]);
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('/risk shows limits and readings to a viewer; /set_risk is for admins, validated before the confirmation, and audited', async () => {

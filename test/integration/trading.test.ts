@@ -2,13 +2,11 @@
  * over a constructed series in which the market gaps down 20 % overnight. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breakerTripsTotal } from '../../monitoring/metrics.js';
-import { loadConfig } from '../../src/config.js';
 import type { Pick } from '../../src/domain/types.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
 import { instantAt } from '../../src/market/market-time.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { App } from '../../src/main.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
 import { writeSeries } from '../helpers/csv-series.js';
 
 const TZ = 'America/New_York';
@@ -17,26 +15,24 @@ const pick = (symbol: string, day: string, entry: number, rank: number): Pick =>
 });
 
 describe('trade cycle and daily-loss breaker', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   const clock = new ManualClock(new Date('2017-03-01T00:00:00Z'));
   const at = (day: string, time: string) => clock.set(instantAt(day, time, TZ));
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     const dir = writeSeries({
       AAPL: [['2017-02-28', 100, 101, 99, 100], ['2017-03-01', 100, 101, 99, 100], ['2017-03-02', 80, 81, 79, 80], ['2017-03-03', 80, 81, 79, 80]],
       BBB: [['2017-02-28', 50, 51, 49, 50], ['2017-03-01', 50, 51, 49, 50], ['2017-03-02', 40, 41, 39, 40], ['2017-03-03', 40, 41, 39, 40]],
       CCC: [['2017-02-28', 10, 11, 9, 10], ['2017-03-01', 10, 11, 9, 10], ['2017-03-02', 10, 11, 9, 10], ['2017-03-03', 10, 11, 9, 10]],
     });
-    const config = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: dir, CONSOLE_CHAT: 'on' }, dotenvDir: null });
-    app = await createApp(config, { clock, log: createLogger('silent') });
+    t = await openTestApp({ dataDir: dir, env: { CONSOLE_CHAT: 'on' }, clock });
+    app = t.app;
     await app.repos.picks.replace('2017-03-01', 'conservative', [pick('AAPL', '2017-03-01', 100, 1), pick('BBB', '2017-03-01', 50, 2)]);
     await app.repos.picks.replace('2017-03-02', 'conservative', [pick('CCC', '2017-03-02', 10, 1)]);
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('buys the picks once at the open, even when the cycle runs twice', async () => {
