@@ -203,6 +203,7 @@ export const fileSchema = z.object({
     queuedJobsDays: z.number().int().min(1),
     backtestsDays: z.number().int().min(1),
     chartsDays: z.number().int().min(1),
+    picksExportsDays: z.number().int().min(1),
   }),
   jobs: z.object({
     /** A job failing with a temporary error is tried this many times in all, the delay doubling. */

@@ -1,6 +1,7 @@
 /** The cleanup job: operational records and files older than their retention are removed, so a Tiller left
- * running for months does not grow without bound. Trading records, picks, the audit log, stored market data
- * and model artefacts are kept. Files are removed only inside Tiller's own var folders. */
+ * running for months does not grow without bound. Trading records (portfolio snapshots among them), picks, the
+ * audit log and stored market data are kept; model artefacts are pruned by count when training stores a new
+ * one (`models.keep`). Files are removed only inside Tiller's own var folders. */
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
@@ -14,12 +15,15 @@ export interface RetentionSettings {
   queuedJobsDays: number;
   backtestsDays: number;
   chartsDays: number;
+  /** The daily picks files under var/exports/picks, by the day in their name. */
+  picksExportsDays: number;
 }
 
 /** What one cleanup removed: the records counted by kind, the report folders and the chart files. */
 export interface CleanupResult extends Omit<PruneResult, 'backtestDirs'> {
   backtestFolders: number;
   charts: number;
+  picksExports: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -44,7 +48,30 @@ export class CleanupService {
       backtestFolders++;
     }
     const charts = await this.removeOlderFiles(path.join(this.deps.varDir, 'charts'), before(r.chartsDays).getTime());
-    return { ...pruned, backtestFolders, charts };
+    const picksExports = await this.removeDatedFiles(path.join(this.deps.varDir, 'exports', 'picks'), before(r.picksExportsDays).toISOString().slice(0, 10));
+    return { ...pruned, backtestFolders, charts, picksExports };
+  }
+
+  /** Files directly in `dir` named for a day (2017-03-01.csv) before `cutoffDay`; other files are left alone. */
+  private async removeDatedFiles(dir: string, cutoffDay: string): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const day = /^(\d{4}-\d{2}-\d{2})\.csv$/.exec(name)?.[1];
+      if (!day || day >= cutoffDay) continue;
+      try {
+        await rm(path.join(dir, name), { force: true });
+        removed++;
+      } catch (err) {
+        this.deps.log.warn({ file: path.join(dir, name), err }, 'cleanup could not remove a file');
+      }
+    }
+    return removed;
   }
 
   /** Files directly in `dir` last modified before `cutoffMs`; a missing folder has none. */

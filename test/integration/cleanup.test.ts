@@ -1,7 +1,7 @@
 /** The cleanup job on real PostgreSQL and real files: records and files older than their retention go, newer
  * ones, alerts still waiting for delivery, unfinished queued runs, the schedule's own entries and report
  * folders outside Tiller's var folder stay. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -21,7 +21,7 @@ import { openMigratedDatabase } from '../helpers/database.js';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
-const RETENTION = { jobRunsDays: 90, alertsDays: 30, queuedJobsDays: 7, backtestsDays: 90, chartsDays: 7 };
+const RETENTION = { jobRunsDays: 90, alertsDays: 30, queuedJobsDays: 7, backtestsDays: 90, chartsDays: 7, picksExportsDays: 365 };
 
 describe('cleanup job', () => {
   let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
@@ -91,10 +91,15 @@ describe('cleanup job', () => {
       writeFileSync(f, 'png');
       utimesSync(f, ago(days), ago(days));
     }
+    // Picks exports: named for their day, one over a year old; a file of the user's own is left alone.
+    const picksDir = path.join(varDir, 'exports', 'picks');
+    mkdirSync(picksDir, { recursive: true });
+    const dayAgo = (days: number) => ago(days).toISOString().slice(0, 10);
+    for (const name of [`${dayAgo(400)}.csv`, `${dayAgo(300)}.csv`, 'notes.csv']) writeFileSync(path.join(picksDir, name), 'day,profile\n');
 
     const cleanup = new CleanupService({ repo: repos.retention, clock: systemClock, log, retention: RETENTION, varDir });
     const result = await runJob(deps, 'cleanup', '2026-01-04', () => cleanup.run(), 'test');
-    expect(result).toEqual({ jobRuns: 1, alertDeliveries: 1, alerts: 1, queuedJobs: 1, backtests: 2, backtestFolders: 1, charts: 1 });
+    expect(result).toEqual({ jobRuns: 1, alertDeliveries: 1, alerts: 1, queuedJobs: 1, backtests: 2, backtestFolders: 1, charts: 1, picksExports: 1 });
 
     const jobRuns = await db.selectFrom('job_runs').select(['job', 'started_at']).execute();
     expect(jobRuns.map((r) => r.job).sort()).toEqual(['cleanup', 'pipeline']); // yesterday's, and this run
@@ -106,8 +111,9 @@ describe('cleanup job', () => {
     expect((await db.selectFrom('backtest_runs').select('id').execute()).map((r) => r.id)).toEqual(['bt-new']);
     expect([existsSync(runs[0]!.dir), existsSync(runs[1]!.dir), existsSync(runs[2]!.dir)]).toEqual([false, true, true]);
     expect([existsSync(path.join(varDir, 'charts', 'old.png')), existsSync(path.join(varDir, 'charts', 'new.png'))]).toEqual([false, true]);
+    expect(readdirSync(picksDir).sort()).toEqual([`${dayAgo(300)}.csv`, 'notes.csv']);
 
     // Run again: nothing left to remove.
-    expect(await cleanup.run()).toEqual({ jobRuns: 0, alertDeliveries: 0, alerts: 0, queuedJobs: 0, backtests: 0, backtestFolders: 0, charts: 0 });
+    expect(await cleanup.run()).toEqual({ jobRuns: 0, alertDeliveries: 0, alerts: 0, queuedJobs: 0, backtests: 0, backtestFolders: 0, charts: 0, picksExports: 0 });
   });
 });
