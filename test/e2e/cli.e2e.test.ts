@@ -1,8 +1,9 @@
 /** The `tiller` executable: its help, its errors, live-trading refusal, and recovery after a hard kill. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/domain/errors.js';
@@ -100,18 +101,31 @@ describe('tiller CLI', () => {
     expect(existsSync(pidFile)).toBe(false);
   }, 120_000);
 
-  it('a second command on the same embedded PostgreSQL leaves it running for the first, another install\'s is refused; the last one out stops it', async () => {
+  it('`tiller run picks` beside a running app shares its embedded PostgreSQL and leaves it healthy, another install\'s is refused; the last one out stops it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tiller-shared-pg-'));
     try {
+      // 20 recorded symbols, so the app's first run on them is quick.
+      const data = path.join(dir, 'data');
+      mkdirSync(data);
+      for (const s of ['AAPL', 'MSFT', 'JPM', 'JNJ', 'XOM', 'PG', 'V', 'HD', 'UNH', 'PFE', 'KO', 'PEP', 'MRK', 'CSCO', 'INTC', 'WMT', 'CVX', 'BA', 'MCD', 'MMM']) {
+        symlinkSync(path.join(SP500_DIR, 'daily', `${s}.csv`), path.join(data, `${s}.csv`));
+      }
+      symlinkSync(path.join(SP500_DIR, 'constituents.csv'), path.join(data, 'constituents.csv'));
       const port = await freePort();
-      const env = childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(port), TILLER_VAR_DIR: dir, EMBEDDED_PG_PORT: String(await freePort()), CONSOLE_CHAT: 'off', LOG_LEVEL: 'info' });
+      const pgPort = await freePort();
+      const env = childEnv({ MARKET_DATA: 'csv', MARKET_DATA_DIR: data, PORT: String(port), TILLER_VAR_DIR: dir, EMBEDDED_PG_PORT: String(pgPort), CONSOLE_CHAT: 'off', LOG_LEVEL: 'info' });
       const pidFile = path.join(dir, 'pg', 'postmaster.pid');
       const healthy = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200;
       const app = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], { cwd: ROOT, env, stdio: 'ignore' });
       await eventually(async () => ((await healthy()) ? true : undefined), 60_000, '/health');
+      // The app's first run on the recorded data has stored it and made its picks.
+      const db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/tiller` });
+      await db.connect();
+      await eventually(async () => (Number((await db.query('select count(*) n from picks')).rows[0].n) > 0 ? true : undefined), 90_000, 'the first run\'s picks').finally(() => db.end());
       // A one-shot command in a second terminal reuses the server, and on its way out leaves it to the app.
-      const second = spawnSync(process.execPath, [BIN, 'migrate'], { cwd: ROOT, encoding: 'utf8', env });
+      const second = spawnSync(process.execPath, [BIN, 'run', 'picks'], { cwd: ROOT, encoding: 'utf8', env });
       expect(second.status, second.stderr).toBe(0);
+      expect(JSON.parse(second.stdout)).toMatchObject({ signalDay: '2018-02-07', conservative: expect.any(Number) });
       expect(second.stderr).toContain('embedded PostgreSQL left running: still used by pid');
       expect(existsSync(pidFile)).toBe(true);
       expect(await healthy()).toBe(true);
