@@ -1,5 +1,6 @@
 /** A small key-value cache with expiry: in-process by default, Redis when REDIS_URL is set. */
 export interface Cache {
+  /** The value at `key`, or null when absent or expired. */
   get(key: string): Promise<string | null>;
   /** Store a value for ttlSeconds. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
@@ -7,5 +8,6 @@ export interface Cache {
   take(key: string): Promise<string | null>;
   /** Resolves when the cache is reachable. */
   probe(): Promise<void>;
+  /** Close the connection. */
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 /** Time source. Live code uses the system clock; replay and tests use a controllable one. */
 export interface Clock {
+  /** The current instant. */
   now(): Date;
 }
 
