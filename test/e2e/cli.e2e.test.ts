@@ -1,14 +1,11 @@
-/** The `tiller` executable: its help, its errors, live-trading refusal, and recovery after a hard kill. */
+/** The `tiller` executable: its help, its errors, `config`, `run`, and its embedded PostgreSQL shared with a
+ * second command, refused to another install, and recovered after a hard kill. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { ConfigError } from '../../src/domain/errors.js';
-import { assertTradingMode } from '../../src/config.js';
-import { createApp } from '../../src/main.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { childEnv, eventually, freePort, ROOT, SP500_DIR } from '../helpers/tiller-process.js';
 
@@ -42,44 +39,6 @@ describe('tiller CLI', () => {
     const date = spawnSync(process.execPath, [BIN, 'replay', '--from', '2017-13-01', '--to', '2017-02-01'], { encoding: 'utf8', env: childEnv({}) });
     expect(date.status).not.toBe(0);
     expect(date.stderr).toContain('expected a date like 2017-01-03');
-  });
-
-  it('reads .env from the working directory, the real environment winning', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'tiller-env-'));
-    writeFileSync(path.join(dir, '.env'), 'PORT=9123\nLOG_LEVEL=debug\n');
-    const c = loadConfig({ env: { LOG_LEVEL: 'warn' }, dotenvDir: dir });
-    expect(c.http.port).toBe(9123);
-    expect(c.logLevel).toBe('warn');
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('refuses live trading without the switch, on the paper broker, and without credentials, and says why', async () => {
-    const base = loadConfig({ env: {}, dotenvDir: null });
-    const live = { ...base, trading: { ...base.trading, mode: 'live' as const } };
-    await expect(createApp(live)).rejects.toThrow(new ConfigError('trading.mode: live trading needs LIVE_TRADING=true as well; refusing to place live orders'));
-    const switched = { ...live, trading: { ...live.trading, liveSwitch: true } };
-    await expect(createApp(switched)).rejects.toThrow(/the paper broker cannot trade live/);
-    const alpaca = { ...switched, trading: { ...switched.trading, broker: 'alpaca' as const } };
-    await expect(createApp(alpaca)).rejects.toThrow(/ALPACA_KEY_ID \/ ALPACA_SECRET_KEY: live trading on alpaca needs them; refusing to place live orders/);
-    const keyed = { ...alpaca, trading: { ...alpaca.trading, alpaca: { keyId: 'k', secretKey: 's', apiRoot: undefined } } };
-    expect(() => assertTradingMode(keyed)).not.toThrow();
-    // Paper mode on Alpaca's paper endpoint needs no switch.
-    expect(() => assertTradingMode({ ...base, trading: { ...base.trading, broker: 'alpaca' } })).not.toThrow();
-  });
-
-  it('refuses live ccxt and Kite trading without their keys, and Kite in paper mode (it has no paper endpoint)', async () => {
-    const env = (over: Record<string, string>) => loadConfig({ env: { TILLER_MARKET: 'crypto', LIVE_TRADING: 'true', ...over }, dotenvDir: null });
-    const liveOn = (c: ReturnType<typeof loadConfig>) => ({ ...c, trading: { ...c.trading, mode: 'live' as const } });
-    const ccxtLive = liveOn(env({ BROKER: 'ccxt', CCXT_EXCHANGE: 'delta', CCXT_API_KEY: 'k' }));
-    expect(ccxtLive.trading.ccxt).toMatchObject({ exchange: 'delta', quote: 'USDT', apiKey: 'k', secret: undefined });
-    await expect(createApp(ccxtLive)).rejects.toThrow(new ConfigError('CCXT_API_KEY / CCXT_SECRET: live trading on ccxt needs them; refusing to place live orders'));
-    expect(() => assertTradingMode(liveOn(env({ BROKER: 'ccxt', CCXT_API_KEY: 'k', CCXT_SECRET: 's' })))).not.toThrow();
-    const kiteLive = liveOn(env({ BROKER: 'kite', KITE_API_KEY: 'k' }));
-    await expect(createApp(kiteLive)).rejects.toThrow(new ConfigError('KITE_API_KEY / KITE_ACCESS_TOKEN: live trading on kite needs them; refusing to place live orders'));
-    const kitePaper = env({ BROKER: 'kite', KITE_API_KEY: 'k', KITE_ACCESS_TOKEN: 't' });
-    await expect(createApp(kitePaper)).rejects.toThrow(/Kite has no paper endpoint/);
-    // ccxt in paper mode trades on the exchange's testnet; an exchange without one is refused.
-    await expect(createApp(env({ BROKER: 'ccxt', CCXT_EXCHANGE: 'kraken', CCXT_API_KEY: 'k', CCXT_SECRET: 's' }))).rejects.toThrow(/kraken has no sandbox/);
   });
 
   it('after a hard kill, the next start reuses the orphaned embedded PostgreSQL and stops it on shutdown', async () => {

@@ -32,6 +32,8 @@ export class FakeAlpacaTrading extends FakeHttpServer {
   failNext = 0;
   /** Hold the next N answers this long (after acting on the request), to make the client time out. */
   stallNext = 0;
+  /** Stalled answers not yet sent (a test waits for them to drain instead of sleeping). */
+  stalledInFlight = 0;
   stallMs = 0;
 
   constructor(private readonly keyId: string, private readonly secret: string, private readonly priceOf: (symbol: string) => number | null) {
@@ -74,7 +76,12 @@ export class FakeAlpacaTrading extends FakeHttpServer {
     const send = (status: number, payload: unknown) => {
       if (this.stallNext > 0) {
         this.stallNext--;
-        setTimeout(() => (payload === undefined ? res.writeHead(status).end() : this.json(res, status, payload)), this.stallMs);
+        this.stalledInFlight++;
+        setTimeout(() => {
+          this.stalledInFlight--;
+          if (payload === undefined) res.writeHead(status).end();
+          else this.json(res, status, payload);
+        }, this.stallMs);
       } else if (payload === undefined) res.writeHead(status).end();
       else this.json(res, status, payload);
     };

@@ -17,7 +17,7 @@ import { instantAt } from '../../src/market/market-time.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
 import { FakeAlpacaTrading } from '../fakes/alpaca-trading-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SP500_DIR } from '../helpers/tiller-process.js';
+import { eventually, SP500_DIR } from '../helpers/tiller-process.js';
 
 const DAY = '2017-03-01';
 const SYMBOLS = ['AAPL', 'JNJ', 'MSFT'];
@@ -103,7 +103,7 @@ describe('a broker answering 5xx and timing out', () => {
     expect(failed).toHaveLength(1);
 
     fake.stallNext = 0;
-    await new Promise((r) => setTimeout(r, 1_100)); // the stalled answers drain
+    await eventually(() => (fake.stalledInFlight === 0 ? true : undefined), 10_000, 'the stalled answers to drain');
     const report = await app.reconciler.reconcile();
     expect(report, JSON.stringify(report)).toMatchObject({ booked: [ids[0]] });
     await runJobNow(app, 'trade', DAY);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,14 @@ describe('config', () => {
     expect(text).toContain('"name":"grafana"');
     expect(text).toContain('postgres://***@db:5432/x');
     expect(text).toContain('"timezone":"America/New_York"');
+  });
+
+  it('reads .env from the working directory, the real environment winning', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tiller-env-'));
+    writeFileSync(path.join(dir, '.env'), 'PORT=9123\nLOG_LEVEL=debug\n');
+    const c = loadConfig({ env: { LOG_LEVEL: 'warn' }, dotenvDir: dir });
+    expect(c.http.port).toBe(9123);
+    expect(c.logLevel).toBe('warn');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
