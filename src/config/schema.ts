@@ -208,8 +208,8 @@ export const fileSchema = z.object({
   jobs: z.object({
     /** A job failing with a temporary error is tried this many times in all, the delay doubling. */
     retry: z.object({ attempts: z.number().int().min(1).max(10), delayMs: z.number().int().nonnegative() }),
-    /** How long a started job stays locked to its worker: a worker killed mid-job has it taken over by
-     * another after this. Longer than the longest job, or a slow job would be taken over while it runs. */
+    /** How long a job's lock lasts without renewal: the worker running it renews it every third of this, and
+     * a worker killed mid-job has its job taken over by another this long after its last renewal. */
     lockLifetimeMs: z.number().int().min(1000),
     /** How often each worker looks for due jobs. */
     pollMs: z.number().int().min(50),

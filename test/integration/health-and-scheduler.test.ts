@@ -74,4 +74,26 @@ describe('health and scheduler', () => {
       await scheduler.stop();
     }
   });
+
+  it('renews the lock of a running job: a job that outlasts the lock lifetime on a live worker is not run again by another', async () => {
+    const repos = createRepositories(t.handle.db, t.handle.pool);
+    const clock = new ManualClock(new Date('2017-03-01T14:30:00Z'));
+    let runs = 0;
+    const slow: JobHandler = async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 4_000)); // twice the lock lifetime below
+    };
+    const deps = { alerts: new AlertService(repos.outbox, new MemoryEventBus(), () => [], repos.subscriptions), log: createLogger('silent'), clock, runs: repos.jobRuns, worker: 'test:1' };
+    const opts = { schedule: loadConfig({ env: {}, dotenvDir: null }).schedule, timezone: 'America/New_York', processEveryMs: 100, lockLifetimeMs: 2_000 };
+    const workers = [new Scheduler(t.handle.pool, forEveryJob(() => slow), deps, opts), new Scheduler(t.handle.pool, forEveryJob(() => slow), deps, opts)];
+    for (const w of workers) await w.start();
+    try {
+      await workers[0]!.triggerNow('cleanup', { day: '2017-03-01', trigger: 'renewal-test' });
+      await eventually(async () => ((await repos.jobRuns.outcomeOf('cleanup', '2017-03-01', 'renewal-test'))?.outcome === 'success' ? true : undefined), 20_000, 'the slow run');
+      await new Promise((r) => setTimeout(r, 1_000)); // a takeover would have started by now
+      expect(runs).toBe(1);
+    } finally {
+      for (const w of workers) await w.stop();
+    }
+  });
 });
