@@ -116,7 +116,7 @@ export interface App {
   handlers: Record<JobName, JobHandler>;
   /** Queue a job through Agenda for whichever started scheduler (`start`, a `worker`) takes it first. */
   queueJob(name: JobName, run: QueuedRun): Promise<void>;
-  /** Every (strategy, profile)'s shadow paper portfolio (the report job brings them up to date). */
+  /** Every (strategy, profile)'s shadow paper portfolio (the snapshot job brings them up to date). */
   shadows: ShadowPortfolios;
   jobDeps: JobRunnerDeps;
   state: TradingStateService;
@@ -393,8 +393,6 @@ export const ruleOf = tradedRule;
 function schedulerOptions(config: AppConfig): SchedulerOptions {
   return { schedule: config.schedule, timezone: config.market.timezone, lockLifetimeMs: config.jobs.lockLifetimeMs, processEveryMs: config.jobs.pollMs };
 }
-
-/** This process's name in job run and shared task records: host and pid. */
 
 /** This process's queue of shared tasks (walk-forward backtests and training folds), started; `primed`
  * hands it a matrix the process already holds. */

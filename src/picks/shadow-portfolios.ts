@@ -24,7 +24,7 @@ export class ShadowPortfolios {
 
   private deferred: { pending: boolean } | null = null;
 
-  /** What the daily report job calls: bring them up to date now, or note that a deferred run is due. */
+  /** What the daily snapshot job calls: bring them up to date now, or note that a deferred run is due. */
   async afterDay(): Promise<{ shadows: number } | { shadows: 'deferred' }> {
     if (this.deferred) {
       this.deferred.pending = true;
