@@ -3,29 +3,23 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpServer } from '../../bots/http/http.server.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, healthChecks, type App } from '../../src/main.js';
+import { healthChecks, type App } from '../../src/main.js';
 import { FakeBinanceSpot } from '../fakes/binance-spot-trading-api.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ROOT, SP500_DIR } from '../helpers/tiller-process.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { ROOT } from '../helpers/tiller-process.js';
 
 describe('/health and the broker', () => {
   const fake = new FakeBinanceSpot(path.resolve(ROOT, '../shared/data/crypto/BTC-USD.csv'), 'KEY', 'SECRET', () => null);
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
 
   beforeAll(async () => {
     const url = await fake.start();
-    db = await createTestDatabase();
-    app = await createApp(loadConfig({
-      env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', BROKER: 'ccxt', CCXT_API_KEY: 'KEY', CCXT_SECRET: 'SECRET', CCXT_TRADING_API_ROOT: url },
-      dotenvDir: null,
-    }), { log: createLogger('silent') });
+    t = await openTestApp({ env: { BROKER: 'ccxt', CCXT_API_KEY: 'KEY', CCXT_SECRET: 'SECRET', CCXT_TRADING_API_ROOT: url } });
+    app = t.app;
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('is ok while the exchange answers, and names the broker when it does not', async () => {

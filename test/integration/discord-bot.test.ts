@@ -4,12 +4,10 @@
  * requester can press, symbol autocomplete, and alerts posted to the alert channel (silently where asked,
  * through a 429). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, startProcess, type App, type RunningProcess } from '../../src/main.js';
+import { startProcess, type App, type RunningProcess } from '../../src/main.js';
 import { EPHEMERAL, FakeDiscord, SUPPRESS_NOTIFICATIONS, type DiscordUser } from '../fakes/discord-api.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { eventually, freePort, SP500_DIR } from '../helpers/tiller-process.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { eventually, freePort } from '../helpers/tiller-process.js';
 
 const ADMIN: DiscordUser = { id: '500', username: 'ada' };
 const VIEWER: DiscordUser = { id: '501', username: 'vic' };
@@ -19,21 +17,20 @@ const CHANNEL = '600';
 
 describe('Discord transport (discord.js against a fake Discord)', () => {
   const discord = new FakeDiscord('discord-token');
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   let proc: RunningProcess;
 
   beforeAll(async () => {
     const api = await discord.start();
-    db = await createTestDatabase();
-    app = await createApp(loadConfig({
+    t = await openTestApp({
       env: {
-        DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(await freePort()), HOST: '127.0.0.1', CONSOLE_CHAT: 'off',
+        PORT: String(await freePort()), HOST: '127.0.0.1',
         DISCORD_BOT_TOKEN: 'discord-token', DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_GUILD_ID: discord.guildId, DISCORD_API_ROOT: api,
         DISCORD_ADMINS: ADMIN.id, DISCORD_VIEWERS: VIEWER.id, DISCORD_OPERATOR_ROLES: '777', DISCORD_ALERT_CHANNELS: CHANNEL,
       },
-      dotenvDir: null,
-    }), { log: createLogger('silent') });
+    });
+    app = t.app;
     await app.db.db.insertInto('positions').values({
       symbol: 'AAPL', qty: 10, avg_price: 140, stop_loss: 130, target: 160, opened_day: '2017-03-01', profile: 'conservative', high_water: 140, model: 'test',
     }).execute();
@@ -41,9 +38,8 @@ describe('Discord transport (discord.js against a fake Discord)', () => {
   }, 60_000);
   afterAll(async () => {
     await proc?.stop();
-    await app?.close();
+    await t?.close();
     await discord.stop();
-    await db?.drop();
   });
 
   it('registers every command of the registry in the guild, with typed options, choices and autocomplete', () => {

@@ -4,12 +4,9 @@
  * stranger sends. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, runReplay, startProcess, type App, type RunningProcess } from '../../src/main.js';
+import { runReplay, startProcess, type App, type RunningProcess } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SP500_DIR } from '../helpers/tiller-process.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
 
 /** `name{labels} value` lines of a scrape, as a map from the series to its value. */
 function parse(text: string): Map<string, number> {
@@ -25,25 +22,20 @@ function parse(text: string): Map<string, number> {
 const declared = (text: string) => text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]!);
 
 describe('metrics catalogue', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   let proc: RunningProcess;
   let base: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = loadConfig({
-      env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', PORT: '0', HOST: '127.0.0.1', TILLER_VAR_DIR: path.join('/tmp', `tiller-mc-${process.pid}`) },
-      dotenvDir: null,
-    });
-    app = await createApp(config, { clock: new ManualClock(new Date('2017-01-03T00:00:00Z')), log: createLogger('silent') });
+    t = await openTestApp({ env: { PORT: '0', HOST: '127.0.0.1', TILLER_VAR_DIR: path.join('/tmp', `tiller-mc-${process.pid}`) }, clock: new ManualClock(new Date('2017-01-03T00:00:00Z')) });
+    app = t.app;
     proc = await startProcess(app, 'start');
     base = `http://127.0.0.1:${proc.port}`;
   }, 60_000);
   afterAll(async () => {
     await proc?.stop();
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   const scrape = async () => parse(await (await fetch(`${base}/metrics`)).text());

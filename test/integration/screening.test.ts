@@ -9,11 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderResult } from '../../bots/shared/render-result.js';
 import { plainMarkup } from '../../bots/shared/markup.js';
-import { loadConfig, type AppConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, type App } from '../../src/main.js';
+import type { AppConfig } from '../../src/config.js';
+import type { App } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
 import { SP500_DIR } from '../helpers/tiller-process.js';
 import { UNIVERSE } from '../helpers/shared-work.js';
 
@@ -28,23 +27,24 @@ function closeOn(symbol: string, day: string): number {
 }
 
 describe('screening and pick details', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   let config: AppConfig;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const base = loadConfig({ env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'off', TILLER_VAR_DIR: `/tmp/tiller-screen-${process.pid}`, TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_VIEWERS: '3' }, dotenvDir: null });
-    config = {
-      ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 },
-      picks: { ...base.picks, screening: { ...base.picks.screening, minPrice: 50, peMin: 0, peMax: 100 } },
-    };
-    app = await createApp(config, { clock: new ManualClock(new Date(`${TRADE_DAY}T12:00:00Z`)), log: createLogger('silent') });
+    t = await openTestApp({
+      env: { TILLER_VAR_DIR: `/tmp/tiller-screen-${process.pid}`, TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_VIEWERS: '3' },
+      configure: (base) => ({
+        ...base, marketData: { ...base.marketData, universe: UNIVERSE, historyDays: 1100 },
+        picks: { ...base.picks, screening: { ...base.picks.screening, minPrice: 50, peMin: 0, peMax: 100 } },
+      }),
+      clock: new ManualClock(new Date(`${TRADE_DAY}T12:00:00Z`)),
+    });
+    ({ app, config } = t);
     await app.handlers.pipeline(TRADE_DAY, 'test');
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('leaves out what fails either stage with its reason, picks among the rest, and /why says which', async () => {

@@ -4,41 +4,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/domain/errors.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, startProcess, type App, type RunningProcess } from '../../src/main.js';
+import { startProcess, type App, type RunningProcess } from '../../src/main.js';
 import { FakeTelegram } from '../fakes/telegram-bot-api.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { eventually, freePort, SP500_DIR } from '../helpers/tiller-process.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { eventually, freePort } from '../helpers/tiller-process.js';
 
 const SECRET = 'hook-secret-0123456789';
 const VIEWER = { id: 3, username: 'vic' };
 
 describe('Telegram webhook mode', () => {
   const tg = new FakeTelegram('7:hook');
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   let proc: RunningProcess;
   let hookUrl = '';
 
   beforeAll(async () => {
     const apiRoot = await tg.start();
-    db = await createTestDatabase();
     const port = await freePort();
     hookUrl = `http://127.0.0.1:${port}/telegram/hook`;
-    app = await createApp(loadConfig({
+    t = await openTestApp({
       env: {
-        DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, PORT: String(port), HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: '7:hook',
+        PORT: String(port), HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: '7:hook',
         TELEGRAM_API_ROOT: apiRoot, TELEGRAM_VIEWERS: String(VIEWER.id), TELEGRAM_WEBHOOK_URL: hookUrl, TELEGRAM_WEBHOOK_SECRET: SECRET,
       },
-      dotenvDir: null,
-    }), { log: createLogger('silent') });
+    });
+    app = t.app;
     proc = await startProcess(app, 'bot');
   });
   afterAll(async () => {
     await proc?.stop();
-    await app?.close();
+    await t?.close();
     await tg.stop();
-    await db?.drop();
   });
 
   it('registers the webhook with its secret and never polls', () => {

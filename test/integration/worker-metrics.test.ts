@@ -3,30 +3,23 @@
  * /metrics. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp, startProcess, type App, type RunningProcess } from '../../src/main.js';
+import { startProcess, type App, type RunningProcess } from '../../src/main.js';
 import { ManualClock } from '../../src/ports/clock.port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { eventually, SP500_DIR } from '../helpers/tiller-process.js';
+import { openTestApp, type TestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/tiller-process.js';
 
 describe('worker metrics', () => {
-  let db: TestDatabase;
+  let t: TestApp;
   let app: App;
   let worker: RunningProcess;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = loadConfig({
-      env: { DATABASE_URL: db.url, MARKET_DATA: 'csv', MARKET_DATA_DIR: SP500_DIR, CONSOLE_CHAT: 'on', WORKER_PORT: '0', TILLER_VAR_DIR: path.join('/tmp', `tiller-wm-${process.pid}`) },
-      dotenvDir: null,
-    });
-    app = await createApp(config, { clock: new ManualClock(new Date('2017-03-04T12:00:00Z')), log: createLogger('silent') });
+    t = await openTestApp({ env: { CONSOLE_CHAT: 'on', WORKER_PORT: '0', TILLER_VAR_DIR: path.join('/tmp', `tiller-wm-${process.pid}`) }, clock: new ManualClock(new Date('2017-03-04T12:00:00Z')) });
+    app = t.app;
     worker = await startProcess(app, 'worker');
   }, 60_000);
   afterAll(async () => {
     await worker?.stop();
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   it('serves /health and /metrics, and counts the jobs it runs', async () => {
