@@ -1,7 +1,7 @@
 /**
- * The one place that reads configuration: config/default.yaml, the market profile named by TILLER_MARKET,
- * `.env` (when present) and the process environment. The result is validated with zod and frozen; a bad
- * value stops start-up with a message naming the key. Nothing else in Tiller reads `process.env`.
+ * Reading configuration: config/default.yaml, the market profile named by TILLER_MARKET, `.env` (when present)
+ * and the environment it is given (src/config.ts gives it the process environment; nothing else reads that).
+ * The result is validated with zod and frozen; a bad value stops start-up with a message naming the key.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +50,7 @@ function deepFreeze<T>(o: T): T {
 
 /** Options for {@link loadConfig}; tests pass their own env instead of the process's. */
 export interface LoadConfigOptions {
+  /** The environment to read instead of the process's (tests). */
   env?: Record<string, string | undefined>;
   configDir?: string;
   /** Read `.env` from this directory when present (default: the current directory). */
@@ -57,10 +58,10 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Load, merge and validate the configuration.
+ * Load, merge and validate the configuration over `environment`.
  * @throws ConfigError naming every bad key.
  */
-export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
+export function readConfig(environment: Record<string, string | undefined>, opts: Omit<LoadConfigOptions, 'env'> = {}): AppConfig {
   const configDir = opts.configDir ?? path.join(projectRoot, 'config');
   const dotenvDir = opts.dotenvDir === undefined ? process.cwd() : opts.dotenvDir;
   const fromDotenv = dotenvDir && existsSync(path.join(dotenvDir, '.env'))
@@ -68,7 +69,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): AppConfig {
     : {};
   // Real environment wins over .env; empty strings count as unset.
   const rawEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...fromDotenv, ...(opts.env ?? process.env) })) {
+  for (const [k, v] of Object.entries({ ...fromDotenv, ...environment })) {
     if (v !== undefined && v !== '') rawEnv[k] = v;
   }
   const envResult = envSchema.safeParse(rawEnv);
