@@ -33,12 +33,8 @@ export class DailyReport {
   }
 
   async run(day: TradingDay): Promise<Extract<BotEvent, { type: 'daily_report' }>> {
-    const t = this.d.repos.trading;
-    await t.ensureAccount(this.d.startingCash);
-    const trades = await t.closedTrades(day, day);
-    const realized = trades.reduce((s, x) => s + x.pnl, 0);
-    const snap = await this.d.portfolio.snapshot(day, this.d.clock.now(), realized);
-    const prev = (await t.snapshotBefore(day))?.equity ?? this.d.startingCash;
+    const { trades, realized, snap } = await this.endOfDay(day);
+    const prev = (await this.d.repos.trading.snapshotBefore(day))?.equity ?? this.d.startingCash;
     const daily = await periodReport('day', day, this.inputs(snap));
     const event: Extract<BotEvent, { type: 'daily_report' }> = {
       type: 'daily_report', day, equity: snap.equity, cash: snap.cash, dayPnl: roundMoney(snap.equity - prev),
@@ -54,10 +50,7 @@ export class DailyReport {
    * the week's last day. */
   async weekly(day: TradingDay): Promise<Extract<BotEvent, { type: 'weekly_report' }> | null> {
     if (weekStart(this.d.calendar.nextTradingDay(day)) === weekStart(day)) return null;
-    const t = this.d.repos.trading;
-    await t.ensureAccount(this.d.startingCash);
-    const realized = (await t.closedTrades(day, day)).reduce((s, x) => s + x.pnl, 0);
-    const snap = await this.d.portfolio.snapshot(day, this.d.clock.now(), realized);
+    const { snap } = await this.endOfDay(day);
     const w = await periodReport('week', day, this.inputs(snap));
     const p = w.performance;
     const event: Extract<BotEvent, { type: 'weekly_report' }> = {
@@ -66,6 +59,15 @@ export class DailyReport {
     };
     await this.d.alerts.raise(event, `weekly_report:${day}`);
     return event;
+  }
+
+  /** The day's closed trades and the end-of-day snapshot, stored (again: the monitor stored it first). */
+  private async endOfDay(day: TradingDay) {
+    const t = this.d.repos.trading;
+    await t.ensureAccount(this.d.startingCash);
+    const trades = await t.closedTrades(day, day);
+    const realized = trades.reduce((s, x) => s + x.pnl, 0);
+    return { trades, realized, snap: await this.d.portfolio.snapshot(day, this.d.clock.now(), realized) };
   }
 
   private inputs(snap: { equity: number; cash: number }) {
