@@ -47,35 +47,23 @@ export class CleanupService {
       await rm(full, { recursive: true, force: true });
       backtestFolders++;
     }
-    const charts = await this.removeOlderFiles(path.join(this.deps.varDir, 'charts'), before(r.chartsDays).getTime());
-    const picksExports = await this.removeDatedFiles(path.join(this.deps.varDir, 'exports', 'picks'), before(r.picksExportsDays).toISOString().slice(0, 10));
+    const chartsCutoff = before(r.chartsDays).getTime();
+    const charts = await this.removeFiles(path.join(this.deps.varDir, 'charts'), async (file) => {
+      const s = await stat(file);
+      return s.isFile() && s.mtimeMs < chartsCutoff;
+    });
+    // Picks files by the day in their name (2017-03-01.csv); other files there are left alone.
+    const picksCutoff = before(r.picksExportsDays).toISOString().slice(0, 10);
+    const picksExports = await this.removeFiles(path.join(this.deps.varDir, 'exports', 'picks'), (file) => {
+      const day = /^(\d{4}-\d{2}-\d{2})\.csv$/.exec(path.basename(file))?.[1];
+      return day !== undefined && day < picksCutoff;
+    });
     return { ...pruned, backtestFolders, charts, picksExports };
   }
 
-  /** Files directly in `dir` named for a day (2017-03-01.csv) before `cutoffDay`; other files are left alone. */
-  private async removeDatedFiles(dir: string, cutoffDay: string): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return 0;
-    }
-    let removed = 0;
-    for (const name of names) {
-      const day = /^(\d{4}-\d{2}-\d{2})\.csv$/.exec(name)?.[1];
-      if (!day || day >= cutoffDay) continue;
-      try {
-        await rm(path.join(dir, name), { force: true });
-        removed++;
-      } catch (err) {
-        this.deps.log.warn({ file: path.join(dir, name), err }, 'cleanup could not remove a file');
-      }
-    }
-    return removed;
-  }
-
-  /** Files directly in `dir` last modified before `cutoffMs`; a missing folder has none. */
-  private async removeOlderFiles(dir: string, cutoffMs: number): Promise<number> {
+  /** Remove the files directly in `dir` that `expired` picks; a missing folder has none, and a file that cannot
+   * be read or removed is logged and left. */
+  private async removeFiles(dir: string, expired: (file: string) => boolean | Promise<boolean>): Promise<number> {
     let names: string[];
     try {
       names = await readdir(dir);
@@ -86,8 +74,7 @@ export class CleanupService {
     for (const name of names) {
       const file = path.join(dir, name);
       try {
-        const s = await stat(file);
-        if (s.isFile() && s.mtimeMs < cutoffMs) {
+        if (await expired(file)) {
           await rm(file, { force: true });
           removed++;
         }

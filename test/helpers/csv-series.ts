@@ -13,3 +13,16 @@ export function writeSeries(series: Record<string, Bar[]>, dir = mkdtempSync(pat
   }
   return dir;
 }
+
+/** A bar for each weekday from `from` to `to` (both included), the n-th (from 0) at `price(n)`: open and close at
+ * it, the high 1 % above and the low 1 % below. */
+export function weekdayBars(from: string, to: string, price: (n: number) => number): Bar[] {
+  const out: Bar[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+    const day = new Date(t);
+    if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+    const px = price(out.length);
+    out.push([day.toISOString().slice(0, 10), px, px * 1.01, px * 0.99, px]);
+  }
+  return out;
+}

@@ -7,19 +7,10 @@ import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js
 import { DEFAULT_BAR_LIMITS } from '../../src/market/validation.js';
 import { PipelineService } from '../../src/pipeline/pipeline.service.js';
 import { openMigratedDatabase } from '../helpers/database.js';
-import { writeSeries, type Bar } from '../helpers/csv-series.js';
+import { weekdayBars, writeSeries, type Bar } from '../helpers/csv-series.js';
 
 /** Weekdays from 2017-10-02 to 2017-12-29, a gentle drift. */
-function bars(start: number): Bar[] {
-  const out: Bar[] = [];
-  for (let t = Date.UTC(2017, 9, 2), px = start; t <= Date.UTC(2017, 11, 29); t += 86_400_000) {
-    const day = new Date(t);
-    if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
-    px *= 1.001;
-    out.push([day.toISOString().slice(0, 10), px, px * 1.01, px * 0.99, px]);
-  }
-  return out;
-}
+const bars = (start: number): Bar[] => weekdayBars('2017-10-02', '2017-12-29', (n) => start * 1.001 ** (n + 1));
 
 describe('pipeline and impossible dates', () => {
   let t: Awaited<ReturnType<typeof openMigratedDatabase>>;

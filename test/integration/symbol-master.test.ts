@@ -7,17 +7,10 @@ import { CsvMarketData } from '../../src/adapters/market-data/csv.market-data.js
 import { DEFAULT_BAR_LIMITS } from '../../src/market/validation.js';
 import { PipelineService } from '../../src/pipeline/pipeline.service.js';
 import { openMigratedDatabase } from '../helpers/database.js';
-import { writeSeries, type Bar } from '../helpers/csv-series.js';
+import { weekdayBars, writeSeries, type Bar } from '../helpers/csv-series.js';
 
-/** Weekdays of December 2017 at a steady price. */
-function december(px: number): Bar[] {
-  const out: Bar[] = [];
-  for (let d = 1; d <= 29; d++) {
-    const day = new Date(Date.UTC(2017, 11, d));
-    if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6) out.push([day.toISOString().slice(0, 10), px, px * 1.01, px * 0.99, px]);
-  }
-  return out;
-}
+/** Weekdays of December 2017 to the 29th at a steady price. */
+const december = (px: number): Bar[] => weekdayBars('2017-12-01', '2017-12-29', () => px);
 
 describe('symbol master', () => {
   let t: Awaited<ReturnType<typeof openMigratedDatabase>>;
